@@ -1,0 +1,62 @@
+namespace ModelCost.Core.Specs;
+
+/// <summary>
+/// One layer as the user wrote it, options named as in Keras. An option left null takes the
+/// Keras default when the model is resolved (see <see cref="ShapeInference"/>), so a spec that
+/// round-trips through YAML keeps exactly what the user said.
+/// </summary>
+public sealed class LayerSpec : IEquatable<LayerSpec>
+{
+    /// <summary>Canonical layer type, e.g. <c>Conv2D</c> (see <see cref="LayerTypes"/>).</summary>
+    public required string Type { get; init; }
+
+    /// <summary>User-given name; null means a Keras-style automatic name (dense, dense_1, ...).</summary>
+    public string? Name { get; init; }
+
+    /// <summary>Names of the layers feeding this one (<c>input</c> is the model input); null means the previous layer.</summary>
+    public string[]? Inputs { get; init; }
+
+    public int? Units { get; init; }
+    public int? Filters { get; init; }
+    public int[]? KernelSize { get; init; }
+    public int[]? Strides { get; init; }
+    /// <summary><c>valid</c> or <c>same</c>.</summary>
+    public string? Padding { get; init; }
+    public string? Activation { get; init; }
+    public string? RecurrentActivation { get; init; }
+    public bool? UseBias { get; init; }
+    public int[]? PoolSize { get; init; }
+    public double? Rate { get; init; }
+    public int? DepthMultiplier { get; init; }
+    public bool? ReturnSequences { get; init; }
+    public double? Epsilon { get; init; }
+    public double? Momentum { get; init; }
+    /// <summary>GRU only: Keras 2.x/3.x default true (two bias vectors).</summary>
+    public bool? ResetAfter { get; init; }
+    /// <summary>Concatenate axis (Keras default -1).</summary>
+    public int? Axis { get; init; }
+    /// <summary>ZeroPadding2D amounts as (top, bottom, left, right).</summary>
+    public int[]? ZeroPadding { get; init; }
+
+    public bool Equals(LayerSpec? other)
+    {
+        if (other is null) return false;
+        if (ReferenceEquals(this, other)) return true;
+        return Type == other.Type && Name == other.Name && SeqEq(Inputs, other.Inputs)
+            && Units == other.Units && Filters == other.Filters && SeqEq(KernelSize, other.KernelSize)
+            && SeqEq(Strides, other.Strides) && Padding == other.Padding && Activation == other.Activation
+            && RecurrentActivation == other.RecurrentActivation && UseBias == other.UseBias
+            && SeqEq(PoolSize, other.PoolSize) && Rate == other.Rate && DepthMultiplier == other.DepthMultiplier
+            && ReturnSequences == other.ReturnSequences && Epsilon == other.Epsilon && Momentum == other.Momentum
+            && ResetAfter == other.ResetAfter && Axis == other.Axis && SeqEq(ZeroPadding, other.ZeroPadding);
+    }
+
+    public override bool Equals(object? obj) => obj is LayerSpec other && Equals(other);
+
+    public override int GetHashCode() => HashCode.Combine(Type, Name, Units, Filters, Padding, Activation);
+
+    public override string ToString() => Name is null ? Type : $"{Name} ({Type})";
+
+    private static bool SeqEq<T>(T[]? a, T[]? b) =>
+        a is null ? b is null : b is not null && a.AsSpan().SequenceEqual(b);
+}

@@ -1,0 +1,33 @@
+namespace ModelCost.Core.Specs;
+
+/// <summary>
+/// A model as written: a name, the input shape without the batch dimension (Keras order,
+/// channels last) and its layers. Sequential unless a layer names its <c>Inputs</c>.
+/// </summary>
+public sealed class ModelSpec : IEquatable<ModelSpec>
+{
+    public required string Name { get; init; }
+
+    /// <summary>Input shape without batch, e.g. (28, 28, 1).</summary>
+    public required int[] InputShape { get; init; }
+
+    public required IReadOnlyList<LayerSpec> Layers { get; init; }
+
+    /// <summary>Free-form description carried through YAML metadata.</summary>
+    public string? Description { get; init; }
+
+    public bool Equals(ModelSpec? other)
+    {
+        if (other is null) return false;
+        if (ReferenceEquals(this, other)) return true;
+        return Name == other.Name && Description == other.Description
+            && InputShape.AsSpan().SequenceEqual(other.InputShape)
+            && Layers.Count == other.Layers.Count && Layers.SequenceEqual(other.Layers);
+    }
+
+    public override bool Equals(object? obj) => obj is ModelSpec other && Equals(other);
+
+    public override int GetHashCode() => HashCode.Combine(Name, Layers.Count);
+
+    public override string ToString() => $"{Name} ({Layers.Count} layers, input {ShapeText.Format(InputShape)})";
+}

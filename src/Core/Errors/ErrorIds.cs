@@ -2,9 +2,9 @@ namespace ModelCost.Core.Errors;
 
 /// <summary>
 /// Stable error identifiers. They appear in PowerShell's FullyQualifiedErrorId and in docs/errors.md;
-/// scripts match on them, so never rename one. Add new ones freely.
+/// scripts match on them, so never rename one. Add new ones in a partial file per area (ErrorIds.Area.cs).
 /// </summary>
-public static class ErrorIds
+public static partial class ErrorIds
 {
     // Specs
     public const string UnknownLayerType = "UnknownLayerType";

@@ -54,4 +54,29 @@ public class ShapeInferenceTests
         Assert.Equal("conv2d", ex.LayerName);
         Assert.Equal("kernel_size", ex.Option);
     }
+
+    [Fact]
+    public void WeightLayoutAddsUpToKerasParamCounts()
+    {
+        // Seed 002 Model3 by hand: conv 3·3·1·64+64 = 640; BN 4·64 = 256; conv 3·3·64·128+128 = 73,856; BN 512;
+        // SeparableConv2D(256, 2x2) on 128 ch: depthwise 2·2·128 = 512 + pointwise 128·256 = 32,768 + bias 256 = 33,536; BN 1,024;
+        // Dense 7·7·256 = 12,544 → 128: 1,605,760; 128→64: 8,256; 64→32: 2,080; 32→10: 330.
+        // Total 1,726,250, of which BN moving statistics 2·(64+128+256) = 896 are non-trainable → 1,725,354 trainable (the seed's figure).
+        LayerSpec C(string t, int f, int k) => new() { Type = t, Filters = f, KernelSize = [k], Padding = "same", Activation = "relu" };
+        LayerSpec BN() => new() { Type = "BatchNormalization" };
+        LayerSpec P() => new() { Type = "MaxPooling2D", PoolSize = [2] };
+        LayerSpec D(int u) => new() { Type = "Dense", Units = u };
+        var m = ShapeInference.Resolve(new ModelSpec
+        {
+            Name = "Model3", InputShape = [28, 28, 1],
+            Layers = [C("Conv2D", 64, 3), BN(), P(), C("Conv2D", 128, 3), BN(), P(), C("SeparableConv2D", 256, 2), BN(),
+                      new() { Type = "Flatten" }, D(128), D(64), D(32), D(10)],
+        });
+        Assert.Equal(1_726_250, m.Params);
+        Assert.Equal(1_725_354, m.TrainableParams);
+        Assert.Equal(896, m.NonTrainableParams);
+        var slots = ModelCost.Core.Engine.WeightLayout.For(m);
+        Assert.Equal(m.Params, slots.Sum(s => s.Elements));
+        Assert.Equal(m.TrainableParams, slots.Where(s => s.Trainable).Sum(s => s.Elements));
+    }
 }

@@ -107,19 +107,9 @@ internal sealed class ConvLayer : Layer
     {
         _n = n;
         Pool.Run(_bwd);
-        ReducePartials(_partials, _k * _f, _kOff);
-        if (_bias)
-        {
-            // Bias partials sit after each thread's kernel partials.
-            var g = G;
-            int stride = _k * _f + _f;
-            for (int j = 0; j < _f; j++)
-            {
-                float s = 0;
-                for (int t = 0; t < Threads; t++) s += _partials[t * stride + _k * _f + j];
-                g[_bOff + j] = s;
-            }
-        }
+        int stride = _k * _f + (_bias ? _f : 0);
+        ReducePartials(_partials, stride, 0, _kOff, _k * _f);
+        if (_bias) ReducePartials(_partials, stride, _k * _f, _bOff, _f);
     }
 
     private void BackwardShard(int part)

@@ -78,17 +78,9 @@ internal sealed class DepthwiseConvLayer : Layer
     {
         _n = n;
         Pool.Run(_bwd);
-        ReducePartials(_partials, _klen, _kOff);
-        if (_bias)
-        {
-            int stride = _klen + _co;
-            for (int j = 0; j < _co; j++)
-            {
-                float s = 0;
-                for (int t = 0; t < Threads; t++) s += _partials[t * stride + _klen + j];
-                G[_bOff + j] = s;
-            }
-        }
+        int stride = _klen + (_bias ? _co : 0);
+        ReducePartials(_partials, stride, 0, _kOff, _klen);
+        if (_bias) ReducePartials(_partials, stride, _klen, _bOff, _co);
     }
 
     private void BackwardShard(int part)

@@ -163,17 +163,6 @@ internal sealed class RecurrentLayer : Layer
         if (_bias) ReducePartials(_partials, PartialLength, _f * _gu + _u * _gu, _bOff, BiasLength);
     }
 
-    private void ReducePartials(float[] partials, int stride, int start, int gradOffset, int length)
-    {
-        var g = G;
-        for (int i = 0; i < length; i++)
-        {
-            float s = 0;
-            for (int t = 0; t < Threads; t++) s += partials[t * stride + start + i];
-            g[gradOffset + i] = s;
-        }
-    }
-
     private void BackwardShard(int part)
     {
         var pspan = _partials.AsSpan(part * PartialLength, PartialLength);

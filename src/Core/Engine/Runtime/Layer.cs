@@ -72,15 +72,18 @@ internal abstract class Layer
             OutputGrad.AsSpan(start, len), Spec.OutputShape[^1]);
     }
 
-    /// <summary>Adds per-thread partial weight gradients into Grads[offset..] in part order, so results do not depend on scheduling.</summary>
-    protected void ReducePartials(float[] partials, int length, int gradOffset)
+    /// <summary>
+    /// Grads[gradOffset + i] = Σ_t partials[t·stride + start + i] for i &lt; length, summed in thread
+    /// order so results do not depend on scheduling.
+    /// </summary>
+    protected void ReducePartials(float[] partials, int stride, int start, int gradOffset, int length)
     {
         var grads = G;
         int parts = Threads;
         for (int i = 0; i < length; i++)
         {
             float s = 0;
-            for (int t = 0; t < parts; t++) s += partials[t * length + i];
+            for (int t = 0; t < parts; t++) s += partials[t * stride + start + i];
             grads[gradOffset + i] = s;
         }
     }

@@ -21,6 +21,7 @@ public static class IdxReader
     internal const long MaxGzipRatio = 1032;
 
     private const int Chunk = 1 << 20;
+    private const int MinGzipBuffer = 1 << 16;
 
     /// <summary>Reads an images file (magic 0x00000803, dimensions count × rows × cols).</summary>
     public static IdxImages ReadImages(string path, CancellationToken cancellationToken = default)
@@ -105,7 +106,7 @@ public static class IdxReader
         long need = h.PayloadBytes;
         // A raw file's length was checked, so allocate exactly. A gzip stream may still lie within the
         // ratio bound: grow only as real data arrives, so memory follows the data, not the header.
-        long initial = src.Compressed ? Math.Min(need, Math.Max(Chunk, src.FileLength * 8)) : need;
+        long initial = src.Compressed ? Math.Min(need, Math.Max(MinGzipBuffer, src.FileLength * 8)) : need;
         var buf = new byte[initial];
         long got = 0;
         while (got < need)
@@ -114,7 +115,7 @@ public static class IdxReader
                 throw new ModelCostException(ErrorIds.OperationCancelled, ModelCostErrorCategory.OperationStopped,
                     $"Reading '{src.Path}' was cancelled.", src.Path) { File = src.Path };
             if (got == buf.Length)
-                Array.Resize(ref buf, (int)Math.Min(need, Math.Max(buf.Length * 2L, Chunk)));
+                Array.Resize(ref buf, (int)Math.Min(need, Math.Max(buf.Length * 2L, MinGzipBuffer)));
             int want = (int)Math.Min(Chunk, buf.Length - got);
             int n = src.Read(buf.AsSpan((int)got, want));
             if (n == 0)

@@ -66,7 +66,7 @@ internal static class DatasetDownloader
                 string id = mismatch ? ErrorIds.ChecksumMismatch : ErrorIds.DownloadFailed;
                 throw new ModelCostException(id, mismatch ? ModelCostErrorCategory.InvalidData : ModelCostErrorCategory.ResourceUnavailable,
                     $"Could not download {def.Name} file '{file.FileName}' into '{folder}' from any mirror: {string.Join(" ", failures)} "
-                    + "Nothing was left in the cache. Copy the files into a folder and pass it with -Path, or set $env:MODELCOST_DATA.",
+                    + "No partial file was left behind. Copy the files into a folder and pass it with -Path, or set $env:MODELCOST_DATA.",
                     target) { File = target };
             }
         }

@@ -42,7 +42,7 @@ public static class HtmlReport
         if (data.Comparison is { } c)
         {
             WriteConclusion(h, c);
-            WriteComparison(h, c);
+            WriteComparison(h, c, data.TableProperties);
         }
         if (data.Charts.Count > 0)
         {
@@ -84,10 +84,12 @@ public static class HtmlReport
         h.Append("</dl>\n</section>\n");
     }
 
-    private static void WriteComparison(StringBuilder h, ComparisonResult c)
+    private static void WriteComparison(StringBuilder h, ComparisonResult c, IReadOnlyList<string>? columns)
     {
-        var figures = ComparisonFigures.Resolve(c.PresentProperties.ToArray());
-        if (c.PresentProperties.Count == 0) figures = [];
+        var present = c.PresentProperties;
+        // Every figure picked means none were named: show the seeds' columns rather than all fifteen.
+        columns ??= c.Properties.Count == ComparisonFigures.All.Length ? ReportData.DefaultTableProperties : c.Properties;
+        var figures = ComparisonFigures.Resolve(columns).Where(f => present.Contains(f.Name)).ToArray();
         h.Append("<section id=\"comparison\">\n<h2>Comparison</h2>\n<p class=\"note\">Small print under each figure: ratio to the baseline (")
          .Append(E(c.Baseline)).Append("). Best value per column in bold.</p>\n<div class=\"scroll\"><table class=\"comparison\">\n<thead><tr><th>Model</th>");
         foreach (var f in figures) h.Append("<th class=\"num\">").Append(E(f.Label)).Append("</th>");
@@ -135,16 +137,18 @@ public static class HtmlReport
             h.Append("<figure class=\"chart\">\n").Append(SvgLineChart.Render(LineChartData.LossCurves(runs))).Append("</figure>\n");
             h.Append("<figure class=\"chart\">\n").Append(SvgLineChart.Render(LineChartData.AccuracyCurves(runs))).Append("</figure>\n");
         }
-        h.Append("</div>\n<div class=\"scroll\"><table>\n<thead><tr><th>Model</th><th>Dataset</th><th class=\"num\">Epochs</th><th class=\"num\">Batch</th><th>Optimizer</th>")
-         .Append("<th class=\"num\">Learning rate</th><th class=\"num\">Seed</th><th class=\"num\">Test accuracy</th><th class=\"num\">Test loss</th><th class=\"num\">Training time (s)</th><th class=\"num\">Samples/s</th><th>Status</th></tr></thead>\n<tbody>\n");
+        var showStatus = runs.Any(r => r.Status != "Completed");
+        h.Append("</div>\n<div class=\"scroll\"><table class=\"runs\">\n<thead><tr><th>Model</th><th>Dataset</th><th class=\"num\">Epochs</th><th class=\"num\">Batch</th><th>Optimizer (learning rate)</th>")
+         .Append("<th class=\"num\">Seed</th><th class=\"num\">Test accuracy</th><th class=\"num\">Test loss</th><th class=\"num\">Training time (s)</th><th class=\"num\">Samples/s</th>")
+         .Append(showStatus ? "<th>Status</th>" : "").Append("</tr></thead>\n<tbody>\n");
         foreach (var r in runs)
         {
             h.Append("<tr><th scope=\"row\">").Append(E(r.Model)).Append("</th><td>").Append(E(r.Dataset)).Append("</td>")
-             .Append(Num(NumberText.Count(r.Epochs))).Append(Num(NumberText.Count(r.BatchSize))).Append("<td>").Append(E(r.Optimizer)).Append("</td>")
-             .Append(Num(NumberText.Number(r.LearningRate))).Append(Num(NumberText.Count(r.Seed)))
+             .Append(Num(NumberText.Count(r.Epochs))).Append(Num(NumberText.Count(r.BatchSize))).Append("<td>").Append(E($"{r.Optimizer} ({NumberText.Number(r.LearningRate)})")).Append("</td>")
+             .Append(Num(NumberText.Count(r.Seed)))
              .Append(Num(NumberText.Fixed(r.TestAccuracy, 4))).Append(Num(NumberText.Fixed(r.TestLoss, 4)))
              .Append(Num(NumberText.Number(r.TrainSeconds))).Append(Num(NumberText.Count((long)Math.Round(r.SamplesPerSecond))))
-             .Append("<td>").Append(E(r.Status)).Append("</td></tr>\n");
+             .Append(showStatus ? "<td>" + E(r.Status) + "</td>" : "").Append("</tr>\n");
         }
         h.Append("</tbody>\n</table></div>\n</section>\n");
     }
@@ -199,8 +203,8 @@ public static class HtmlReport
         dl.picks dd { margin: 0; }
         .scroll { overflow-x: auto; }
         table { border-collapse: collapse; width: 100%; font-size: 14px; font-variant-numeric: tabular-nums; }
-        th, td { padding: 6px 10px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
-        thead th { background: var(--soft); font-weight: 600; border-bottom: 2px solid var(--line); white-space: nowrap; }
+        th, td { padding: 6px 8px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
+        thead th { background: var(--soft); font-weight: 600; border-bottom: 2px solid var(--line); vertical-align: bottom; }
         tbody tr:nth-child(even) { background: #fbfcfd; }
         tbody th { font-weight: 600; }
         tfoot th, tfoot td { font-weight: 600; border-top: 2px solid var(--line); }
@@ -210,11 +214,12 @@ public static class HtmlReport
         .tag { display: inline-block; font-size: 11px; font-weight: 500; color: var(--accent); border: 1px solid var(--accent); border-radius: 10px; padding: 0 6px; margin-left: 4px; vertical-align: 1px; }
         tr.baseline th[scope=row] { border-left: 3px solid var(--accent); }
         .shape { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 13px; white-space: nowrap; }
-        td.share { min-width: 150px; white-space: nowrap; }
-        td.share .track { display: inline-block; width: 100px; height: 10px; background: #e9edf1; border-radius: 2px; vertical-align: middle; margin-right: 8px; }
+        td.share { min-width: 120px; white-space: nowrap; }
+        td.share .track { display: inline-block; width: 70px; height: 10px; background: #e9edf1; border-radius: 2px; vertical-align: middle; margin-right: 8px; }
         td.share .bar { display: block; height: 10px; background: var(--accent); border-radius: 2px; }
         td.share .pct { font-size: 12px; color: var(--muted); }
         .charts { display: flex; flex-wrap: wrap; gap: 18px; }
+        .charts + .scroll { margin-top: 16px; }
         figure.chart { margin: 0; padding: 8px; border: 1px solid var(--line); border-radius: 8px; background: #ffffff; max-width: 100%; overflow-x: auto; }
         figure.chart svg { display: block; max-width: 100%; height: auto; }
         footer { margin-top: 32px; padding-top: 10px; border-top: 1px solid var(--line); font-size: 13px; }

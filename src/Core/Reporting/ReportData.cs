@@ -19,6 +19,16 @@ public sealed class ReportData
     /// <summary>Optional footer line (e.g. when and how it was generated); the page holds no timestamp otherwise, so it is reproducible.</summary>
     public string? Footer { get; init; }
 
+    /// <summary>
+    /// Figures shown as columns of the comparison table (those no model has are dropped). Null: the figures picked
+    /// for the comparison when it picked some, else <see cref="DefaultTableProperties"/>.
+    /// </summary>
+    public IReadOnlyList<string>? TableProperties { get; init; }
+
+    /// <summary>The comparison table's columns when none are named: the seeds' tables (size, compute, memory, accuracy, time).</summary>
+    public static IReadOnlyList<string> DefaultTableProperties { get; } =
+        ["Params", "SizeMB", "InferenceFlops", "TrainingFlops", "TrainingMemoryMB", "EstimatedLatencySeconds", "TestAccuracy", "TrainSeconds"];
+
     /// <summary>Figures drawn in the default cost chart, when present.</summary>
     public static IReadOnlyList<string> DefaultChartProperties { get; } = ["Params", "InferenceFlops", "TrainingFlops", "TrainingMemoryMB"];
 

@@ -9,7 +9,7 @@ namespace ModelCost.Core.Reporting;
 /// </summary>
 public static class SvgLineChart
 {
-    private const double PlotWidth = 520, PlotHeight = 260, MarginLeft = 72, MarginRight = 24, Top = 48, TitleSize = 16, LabelSize = 12, TickSize = 11;
+    private const double PlotWidth = 430, PlotHeight = 250, MarginLeft = 72, MarginRight = 24, Top = 48, TitleSize = 16, LabelSize = 12, TickSize = 11;
 
     public static string Render(LineChartData data)
     {
@@ -36,10 +36,16 @@ public static class SvgLineChart
         var legendRows = new List<List<(LineSeries S, double W)>>();
         var row = new List<(LineSeries, double)>();
         double used = 0;
+        static double ItemWidth(LineSeries s) => 34 + MarkupText.EstimateWidth(s.Name, LabelSize) + 16;
+        // When everything does not fit on one line, give each colour (model) its own line: train and validation side by side.
+        var byColour = data.Series.Sum(ItemWidth) > PlotWidth;
+        int? lastColour = null;
         foreach (var s in data.Series)
         {
-            var w = 34 + MarkupText.EstimateWidth(s.Name, LabelSize) + 16;
-            if (row.Count > 0 && used + w > PlotWidth) { legendRows.Add(row); row = []; used = 0; }
+            var w = ItemWidth(s);
+            var newColour = byColour && lastColour is not null && s.ColorIndex != lastColour;
+            lastColour = s.ColorIndex;
+            if (row.Count > 0 && (newColour || used + w > PlotWidth)) { legendRows.Add(row); row = []; used = 0; }
             row.Add((s, w));
             used += w;
         }

@@ -34,7 +34,11 @@ public static class SgemmTiming
     /// <summary>Prints GFLOP/s for a few shapes: <c>dotnet run -c Release --project tests/Benchmarks -- sgemm</c>.</summary>
     public static void Print(string[] args)
     {
-        Console.WriteLine($"ISA {Gemm.Isa}");
+        // Block-size sweeps: MODELCOST_GEMM_KC / _MC / _NC override the driver's defaults.
+        if (Environment.GetEnvironmentVariable("MODELCOST_GEMM_KC") is { } kc) GemmDriver.KC = int.Parse(kc, System.Globalization.CultureInfo.InvariantCulture);
+        if (Environment.GetEnvironmentVariable("MODELCOST_GEMM_MC") is { } mc) GemmDriver.MC = int.Parse(mc, System.Globalization.CultureInfo.InvariantCulture);
+        if (Environment.GetEnvironmentVariable("MODELCOST_GEMM_NC") is { } nc) GemmDriver.NC = int.Parse(nc, System.Globalization.CultureInfo.InvariantCulture);
+        Console.WriteLine($"ISA {Gemm.Isa} KC {GemmDriver.KC} MC {GemmDriver.MC} NC {GemmDriver.NC}");
         var shapes = new (int M, int N, int K, bool TA, bool TB)[]
         {
             (2048, 2048, 2048, false, false), (1024, 1024, 1024, false, false), (1024, 1024, 1024, true, true),

@@ -17,14 +17,28 @@ internal unsafe struct Avx2Kernel : IMicroKernel
     public static void Tile(int rows, int cols, int kc, float* a, nint rsA, nint csA,
         float* b, nint rsB, float* c, nint ldc, in GemmEpilogue e, int col0)
     {
+        // Packed panels get their strides as JIT constants (immediate offsets, fewer live registers).
+        if (rsA == 1 && csA == 6 && rsB == 16)
+        {
+            switch (rows)
+            {
+                case 6: Kernel<Rows6, Packed>(cols, kc, a, 1, 6, b, 16, c, ldc, e, col0); break;
+                case 5: Kernel<Rows5, Packed>(cols, kc, a, 1, 6, b, 16, c, ldc, e, col0); break;
+                case 4: Kernel<Rows4, Packed>(cols, kc, a, 1, 6, b, 16, c, ldc, e, col0); break;
+                case 3: Kernel<Rows3, Packed>(cols, kc, a, 1, 6, b, 16, c, ldc, e, col0); break;
+                case 2: Kernel<Rows2, Packed>(cols, kc, a, 1, 6, b, 16, c, ldc, e, col0); break;
+                default: Kernel<Rows1, Packed>(cols, kc, a, 1, 6, b, 16, c, ldc, e, col0); break;
+            }
+            return;
+        }
         switch (rows)
         {
-            case 6: Kernel<Rows6>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
-            case 5: Kernel<Rows5>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
-            case 4: Kernel<Rows4>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
-            case 3: Kernel<Rows3>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
-            case 2: Kernel<Rows2>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
-            default: Kernel<Rows1>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
+            case 6: Kernel<Rows6, Strided>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
+            case 5: Kernel<Rows5, Strided>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
+            case 4: Kernel<Rows4, Strided>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
+            case 3: Kernel<Rows3, Strided>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
+            case 2: Kernel<Rows2, Strided>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
+            default: Kernel<Rows1, Strided>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
         }
     }
 
@@ -33,18 +47,70 @@ internal unsafe struct Avx2Kernel : IMicroKernel
         => Fma.IsSupported ? Fma.MultiplyAdd(x, y, acc) : acc + x * y;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel<TR>(int cols, int kc, float* a, nint rsA, nint csA,
-        float* b, nint rsB, float* c, nint ldc, in GemmEpilogue e, int col0) where TR : struct, IRowCount
+    private static void Kernel<TR, TL>(int cols, int kc, float* a, nint rsA, nint csA,
+        float* b, nint rsB, float* c, nint ldc, in GemmEpilogue e, int col0) where TR : struct, IRowCount where TL : struct, ILayout
     {
+        if (TL.IsPacked)
+        {
+            rsA = 1;
+            csA = 6;
+            rsB = 16;
+        }
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         float* a0 = a, a3 = a + 3 * rsA;
         nint rs2 = 2 * rsA;
-        for (int p = 0; p < kc; p++)
+        // Unrolled by four: one pointer bump per four k steps.
+        Vector256<float> b0, b1, x;
+        nint cs2 = 2 * csA, cs3 = 3 * csA, rsB2 = 2 * rsB, rsB3 = 3 * rsB;
+        int p = 0;
+        for (; p + 4 <= kc; p += 4)
         {
-            var b0 = Vector256.Load(b);
-            var b1 = Vector256.Load(b + 8);
-            var x = Vector256.Create(*a0);
+            b0 = Vector256.Load(b);
+            b1 = Vector256.Load(b + 8);
+            x = Vector256.Create(*a0);
+            c00 = Fmadd(x, b0, c00); c01 = Fmadd(x, b1, c01);
+            if (TR.N > 1) { x = Vector256.Create(a0[rsA]); c10 = Fmadd(x, b0, c10); c11 = Fmadd(x, b1, c11); }
+            if (TR.N > 2) { x = Vector256.Create(a0[rs2]); c20 = Fmadd(x, b0, c20); c21 = Fmadd(x, b1, c21); }
+            if (TR.N > 3) { x = Vector256.Create(*a3); c30 = Fmadd(x, b0, c30); c31 = Fmadd(x, b1, c31); }
+            if (TR.N > 4) { x = Vector256.Create(a3[rsA]); c40 = Fmadd(x, b0, c40); c41 = Fmadd(x, b1, c41); }
+            if (TR.N > 5) { x = Vector256.Create(a3[rs2]); c50 = Fmadd(x, b0, c50); c51 = Fmadd(x, b1, c51); }
+            b0 = Vector256.Load(b + rsB);
+            b1 = Vector256.Load(b + rsB + 8);
+            x = Vector256.Create(a0[csA]);
+            c00 = Fmadd(x, b0, c00); c01 = Fmadd(x, b1, c01);
+            if (TR.N > 1) { x = Vector256.Create(a0[csA + rsA]); c10 = Fmadd(x, b0, c10); c11 = Fmadd(x, b1, c11); }
+            if (TR.N > 2) { x = Vector256.Create(a0[csA + rs2]); c20 = Fmadd(x, b0, c20); c21 = Fmadd(x, b1, c21); }
+            if (TR.N > 3) { x = Vector256.Create(a3[csA]); c30 = Fmadd(x, b0, c30); c31 = Fmadd(x, b1, c31); }
+            if (TR.N > 4) { x = Vector256.Create(a3[csA + rsA]); c40 = Fmadd(x, b0, c40); c41 = Fmadd(x, b1, c41); }
+            if (TR.N > 5) { x = Vector256.Create(a3[csA + rs2]); c50 = Fmadd(x, b0, c50); c51 = Fmadd(x, b1, c51); }
+            b0 = Vector256.Load(b + rsB2);
+            b1 = Vector256.Load(b + rsB2 + 8);
+            x = Vector256.Create(a0[cs2]);
+            c00 = Fmadd(x, b0, c00); c01 = Fmadd(x, b1, c01);
+            if (TR.N > 1) { x = Vector256.Create(a0[cs2 + rsA]); c10 = Fmadd(x, b0, c10); c11 = Fmadd(x, b1, c11); }
+            if (TR.N > 2) { x = Vector256.Create(a0[cs2 + rs2]); c20 = Fmadd(x, b0, c20); c21 = Fmadd(x, b1, c21); }
+            if (TR.N > 3) { x = Vector256.Create(a3[cs2]); c30 = Fmadd(x, b0, c30); c31 = Fmadd(x, b1, c31); }
+            if (TR.N > 4) { x = Vector256.Create(a3[cs2 + rsA]); c40 = Fmadd(x, b0, c40); c41 = Fmadd(x, b1, c41); }
+            if (TR.N > 5) { x = Vector256.Create(a3[cs2 + rs2]); c50 = Fmadd(x, b0, c50); c51 = Fmadd(x, b1, c51); }
+            b0 = Vector256.Load(b + rsB3);
+            b1 = Vector256.Load(b + rsB3 + 8);
+            x = Vector256.Create(a0[cs3]);
+            c00 = Fmadd(x, b0, c00); c01 = Fmadd(x, b1, c01);
+            if (TR.N > 1) { x = Vector256.Create(a0[cs3 + rsA]); c10 = Fmadd(x, b0, c10); c11 = Fmadd(x, b1, c11); }
+            if (TR.N > 2) { x = Vector256.Create(a0[cs3 + rs2]); c20 = Fmadd(x, b0, c20); c21 = Fmadd(x, b1, c21); }
+            if (TR.N > 3) { x = Vector256.Create(a3[cs3]); c30 = Fmadd(x, b0, c30); c31 = Fmadd(x, b1, c31); }
+            if (TR.N > 4) { x = Vector256.Create(a3[cs3 + rsA]); c40 = Fmadd(x, b0, c40); c41 = Fmadd(x, b1, c41); }
+            if (TR.N > 5) { x = Vector256.Create(a3[cs3 + rs2]); c50 = Fmadd(x, b0, c50); c51 = Fmadd(x, b1, c51); }
+            a0 += 4 * csA;
+            a3 += 4 * csA;
+            b += 4 * rsB;
+        }
+        for (; p < kc; p++)
+        {
+            b0 = Vector256.Load(b);
+            b1 = Vector256.Load(b + 8);
+            x = Vector256.Create(*a0);
             c00 = Fmadd(x, b0, c00); c01 = Fmadd(x, b1, c01);
             if (TR.N > 1) { x = Vector256.Create(a0[rsA]); c10 = Fmadd(x, b0, c10); c11 = Fmadd(x, b1, c11); }
             if (TR.N > 2) { x = Vector256.Create(a0[rs2]); c20 = Fmadd(x, b0, c20); c21 = Fmadd(x, b1, c21); }

@@ -67,7 +67,7 @@ public static unsafe class Gemm
     /// <summary>Any entry point on a chosen kernel family (tests run every family on every machine).</summary>
     internal static void Run(GemmIsa isa, int threads, bool transA, bool transB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc,
-        ReadOnlySpan<float> bias, GemmActivation activation)
+        ReadOnlySpan<float> bias, GemmActivation activation, GemmPath path = GemmPath.Auto)
     {
         if (m < 0) throw new ArgumentOutOfRangeException(nameof(m), m, "must be ≥ 0");
         if (n < 0) throw new ArgumentOutOfRangeException(nameof(n), n, "must be ≥ 0");
@@ -81,7 +81,7 @@ public static unsafe class Gemm
             throw new ArgumentException($"bias has {bias.Length} values for {n} columns", nameof(bias));
         fixed (float* pa = a, pb = b, pc = c, pbias = bias)
             GemmDriver.Run(isa, Math.Max(1, threads), transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc,
-                bias.IsEmpty ? null : pbias, activation);
+                bias.IsEmpty ? null : pbias, activation, path);
     }
 
     private static void Check(int length, int rows, int cols, int ld, string name, string ldName)

@@ -35,7 +35,8 @@ internal static unsafe class GemmDriver
         : GemmIsa.Scalar;
 
     public static void Run(GemmIsa isa, int threads, bool transA, bool transB, int m, int n, int k, float alpha,
-        float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc, float* bias, GemmActivation activation)
+        float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc, float* bias, GemmActivation activation,
+        GemmPath path = GemmPath.Auto)
     {
         if (m == 0 || n == 0) return;
         var e = new GemmEpilogue
@@ -53,7 +54,7 @@ internal static unsafe class GemmDriver
                 _ => false,
             },
         };
-        var job = new Job { TransA = transA, TransB = transB, M = m, N = n, K = k, A = a, Lda = lda, B = b, Ldb = ldb, C = c, Ldc = ldc, E = e };
+        var job = new Job { Path = path, TransA = transA, TransB = transB, M = m, N = n, K = k, A = a, Lda = lda, B = b, Ldb = ldb, C = c, Ldc = ldc, E = e };
         if (k == 0 || alpha == 0)
         {
             ScaleOnly(job);
@@ -71,6 +72,7 @@ internal static unsafe class GemmDriver
     /// <summary>Everything a range of C needs; a struct so the parallel path shares one copy.</summary>
     private struct Job
     {
+        public GemmPath Path;
         public bool TransA, TransB, Direct;
         public int M, N, K;
         public float* A, B, C;
@@ -81,9 +83,14 @@ internal static unsafe class GemmDriver
     private static void Run<TK>(int threads, Job job) where TK : struct, IMicroKernel
     {
         // Decided from the whole problem, never per thread, so the thread count cannot change rounding.
-        job.Direct = !job.TransB
-            && ((long)job.K * job.N <= DirectMaxB || job.M <= 4 * TK.MR)
-            && (job.N % TK.NR == 0 || (long)job.K * TK.NR <= 1 << 20);
+        job.Direct = job.Path switch
+        {
+            GemmPath.Direct => !job.TransB,
+            GemmPath.Packed => false,
+            _ => !job.TransB
+                && ((long)job.K * job.N <= DirectMaxB || job.M <= 4 * TK.MR)
+                && (job.N % TK.NR == 0 || (long)job.K * TK.NR <= 1 << 20),
+        };
 
         long macs = (long)job.M * job.N * job.K;
         int tilesM = (job.M + TK.MR - 1) / TK.MR, tilesN = (job.N + TK.NR - 1) / TK.NR;

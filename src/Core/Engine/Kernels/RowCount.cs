@@ -15,3 +15,12 @@ internal struct Rows3 : IRowCount { public static int N => 3; }
 internal struct Rows4 : IRowCount { public static int N => 4; }
 internal struct Rows5 : IRowCount { public static int N => 5; }
 internal struct Rows6 : IRowCount { public static int N => 6; }
+
+/// <summary>Whether a kernel instantiation reads packed panels (strides known at JIT time).</summary>
+internal interface ILayout
+{
+    static abstract bool IsPacked { get; }
+}
+
+internal struct Packed : ILayout { public static bool IsPacked => true; }
+internal struct Strided : ILayout { public static bool IsPacked => false; }

@@ -133,6 +133,21 @@ internal unsafe struct Avx2Kernel : IMicroKernel
             return;
         }
 
+        if (Avx.IsSupported)
+        {
+            // Partial tile: the same vector epilogue under lane masks, never touching C past cols.
+            var lane = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
+            var m0 = Vector256.LessThan(lane, Vector256.Create(cols)).AsSingle();
+            var m1 = Vector256.LessThan(lane, Vector256.Create(cols - 8)).AsSingle();
+            StoreRowMasked(c00, c01, c, e, col0, m0, m1);
+            if (TR.N > 1) StoreRowMasked(c10, c11, c + ldc, e, col0, m0, m1);
+            if (TR.N > 2) StoreRowMasked(c20, c21, c + 2 * ldc, e, col0, m0, m1);
+            if (TR.N > 3) StoreRowMasked(c30, c31, c + 3 * ldc, e, col0, m0, m1);
+            if (TR.N > 4) StoreRowMasked(c40, c41, c + 4 * ldc, e, col0, m0, m1);
+            if (TR.N > 5) StoreRowMasked(c50, c51, c + 5 * ldc, e, col0, m0, m1);
+            return;
+        }
+
         float* t = stackalloc float[6 * 16];
         c00.Store(t); c01.Store(t + 8);
         if (TR.N > 1) { c10.Store(t + 16); c11.Store(t + 24); }
@@ -145,6 +160,41 @@ internal unsafe struct Avx2Kernel : IMicroKernel
             float* cr = c + r * ldc;
             for (int j = 0; j < cols; j++) cr[j] = e.Apply(t[r * 16 + j], e.Beta != 0 ? cr[j] : 0f, col0 + j);
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRowMasked(Vector256<float> v0, Vector256<float> v1, float* c, in GemmEpilogue e, int col0,
+        Vector256<float> m0, Vector256<float> m1)
+    {
+        if (e.Alpha != 1f)
+        {
+            var al = Vector256.Create(e.Alpha);
+            v0 *= al;
+            v1 *= al;
+        }
+        if (e.Beta == 1f)
+        {
+            v0 += Avx.MaskLoad(c, m0);
+            v1 += Avx.MaskLoad(c + 8, m1);
+        }
+        else if (e.Beta != 0f)
+        {
+            var be = Vector256.Create(e.Beta);
+            v0 = Fmadd(be, Avx.MaskLoad(c, m0), v0);
+            v1 = Fmadd(be, Avx.MaskLoad(c + 8, m1), v1);
+        }
+        if (e.HasBias)
+        {
+            v0 += Avx.MaskLoad(e.Bias + col0, m0);
+            v1 += Avx.MaskLoad(e.Bias + col0 + 8, m1);
+        }
+        if (e.Relu)
+        {
+            v0 = Avx.Max(Vector256<float>.Zero, v0);
+            v1 = Avx.Max(Vector256<float>.Zero, v1);
+        }
+        Avx.MaskStore(c, m0, v0);
+        Avx.MaskStore(c + 8, m1, v1);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

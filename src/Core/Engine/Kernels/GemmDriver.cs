@@ -85,11 +85,13 @@ internal static unsafe class GemmDriver
         // Decided from the whole problem, never per thread, so the thread count cannot change rounding.
         job.Direct = job.Path switch
         {
-            GemmPath.Direct => !job.TransB,
+            GemmPath.Direct => true,
             GemmPath.Packed => false,
-            _ => !job.TransB
-                && ((long)job.K * job.N <= DirectMaxB || job.M <= 4 * TK.MR)
-                && (job.N % TK.NR == 0 || (long)job.K * TK.NR <= 1 << 20),
+            // A transposed B is packed whole first, so it must be small.
+            _ => job.TransB
+                ? (long)job.K * job.N <= DirectMaxB
+                : ((long)job.K * job.N <= DirectMaxB || job.M <= 4 * TK.MR)
+                    && (job.N % TK.NR == 0 || (long)job.K * TK.NR <= 1 << 20),
         };
 
         long macs = (long)job.M * job.N * job.K;
@@ -129,24 +131,29 @@ internal static unsafe class GemmDriver
         else Packed<TK>(job, i0, i1, j0, j1);
     }
 
-    /// <summary>No packing: kernels read A through its strides and B rows in place.</summary>
+    /// <summary>
+    /// No A packing: kernels read A through its strides. B rows are read in place, except a
+    /// transposed B (packed whole into panels) and the last partial column panel (copied zero-padded
+    /// so the kernel never reads past B).
+    /// </summary>
     private static void Direct<TK>(in Job job, int i0, int i1, int j0, int j1) where TK : struct, IMicroKernel
     {
         int mr = TK.MR, nr = TK.NR, k = job.K;
         nint rsA = job.TransA ? 1 : job.Lda, csA = job.TransA ? job.Lda : 1;
-        int jFull = j0 + (j1 - j0) / nr * nr;
-        float* edge = null;
-        if (jFull < j1)
+        float* panels = null;
+        int jFull = j1;
+        if (job.TransB)
         {
-            // The last, partial column panel is copied zero-padded so the kernel never reads past B.
-            edge = GemmBuffers.Edge(k * nr);
-            int cols = j1 - jFull;
-            for (int p = 0; p < k; p++)
+            panels = GemmBuffers.Edge(k * RoundUp(j1 - j0, nr));
+            PackB<TK>(job, 0, k, j0, j1 - j0, panels);
+        }
+        else
+        {
+            jFull = j0 + (j1 - j0) / nr * nr;
+            if (jFull < j1)
             {
-                float* src = job.B + p * job.Ldb + jFull;
-                float* dst = edge + p * nr;
-                for (int j = 0; j < cols; j++) dst[j] = src[j];
-                for (int j = cols; j < nr; j++) dst[j] = 0f;
+                panels = GemmBuffers.Edge(k * nr);
+                PackB<TK>(job, 0, k, jFull, j1 - jFull, panels);
             }
         }
         for (int i = i0; i < i1; i += mr)
@@ -154,10 +161,16 @@ internal static unsafe class GemmDriver
             int rows = Math.Min(mr, i1 - i);
             float* ai = job.A + i * rsA;
             float* ci = job.C + i * job.Ldc;
+            if (job.TransB)
+            {
+                for (int j = j0; j < j1; j += nr)
+                    TK.Tile(rows, Math.Min(nr, j1 - j), k, ai, rsA, csA, panels + (j - j0) * k, nr, ci + j, job.Ldc, job.E, j);
+                continue;
+            }
             for (int j = j0; j < jFull; j += nr)
                 TK.Tile(rows, nr, k, ai, rsA, csA, job.B + j, job.Ldb, ci + j, job.Ldc, job.E, j);
-            if (edge != null)
-                TK.Tile(rows, j1 - jFull, k, ai, rsA, csA, edge, nr, ci + jFull, job.Ldc, job.E, jFull);
+            if (jFull < j1)
+                TK.Tile(rows, j1 - jFull, k, ai, rsA, csA, panels, nr, ci + jFull, job.Ldc, job.E, jFull);
         }
     }
 

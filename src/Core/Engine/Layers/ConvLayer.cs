@@ -89,17 +89,10 @@ internal sealed class ConvLayer : Layer
                 a = col.AsSpan(0, cn * _positions * _k);
             }
             var y = Output.AsSpan(c0 * outPer, cn * outPer);
-            Gemm.Sgemm(false, false, cn * _positions, _f, _k, 1f, a, _k, w.AsSpan(_kOff, _k * _f), _f, 0f, y, _f);
-            if (_bias)
-            {
-                var b = w.AsSpan(_bOff, _f);
-                for (int r = 0; r < y.Length; r += _f)
-                {
-                    var row = y.Slice(r, _f);
-                    for (int j = 0; j < _f; j++) row[j] += b[j];
-                }
-            }
-            Activate(c0 * outPer, cn * outPer);
+            bool fusedRelu = Act == ActivationKind.Relu && Pre is null;
+            Gemm.SgemmFused(false, false, cn * _positions, _f, _k, a, _k, w.AsSpan(_kOff, _k * _f), _f, y, _f,
+                _bias ? w.AsSpan(_bOff, _f) : default, fusedRelu ? GemmActivation.Relu : GemmActivation.None);
+            if (!fusedRelu) Activate(c0 * outPer, cn * outPer);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Numerics;
 using ModelCost.Core.Engine.Runtime;
 using ModelCost.Core.Specs;
 
@@ -71,20 +72,17 @@ internal sealed class PoolLayer : Layer
                     {
                         var (d0, d1, h0, h1, w0, w1) = Window(od, oh, ow);
                         var dst = y.Slice(o, _c);
-                        dst.Fill(_max ? float.NegativeInfinity : 0f);
+                        bool first = true;
                         for (int id = d0; id < d1; id++)
                             for (int ih = h0; ih < h1; ih++)
                                 for (int iw = w0; iw < w1; iw++)
                                 {
                                     var src = x.Slice(((id * _h + ih) * _w + iw) * _c, _c);
-                                    if (_max) { for (int c = 0; c < _c; c++) if (src[c] > dst[c]) dst[c] = src[c]; }
-                                    else for (int c = 0; c < _c; c++) dst[c] += src[c];
+                                    if (first) { src.CopyTo(dst); first = false; }
+                                    else if (_max) MaxInto(dst, src);
+                                    else AddInto(dst, src);
                                 }
-                        if (!_max)
-                        {
-                            float inv = 1f / ((d1 - d0) * (h1 - h0) * (w1 - w0));
-                            for (int c = 0; c < _c; c++) dst[c] *= inv;
-                        }
+                        if (!_max) Scale(dst, 1f / ((d1 - d0) * (h1 - h0) * (w1 - w0)));
                     }
         }
     }
@@ -106,33 +104,78 @@ internal sealed class PoolLayer : Layer
                     for (int ow = 0; ow < _ow; ow++, o += _c)
                     {
                         var (d0, d1, h0, h1, w0, w1) = Window(od, oh, ow);
-                        if (_max)
+                        var ys = y.Slice(o, _c);
+                        var gs = dy.Slice(o, _c);
+                        float inv = _max ? 0 : 1f / ((d1 - d0) * (h1 - h0) * (w1 - w0));
+                        // Max: visit the window in the forward order; a channel's gradient goes to the
+                        // first input equal to its maximum, tracked by a per-vector "done" mask.
+                        for (int c = 0; c < _c; c += Vector<float>.Count)
                         {
-                            for (int c = 0; c < _c; c++)
+                            bool full = c + Vector<float>.Count <= _c;
+                            if (!full)
                             {
-                                float target = y[o + c], g = dy[o + c];
-                                for (int id = d0; id < d1; id++)
-                                    for (int ih = h0; ih < h1; ih++)
-                                        for (int iw = w0; iw < w1; iw++)
-                                        {
-                                            int idx = ((id * _h + ih) * _w + iw) * _c + c;
-                                            if (x[idx] == target) { dx[idx] += g; goto next; }
-                                        }
-                                next:;
+                                ScalarTail(x, dx, ys, gs, c, d0, d1, h0, h1, w0, w1, inv);
+                                break;
                             }
-                        }
-                        else
-                        {
-                            float inv = 1f / ((d1 - d0) * (h1 - h0) * (w1 - w0));
+                            var yv = new Vector<float>(ys.Slice(c));
+                            var gv = new Vector<float>(gs.Slice(c));
+                            var done = Vector<int>.Zero;
+                            var avg = gv * inv;
                             for (int id = d0; id < d1; id++)
                                 for (int ih = h0; ih < h1; ih++)
                                     for (int iw = w0; iw < w1; iw++)
                                     {
-                                        var d = dx.Slice(((id * _h + ih) * _w + iw) * _c, _c);
-                                        for (int c = 0; c < _c; c++) d[c] += dy[o + c] * inv;
+                                        int idx = ((id * _h + ih) * _w + iw) * _c + c;
+                                        var dxs = dx.Slice(idx, Vector<float>.Count);
+                                        var cur = new Vector<float>(dxs);
+                                        if (_max)
+                                        {
+                                            var hit = Vector.AndNot(Vector.Equals(new Vector<float>(x.Slice(idx)), yv), done);
+                                            (cur + Vector.ConditionalSelect(hit, gv, Vector<float>.Zero)).CopyTo(dxs);
+                                            done |= hit;
+                                        }
+                                        else (cur + avg).CopyTo(dxs);
                                     }
                         }
                     }
         }
+    }
+
+    private void ScalarTail(ReadOnlySpan<float> x, Span<float> dx, ReadOnlySpan<float> ys, ReadOnlySpan<float> gs, int c0,
+        int d0, int d1, int h0, int h1, int w0, int w1, float inv)
+    {
+        for (int c = c0; c < _c; c++)
+        {
+            bool done = false;
+            for (int id = d0; id < d1; id++)
+                for (int ih = h0; ih < h1; ih++)
+                    for (int iw = w0; iw < w1; iw++)
+                    {
+                        int idx = ((id * _h + ih) * _w + iw) * _c + c;
+                        if (!_max) dx[idx] += gs[c] * inv;
+                        else if (!done && x[idx] == ys[c]) { dx[idx] += gs[c]; done = true; }
+                    }
+        }
+    }
+
+    private static void MaxInto(Span<float> dst, ReadOnlySpan<float> src)
+    {
+        int i = 0;
+        for (; i + Vector<float>.Count <= dst.Length; i += Vector<float>.Count)
+            Vector.Max(new Vector<float>(dst.Slice(i)), new Vector<float>(src.Slice(i))).CopyTo(dst.Slice(i));
+        for (; i < dst.Length; i++) if (src[i] > dst[i]) dst[i] = src[i];
+    }
+
+    private static void AddInto(Span<float> dst, ReadOnlySpan<float> src)
+    {
+        int i = 0;
+        for (; i + Vector<float>.Count <= dst.Length; i += Vector<float>.Count)
+            (new Vector<float>(dst.Slice(i)) + new Vector<float>(src.Slice(i))).CopyTo(dst.Slice(i));
+        for (; i < dst.Length; i++) dst[i] += src[i];
+    }
+
+    private static void Scale(Span<float> dst, float f)
+    {
+        for (int i = 0; i < dst.Length; i++) dst[i] *= f;
     }
 }

@@ -18,7 +18,7 @@ internal sealed class Network : IDisposable
     private readonly int[] _consumerCount;
     private readonly List<(int Layer, float[][] Parts)> _fanOut = [];
 
-    public Network(ResolvedModel model, int capacity, bool training, int threads, bool keepLogitsOfLast = false)
+    public Network(ResolvedModel model, int capacity, bool training, int threads, bool keepLogitsOfLast = false, bool inputGradient = false)
     {
         Model = model;
         Capacity = capacity;
@@ -56,7 +56,23 @@ internal sealed class Network : IDisposable
             if (Contributes[i])
                 foreach (var p in model.Layers[i].InputIndices) if (p >= 0) Contributes[p] = true;
 
+        // A layer needs backward only if it, or something upstream of it, has trainable weights
+        // (or the caller asked for the input gradient): the MLP's first Dense skips dX entirely.
+        NeedsGrad = new bool[Layers.Length];
+        for (int i = 0; i < Layers.Length; i++)
+        {
+            bool needs = training && WeightLayout.For(model.Layers[i]).Any(s => s.Trainable);
+            foreach (var p in model.Layers[i].InputIndices) needs |= training && (p < 0 ? inputGradient : NeedsGrad[p]);
+            NeedsGrad[i] = needs;
+        }
+
         foreach (var layer in Layers) layer.Allocate(capacity, training);
+        if (inputGradient)
+        {
+            if (model.Layers.Count(l => l.InputIndices.Contains(-1)) > 1)
+                throw new NotSupportedException("an input gradient with several layers reading the input is not supported");
+            InputGrad = new float[Input.Length];
+        }
 
         // Wire inputs and input-gradient targets. A layer read by several consumers gets one
         // gradient buffer per consumer, summed (in consumer order) before its own backward.
@@ -68,7 +84,10 @@ internal sealed class Network : IDisposable
             {
                 int p = idx[k];
                 Layers[i].Inputs[k] = p < 0 ? Input : Layers[p].Output;
-                if (!training || p < 0) { Layers[i].InputGrads[k] = null; continue; }
+                Layers[i].InputGrads[k] = null;
+                if (!training) continue;
+                if (p < 0) { Layers[i].InputGrads[k] = InputGrad; continue; }
+                if (!NeedsGrad[p]) continue;
                 if (_consumerCount[p] == 1) { Layers[i].InputGrads[k] = Layers[p].OutputGrad; continue; }
                 var buf = new float[Layers[p].Output.Length];
                 Layers[i].InputGrads[k] = buf;
@@ -86,6 +105,7 @@ internal sealed class Network : IDisposable
     public int InputSize { get; }
     public Layer[] Layers { get; }
     public bool[] Contributes { get; }
+    public bool[] NeedsGrad { get; }
 
     public float[] Params { get; private set; }
     public float[] PreviousParams { get; private set; }
@@ -95,7 +115,7 @@ internal sealed class Network : IDisposable
     public float[] Input { get; }
 
     /// <summary>Gradient with respect to the network input; allocated on request (gradient checks).</summary>
-    public float[]? InputGrad { get; private set; }
+    public float[]? InputGrad { get; }
 
     public Layer Last => Layers[^1];
     public int OutputSize => Layers[^1].OutSize;
@@ -109,23 +129,6 @@ internal sealed class Network : IDisposable
     /// <summary>Offset of a trainable weight in <see cref="Params"/>/<see cref="Grads"/> (or of a state tensor in <see cref="State"/>).</summary>
     public int Offset(string slotName) => _slots[slotName].Offset;
 
-    public void RequestInputGradient()
-    {
-        InputGrad = new float[Input.Length];
-        for (int i = 0; i < Layers.Length; i++)
-        {
-            var idx = Model.Layers[i].InputIndices;
-            for (int k = 0; k < idx.Length; k++)
-                if (idx[k] < 0)
-                {
-                    if (Layers[i].InputGrads[k] is not null) throw new InvalidOperationException("input gradient already wired");
-                    Layers[i].InputGrads[k] = InputGrad;
-                }
-        }
-        if (Model.Layers.Count(l => l.InputIndices.Contains(-1)) > 1)
-            throw new InvalidOperationException("input gradient with several input consumers is not supported in checks");
-    }
-
     public void Forward(int n, bool training)
     {
         if (n < 1 || n > Capacity) throw new ArgumentOutOfRangeException(nameof(n));
@@ -137,7 +140,7 @@ internal sealed class Network : IDisposable
     {
         for (int i = Layers.Length - 1; i >= 0; i--)
         {
-            if (!Contributes[i]) continue;
+            if (!Contributes[i] || !NeedsGrad[i]) continue;
             foreach (var (p, parts) in _fanOut)
             {
                 if (p != i) continue;

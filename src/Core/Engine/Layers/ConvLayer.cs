@@ -1,3 +1,4 @@
+using System.Numerics;
 using ModelCost.Core.Engine.Kernels;
 using ModelCost.Core.Engine.Runtime;
 using ModelCost.Core.Specs;
@@ -14,6 +15,7 @@ namespace ModelCost.Core.Engine.Layers;
 internal sealed class ConvLayer : Layer
 {
     private const int ChunkFloats = 1 << 19; // ~2 MiB unfold buffer per thread
+    private const long KeepFloats = 1 << 22; // up to 16 MiB per thread kept from forward to backward
 
     private readonly int _d, _h, _w, _c, _kd, _kh, _kw, _sd, _sh, _sw, _pd, _ph, _pw, _od, _oh, _ow, _f;
     private readonly int _positions, _k, _kOff, _bOff;
@@ -22,6 +24,7 @@ internal sealed class ConvLayer : Layer
     private float[][] _col = [], _dcol = [];
     private float[] _partials = [];
     private int _chunk, _n;
+    private bool _keepUnfold;
 
     public ConvLayer(Network net, ResolvedLayer l, string kernelParam = "kernel") : base(net, l)
     {
@@ -51,7 +54,10 @@ internal sealed class ConvLayer : Layer
         base.Allocate(capacity, training);
         int perThread = (capacity + Threads - 1) / Threads;
         long perSample = (long)_positions * _k;
-        _chunk = (int)Math.Clamp(ChunkFloats / Math.Max(1, perSample), 1, perThread);
+        // When a thread's whole shard unfolds into a modest buffer, do it in one chunk and keep it
+        // for backward (no second unfold); otherwise unfold ~2 MiB chunks and redo them in backward.
+        _keepUnfold = training && (long)perThread * perSample <= KeepFloats;
+        _chunk = _keepUnfold ? perThread : (int)Math.Clamp(ChunkFloats / Math.Max(1, perSample), 1, perThread);
         if (!_direct)
         {
             _col = new float[Threads][];
@@ -126,13 +132,13 @@ internal sealed class ConvLayer : Layer
             else
             {
                 var col = _col[part];
-                for (int i = 0; i < cn; i++) Unfold(x.AsSpan((c0 + i) * inSize, inSize), col.AsSpan(i * _positions * _k, _positions * _k));
+                if (!_keepUnfold)
+                    for (int i = 0; i < cn; i++) Unfold(x.AsSpan((c0 + i) * inSize, inSize), col.AsSpan(i * _positions * _k, _positions * _k));
                 a = col.AsSpan(0, cn * _positions * _k);
             }
             Gemm.Sgemm(true, false, _k, _f, cn * _positions, 1f, a, _k, dz, _f, 1f, dw, _f);
             if (_bias)
-                for (int r = 0; r < dz.Length; r += _f)
-                    for (int j = 0; j < _f; j++) db[j] += dz[r + j];
+                for (int r = 0; r < dz.Length; r += _f) AddInto(db, dz.Slice(r, _f));
             if (dxAll is null) continue;
             if (_direct)
             {
@@ -169,7 +175,10 @@ internal sealed class ConvLayer : Layer
                             int baseIdx = (id * _h + ih) * _w;
                             if (iw0 >= 0 && iw0 + _kw <= _w)
                             {
-                                x.Slice((baseIdx + iw0) * _c, kwc).CopyTo(seg);
+                                var run = x.Slice((baseIdx + iw0) * _c, kwc);
+                                // Short runs (a 3-wide single-channel row) copy faster by hand than through CopyTo.
+                                if (kwc < 16) for (int q = 0; q < kwc; q++) seg[q] = run[q];
+                                else run.CopyTo(seg);
                                 continue;
                             }
                             for (int kw = 0; kw < _kw; kw++)
@@ -208,12 +217,18 @@ internal sealed class ConvLayer : Layer
                             {
                                 int iw = iw0 + kw;
                                 if ((uint)iw >= (uint)_w) continue;
-                                var s = src.Slice(o + kw * _c, _c);
-                                var d = dx.Slice((baseIdx + iw) * _c, _c);
-                                for (int c = 0; c < _c; c++) d[c] += s[c];
+                                AddInto(dx.Slice((baseIdx + iw) * _c, _c), src.Slice(o + kw * _c, _c));
                             }
                         }
                     }
                 }
+    }
+
+    private static void AddInto(Span<float> dst, ReadOnlySpan<float> src)
+    {
+        int i = 0;
+        for (; i + Vector<float>.Count <= dst.Length; i += Vector<float>.Count)
+            (new Vector<float>(dst.Slice(i)) + new Vector<float>(src.Slice(i))).CopyTo(dst.Slice(i));
+        for (; i < dst.Length; i++) dst[i] += src[i];
     }
 }

@@ -223,12 +223,9 @@ public static class ModelSpecYaml
 
         private ModelCostException Decorate(ModelCostException ex)
         {
-            YamlNode where = ex.ErrorId switch
-            {
-                ErrorIds.InvalidInputShape => _inputShapeNode ?? _layersNode!,
-                ErrorIds.EmptyModel => _layersNode!,
-                _ => _layersNode!,
-            };
+            // Errors without a layer are about the input shape (invalid, or too many elements) or the layer list.
+            YamlNode where = ex.ErrorId is ErrorIds.InvalidInputShape or ErrorIds.ShapeOverflow
+                ? _inputShapeNode ?? _layersNode! : _layersNode!;
             if (ex.LayerIndex is int i && i >= 0 && i < _marks.Count)
             {
                 var m = _marks[i];

@@ -38,6 +38,12 @@ public static class KerasJsonImporter
             throw new ModelCostException(ErrorIds.KerasConfigInvalid, ModelCostErrorCategory.ParserError,
                 $"{src}:{line}:{col}: not valid JSON: {ex.Message}", sourceName, ex) { File = sourceName, Line = line, Column = col };
         }
+        catch (ArgumentException ex)
+        {
+            // System.Text.Json transcodes to UTF-8 first; a lone surrogate cannot be transcoded.
+            throw new ModelCostException(ErrorIds.KerasConfigInvalid, ModelCostErrorCategory.ParserError,
+                $"{src}: not valid JSON text: {ex.Message}", sourceName, ex) { File = sourceName };
+        }
         using (doc)
         {
             return new Importer(src, sourceName).Import(doc.RootElement, name);

@@ -112,4 +112,23 @@ public class KerasJsonImporterTests
         Assert.Equal("big", ex.LayerName);
         Assert.Equal(0, ex.LayerIndex);
     }
+
+    [Fact]
+    public void OldKeras2ListConfigAndReluSoftmaxLayersImport()
+    {
+        // Keras < 2.2.3 Sequential: config is the bare layer list. Dense 4→8: 4·8+8 = 40; ReLU; Dense 8→3: 27; Softmax → 67.
+        const string json = """
+        {"class_name": "Sequential", "config": [
+          {"class_name": "Dense", "config": {"name": "d1", "units": 8, "batch_input_shape": [null, 4]}},
+          {"class_name": "ReLU", "config": {"name": "r", "max_value": null, "negative_slope": 0.0, "threshold": 0.0}},
+          {"class_name": "Dense", "config": {"name": "d2", "units": 3}},
+          {"class_name": "Softmax", "config": {"name": "s", "axis": -1}}], "keras_version": "2.1.6"}
+        """;
+        var spec = KerasJsonImporter.Parse(json);
+        Assert.Equal(new LayerSpec { Type = "Activation", Name = "r", Activation = "relu" }, spec.Layers[1]);
+        Assert.Equal("softmax", spec.Layers[3].Activation);
+        Assert.Equal(67, ShapeInference.Resolve(spec).Params);
+        var leaky = json.Replace("\"negative_slope\": 0.0", "\"negative_slope\": 0.2");
+        Assert.Equal("negative_slope", Fails(leaky).Option);
+    }
 }

@@ -90,9 +90,9 @@ $table = for ($i = 0; $i -lt $specs.Count; $i++) {
 $table | Format-Table -AutoSize | Out-Host
 
 $comparison = @($costs) + @($runs) | Compare-ModelCost -Baseline Model2 -Property Params, InferenceFlops, TestAccuracy, TrainSeconds
-$comparison | Where-Object { $_ -is [ModelCost.Core.Reporting.ComparisonRow] } |
+$comparison | Where-Object { $_.PSObject.TypeNames[0] -eq 'ModelCost.Core.Reporting.ComparisonRow' } |
     Format-Table Model, Params, ParamsRatio, InferenceFlops, InferenceFlopsRatio, TestAccuracy, TrainSeconds, TrainSecondsRatio -AutoSize | Out-Host
-$conclusion = $comparison | Where-Object { $_ -is [ModelCost.Core.Reporting.ComparisonConclusion] }
+$conclusion = $comparison | Where-Object { $_.PSObject.TypeNames[0] -eq 'ModelCost.Core.Reporting.ComparisonConclusion' }
 Write-Host "Conclusion: $($conclusion.Summary)"
 
 $chart = Join-Path $OutDir 'seed002_chart.svg'

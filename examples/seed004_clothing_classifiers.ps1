@@ -62,10 +62,10 @@ if ($Train) {
 
 Write-Host "`n=== Conclusion" -ForegroundColor Cyan
 $comparison = @($costs) + @($runs) | Compare-ModelCost -Baseline Classifier -Property Params, InferenceMacs, InferenceFlops, TestAccuracy
-$comparison | Where-Object { $_ -is [ModelCost.Core.Reporting.ComparisonRow] } |
+$comparison | Where-Object { $_.PSObject.TypeNames[0] -eq 'ModelCost.Core.Reporting.ComparisonRow' } |
     Format-Table Model, Params, InferenceFlops, InferenceFlopsRatio, TestAccuracy, AccuracyGainPerExtraGFlop -AutoSize | Out-Host
 if ($runs.Count -gt 0) {
-    Write-Host ($comparison | Where-Object { $_ -is [ModelCost.Core.Reporting.ComparisonConclusion] }).Summary
+    Write-Host ($comparison | Where-Object { $_.PSObject.TypeNames[0] -eq 'ModelCost.Core.Reporting.ComparisonConclusion' }).Summary
 }
 else {
     # Without training runs the comparison has no accuracy; use the seed's figures for the trade-off.

@@ -55,7 +55,7 @@ public static class EngineProfile
             { var t = Now(); loss.Compute(batch, labels, gradient: true); if (count) lossT += Since(t); }
             for (int i = L - 1; i >= 0; i--)
             {
-                if (!net.Contributes[i]) continue;
+                if (!net.Contributes[i] || !net.NeedsGrad[i]) continue;
                 var t = Now(); net.Layers[i].Backward(batch); if (count) bwd[i] += Since(t);
             }
             { var t = Now(); opt.Step(net.Params, net.Grads, net.PreviousParams, net.Pool); net.SwapParams(); net.Step++; if (count) optT += Since(t); }

@@ -1,4 +1,11 @@
 using BenchmarkDotNet.Running;
+using ModelCost.Benchmarks;
 
-// Kernel micro-benchmarks: dotnet run -c Release --project tests/Benchmarks -- --filter '*'
+// dotnet run -c Release --project tests/Benchmarks -- sgemm [threads]   quick GFLOP/s table
+// dotnet run -c Release --project tests/Benchmarks -- --filter '*'      BenchmarkDotNet kernel benchmarks
+if (args.Length > 0 && args[0] == "sgemm")
+{
+    SgemmTiming.Print(args);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

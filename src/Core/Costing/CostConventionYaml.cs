@@ -1,0 +1,118 @@
+using System.Globalization;
+using ModelCost.Core.Errors;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace ModelCost.Core.Costing;
+
+/// <summary>
+/// Reads a user convention file, mapped by hand from YamlDotNet's representation model so every
+/// error names the file, line and column:
+/// <code>
+/// name: MyTool            # required: the name shown on every figure
+/// description: ...        # optional
+/// base: Flops             # optional: start from a built-in's weights
+/// costs:                  # FLOPs per operation kind (CostOps.All); unlisted kinds keep the base's weight or 0
+///   MatMulMac: 2
+///   Activation.softmax: 5
+/// </code>
+/// </summary>
+internal static class CostConventionYaml
+{
+    /// <summary>Convention files are a few dozen lines; refuse anything that is clearly not one before reading it.</summary>
+    private const long MaxFileBytes = 1 << 20;
+
+    public static CostConvention Load(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var full = Path.GetFullPath(path);
+        if (!File.Exists(full))
+            throw new ModelCostException(ErrorIds.UnknownConvention, ModelCostErrorCategory.ObjectNotFound,
+                $"Convention file '{full}' does not exist. Built-in conventions: {string.Join(", ", CostConvention.BuiltInNames)}.", full)
+            { File = full, Option = "Convention" };
+        long length = new FileInfo(full).Length;
+        if (length > MaxFileBytes)
+            throw Error(full, null, $"the file is {length.ToString(CultureInfo.InvariantCulture)} bytes; a convention file is at most {MaxFileBytes.ToString(CultureInfo.InvariantCulture)} bytes.");
+        string text;
+        try { text = File.ReadAllText(full); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ModelCostException(ErrorIds.InvalidConvention, ModelCostErrorCategory.ReadError,
+                $"Could not read convention file '{full}': {ex.Message}", full, ex) { File = full };
+        }
+        return Parse(text, full, full);
+    }
+
+    public static CostConvention Parse(string yaml, string sourceName, string? path = null)
+    {
+        ArgumentNullException.ThrowIfNull(yaml);
+        var stream = new YamlStream();
+        try { stream.Load(new StringReader(yaml)); }
+        catch (YamlException ex)
+        {
+            throw Error(sourceName, ex.Start, $"not valid YAML: {ex.Message}", ex);
+        }
+        if (stream.Documents.Count != 1)
+            throw Error(sourceName, null, $"expected one YAML document, found {stream.Documents.Count}.");
+        if (stream.Documents[0].RootNode is not YamlMappingNode root)
+            throw Error(sourceName, stream.Documents[0].RootNode.Start, "the top level must be a mapping with 'name' and 'costs'.");
+
+        string? name = null, description = null;
+        CostConvention? basedOn = null;
+        YamlMappingNode? costs = null;
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (keyNode, valueNode) in root.Children)
+        {
+            var key = Scalar(sourceName, keyNode, "a key");
+            if (!seen.Add(key)) throw Error(sourceName, keyNode.Start, $"'{key}' appears twice.");
+            switch (key.ToLowerInvariant())
+            {
+                case "name": name = Scalar(sourceName, valueNode, "'name'"); break;
+                case "description": description = Scalar(sourceName, valueNode, "'description'"); break;
+                case "base":
+                {
+                    var b = Scalar(sourceName, valueNode, "'base'");
+                    if (!CostConvention.TryGetBuiltIn(b, out var bc))
+                        throw Error(sourceName, valueNode.Start, $"base '{b}' is not a built-in convention ({string.Join(", ", CostConvention.BuiltInNames)}).");
+                    basedOn = bc;
+                    break;
+                }
+                case "costs":
+                    costs = valueNode as YamlMappingNode
+                        ?? throw Error(sourceName, valueNode.Start, "'costs' must be a mapping of operation kind to FLOPs per operation, e.g. 'MatMulMac: 2'.");
+                    break;
+                default:
+                    throw Error(sourceName, keyNode.Start, $"unknown key '{key}'. Allowed: name, description, base, costs.");
+            }
+        }
+        if (string.IsNullOrWhiteSpace(name)) throw Error(sourceName, root.Start, "a convention needs a 'name'.");
+        if (costs is null) throw Error(sourceName, root.Start, "a convention needs 'costs' (operation kind: FLOPs per operation).");
+
+        var weights = basedOn?.CopyWeights() ?? new long[CostOps.Count];
+        var kinds = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (keyNode, valueNode) in costs.Children)
+        {
+            var kindText = Scalar(sourceName, keyNode, "an operation kind");
+            if (!CostOps.TryCanonicalize(kindText, out var kind))
+                throw Error(sourceName, keyNode.Start, $"unknown operation kind '{kindText}'. Known kinds: {string.Join(", ", CostOps.All)}.");
+            if (!kinds.Add(kind)) throw Error(sourceName, keyNode.Start, $"'{kind}' is given twice.");
+            var valueText = Scalar(sourceName, valueNode, $"the cost of '{kind}'");
+            if (!long.TryParse(valueText, NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite, CultureInfo.InvariantCulture, out var w) || w < 0)
+                throw Error(sourceName, valueNode.Start, $"the cost of '{kind}' is '{valueText}'; it must be a whole number of FLOPs ≥ 0.");
+            weights[CostOps.Index(kind)] = w;
+        }
+        return CostConvention.FromFile(name.Trim(), description ?? $"User convention from {sourceName}.", weights, path ?? sourceName);
+    }
+
+    private static string Scalar(string source, YamlNode node, string what) =>
+        node is YamlScalarNode { Value: { } v } ? v
+            : throw Error(source, node.Start, $"{what} must be a plain value, not a {(node is YamlMappingNode ? "mapping" : node is YamlSequenceNode ? "list" : "null")}.");
+
+    private static ModelCostException Error(string source, Mark? at, string message, Exception? inner = null)
+    {
+        int? line = at is { } m ? (int)m.Line : null, col = at is { } m2 ? (int)m2.Column : null;
+        string where = line is null ? source : $"{source}:{line.Value.ToString(CultureInfo.InvariantCulture)}:{col!.Value.ToString(CultureInfo.InvariantCulture)}";
+        return new ModelCostException(ErrorIds.InvalidConvention, ModelCostErrorCategory.ParserError, $"Convention file {where}: {message}", source, inner)
+        { File = source, Line = line, Column = col };
+    }
+}

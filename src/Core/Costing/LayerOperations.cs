@@ -1,0 +1,186 @@
+using ModelCost.Core.Specs;
+
+namespace ModelCost.Core.Costing;
+
+/// <summary>
+/// Counts one resolved layer's primitive operations per sample, forward and backward, per
+/// <see cref="CostOps"/> kind. Every formula lives here once; conventions only weigh the counts.
+/// Reads only <see cref="ResolvedLayer"/> (shapes and defaults were decided by ShapeInference).
+/// All arithmetic is checked: an overflow surfaces as <see cref="OverflowException"/> and is
+/// turned into a CostOverflow error naming the layer by the caller.
+/// </summary>
+internal sealed class LayerOperations
+{
+    /// <summary>Forward count per kind index.</summary>
+    public readonly long[] Forward = new long[CostOps.Count];
+
+    /// <summary>Backward count per kind index (weight gradients + input gradients).</summary>
+    public readonly long[] Backward = new long[CostOps.Count];
+
+    /// <summary>Multiply-accumulates of the forward pass.</summary>
+    public long Macs;
+
+    /// <summary>
+    /// <paramref name="needsInputGradient"/>: whether anything upstream has trainable parameters, so the
+    /// gradient w.r.t. this layer's input must be computed (false for a first layer, as in PyTorch autograd).
+    /// </summary>
+    public static LayerOperations Count(ResolvedLayer layer, bool needsInputGradient)
+    {
+        var ops = new LayerOperations();
+        bool trainable = layer.TrainableParams > 0;
+        bool anyGradient = trainable || needsInputGradient;
+        long outElems = layer.OutputElements;
+
+        switch (layer.Type)
+        {
+            case LayerTypes.Dense:
+            {
+                long macs = checked(layer.InputElements * layer.Units);
+                ops.Product(layer.InputShape.Length == 1 ? CostOps.MatMulMac : CostOps.BatchMatMulMac, macs, trainable, needsInputGradient);
+                ops.Bias(layer, outElems, trainable);
+                ops.OutputActivation(layer, outElems, anyGradient);
+                break;
+            }
+            case LayerTypes.Conv1D or LayerTypes.Conv2D or LayerTypes.Conv3D:
+            {
+                long kvol = ShapeInference.Elements(layer.KernelSize);
+                long macs = checked(outElems * kvol * layer.InputShape[^1]);
+                ops.Product(CostOps.ConvMac, macs, trainable, needsInputGradient);
+                ops.Bias(layer, outElems, trainable);
+                ops.OutputActivation(layer, outElems, anyGradient);
+                break;
+            }
+            case LayerTypes.DepthwiseConv2D:
+            {
+                // Each output channel reads one input channel: kh·kw MACs per output element.
+                long macs = checked(outElems * ShapeInference.Elements(layer.KernelSize));
+                ops.Product(CostOps.ConvMac, macs, trainable, needsInputGradient);
+                ops.Bias(layer, outElems, trainable);
+                ops.OutputActivation(layer, outElems, anyGradient);
+                break;
+            }
+            case LayerTypes.SeparableConv2D:
+            {
+                // Depthwise (kh·kw per intermediate element) then pointwise 1×1 (Cin·dm per output element).
+                long spatial = ShapeInference.Elements(layer.OutputShape.AsSpan(0, layer.OutputShape.Length - 1).ToArray());
+                long mid = checked((long)layer.InputShape[^1] * layer.DepthMultiplier);
+                long macs = checked(spatial * mid * ShapeInference.Elements(layer.KernelSize) + outElems * mid);
+                ops.Product(CostOps.ConvMac, macs, trainable, needsInputGradient);
+                ops.Bias(layer, outElems, trainable);
+                ops.OutputActivation(layer, outElems, anyGradient);
+                break;
+            }
+            case LayerTypes.MaxPooling1D or LayerTypes.MaxPooling2D or LayerTypes.MaxPooling3D
+                or LayerTypes.AveragePooling1D or LayerTypes.AveragePooling2D or LayerTypes.AveragePooling3D:
+            {
+                bool is3D = layer.Type.EndsWith("3D", StringComparison.Ordinal);
+                bool isMax = layer.Type.StartsWith("Max", StringComparison.Ordinal);
+                string kind = (is3D, isMax) switch
+                {
+                    (false, true) => CostOps.MaxPoolWindow, (false, false) => CostOps.AvgPoolWindow,
+                    (true, true) => CostOps.MaxPool3DWindow, (true, false) => CostOps.AvgPool3DWindow,
+                };
+                long reads = checked(outElems * ShapeInference.Elements(layer.PoolSize));
+                ops.Elementwise(kind, reads, needsInputGradient);
+                break;
+            }
+            case LayerTypes.GlobalAveragePooling1D or LayerTypes.GlobalAveragePooling2D:
+                ops.Elementwise(CostOps.GlobalAvgPoolInput, layer.InputElements, needsInputGradient);
+                break;
+            case LayerTypes.GlobalMaxPooling2D:
+                ops.Elementwise(CostOps.GlobalMaxPoolInput, layer.InputElements, needsInputGradient);
+                break;
+            case LayerTypes.Activation:
+                ops.OutputActivation(layer, outElems, needsInputGradient);
+                break;
+            case LayerTypes.BatchNormalization:
+            {
+                // Forward: scale and shift per element, folding the statistics per channel.
+                // Backward: gamma/beta gradients (one pass) when trainable, input gradient (one pass) when needed.
+                long channels = layer.OutputShape[^1];
+                int passes = (trainable ? 1 : 0) + (needsInputGradient ? 1 : 0);
+                ops.Add(CostOps.BatchNormElement, outElems, checked(passes * outElems));
+                ops.Add(CostOps.BatchNormChannel, channels, checked(passes * channels));
+                break;
+            }
+            case LayerTypes.Add:
+                // The gradient of a sum passes through unchanged: no backward arithmetic.
+                ops.Add(CostOps.AddElement, checked(outElems * (layer.InputShapes.Length - 1)), 0);
+                break;
+            case LayerTypes.Concatenate:
+                ops.Add(CostOps.ConcatElement, outElems, 0);
+                break;
+            case LayerTypes.SimpleRNN or LayerTypes.LSTM or LayerTypes.GRU:
+                CountRecurrent(ops, layer, trainable, needsInputGradient);
+                break;
+            // Flatten, Dropout (identity at inference), ZeroPadding2D: data movement only.
+        }
+        return ops;
+    }
+
+    private static void CountRecurrent(LayerOperations ops, ResolvedLayer layer, bool trainable, bool needsInputGradient)
+    {
+        long steps = layer.InputShape[0], features = layer.InputShape[1], units = layer.Units;
+        int gates = layer.Type switch { LayerTypes.LSTM => 4, LayerTypes.GRU => 3, _ => 1 };
+        // Per step every gate multiplies [x_t, h_{t-1}] (features + units) by its kernels: gates·units·(features + units).
+        long inputMacs = checked(steps * gates * units * features);
+        long stateMacs = checked(steps * gates * units * units);
+        long macs = checked(inputMacs + stateMacs);
+        ops.Macs = checked(ops.Macs + macs);
+        // Backward: weight gradients = forward MACs; the gradient through h_{t-1} is always needed
+        // (back-propagation through time); the one w.r.t. x_t only when something upstream trains.
+        long backMacs = checked((trainable ? macs : 0) + stateMacs + (needsInputGradient ? inputMacs : 0));
+        ops.Add(CostOps.RecurrentMac, macs, backMacs);
+
+        int biasVectors = !layer.UseBias ? 0 : layer.Type == LayerTypes.GRU && layer.ResetAfter ? 2 : 1;
+        long bias = checked(steps * gates * units * biasVectors);
+        ops.Add(CostOps.RecurrentBiasAdd, bias, trainable ? bias : 0);
+
+        // Activations inside the cell, per step:
+        //   SimpleRNN: activation on units.
+        //   LSTM: recurrent_activation on i, f, o (3·units); activation on the candidate and on c_t (2·units);
+        //         gate arithmetic c_t = f·c + i·g and h_t = o·tanh(c_t): 4·units.
+        //   GRU: recurrent_activation on z, r (2·units); activation on the candidate (units);
+        //        gate arithmetic r·(…), (1 − z), z·h, (1 − z)·h̃, sum: 5·units.
+        long recAct = layer.Type switch { LayerTypes.LSTM => 3, LayerTypes.GRU => 2, _ => 0 };
+        long act = layer.Type switch { LayerTypes.LSTM => 2, _ => 1 };
+        long gateOps = layer.Type switch { LayerTypes.LSTM => 4, LayerTypes.GRU => 5, _ => 0 };
+        if (recAct > 0 && layer.RecurrentActivation != Activations.Linear)
+            ops.Add(CostOps.RecurrentActivation(layer.RecurrentActivation), checked(steps * recAct * units), checked(steps * recAct * units));
+        if (layer.Activation != Activations.Linear)
+            ops.Add(CostOps.RecurrentActivation(layer.Activation), checked(steps * act * units), checked(steps * act * units));
+        if (gateOps > 0)
+            ops.Add(CostOps.RecurrentElementwise, checked(steps * gateOps * units), checked(steps * gateOps * units));
+    }
+
+    /// <summary>A weight product: forward MACs; backward weight gradient (= MACs) and input gradient (= MACs).</summary>
+    private void Product(string kind, long macs, bool trainable, bool needsInputGradient)
+    {
+        Macs = checked(Macs + macs);
+        Add(kind, macs, checked((trainable ? macs : 0) + (needsInputGradient ? macs : 0)));
+    }
+
+    /// <summary>Bias add: forward one add per output; backward the bias gradient sums the output gradient (one add per output).</summary>
+    private void Bias(ResolvedLayer layer, long outElems, bool trainable)
+    {
+        if (layer.UseBias) Add(CostOps.BiasAdd, outElems, trainable ? outElems : 0);
+    }
+
+    /// <summary>The layer's output activation; its derivative is needed whenever any gradient flows through the layer.</summary>
+    private void OutputActivation(ResolvedLayer layer, long outElems, bool anyGradient)
+    {
+        if (layer.Activation != Activations.Linear)
+            Add(CostOps.Activation(layer.Activation), outElems, anyGradient ? outElems : 0);
+    }
+
+    /// <summary>An operation without weights: its backward is the input gradient only.</summary>
+    private void Elementwise(string kind, long count, bool needsInputGradient) =>
+        Add(kind, count, needsInputGradient ? count : 0);
+
+    private void Add(string kind, long forward, long backward)
+    {
+        int i = CostOps.Index(kind);
+        Forward[i] = checked(Forward[i] + forward);
+        Backward[i] = checked(Backward[i] + backward);
+    }
+}

@@ -1,0 +1,296 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
+
+namespace ModelCost.Core.Engine.Kernels;
+
+/// <summary>
+/// The blocked GEMM behind <see cref="Gemm"/> (Goto/BLIS loop order): for each NC-column block of
+/// B and KC-deep slice of k, pack that B slice once into NR-wide panels (kept in L2/L3), then for
+/// each MC-row block of A pack it into MR-tall panels (kept in L2) and sweep micro-kernel tiles
+/// whose B panel stays in L1. Small problems skip packing and run the kernels on A and B in place.
+/// </summary>
+internal static unsafe class GemmDriver
+{
+    /// <summary>Depth of a k-slice: a 16-wide B panel of 256 floats is 16 KiB of the 48 KiB L1d.</summary>
+    internal static int KC = 256;
+
+    /// <summary>Rows of A packed at once: 144×256×4 B = 144 KiB, well inside a 1 MiB L2.</summary>
+    internal static int MC = 144;
+
+    /// <summary>Columns of B packed at once: 256×3072×4 B = 3 MiB, the L3 share of a core.</summary>
+    internal static int NC = 3072;
+
+    /// <summary>B (k×n floats) up to this size is read in place instead of packed.</summary>
+    internal static long DirectMaxB = 48 * 1024;
+
+    /// <summary>Below this many multiply-adds a parallel call runs on one thread.</summary>
+    internal static long ParallelMinMacs = 256 * 1024;
+
+    public static readonly GemmIsa Detected =
+        Avx512F.IsSupported && Vector512.IsHardwareAccelerated ? GemmIsa.Avx512
+        : Avx2.IsSupported && Fma.IsSupported ? GemmIsa.Avx2Fma
+        : Vector128.IsHardwareAccelerated ? GemmIsa.Vector128
+        : GemmIsa.Scalar;
+
+    public static void Run(GemmIsa isa, int threads, bool transA, bool transB, int m, int n, int k, float alpha,
+        float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc, float* bias, GemmActivation activation,
+        GemmPath path = GemmPath.Auto)
+    {
+        if (m == 0 || n == 0) return;
+        var e = new GemmEpilogue
+        {
+            Alpha = alpha,
+            Beta = beta,
+            Bias = bias,
+            Activation = activation,
+            Final = true,
+            Fused = isa switch
+            {
+                GemmIsa.Avx512 => Avx512F.IsSupported,
+                GemmIsa.Avx2Fma => Fma.IsSupported,
+                GemmIsa.Vector128 => AdvSimd.IsSupported,
+                _ => false,
+            },
+        };
+        var job = new Job { Path = path, TransA = transA, TransB = transB, M = m, N = n, K = k, A = a, Lda = lda, B = b, Ldb = ldb, C = c, Ldc = ldc, E = e };
+        if (k == 0 || alpha == 0)
+        {
+            ScaleOnly(job);
+            return;
+        }
+        switch (isa)
+        {
+            case GemmIsa.Avx512: Run<Avx512Kernel>(threads, job); break;
+            case GemmIsa.Avx2Fma: Run<Avx2Kernel>(threads, job); break;
+            case GemmIsa.Vector128: Run<Vector128Kernel>(threads, job); break;
+            default: Run<ScalarKernel>(threads, job); break;
+        }
+    }
+
+    /// <summary>Everything a range of C needs; a struct so the parallel path shares one copy.</summary>
+    private struct Job
+    {
+        public GemmPath Path;
+        public bool TransA, TransB, Direct;
+        public int M, N, K;
+        public float* A, B, C;
+        public nint Lda, Ldb, Ldc;
+        public GemmEpilogue E;
+    }
+
+    private static void Run<TK>(int threads, Job job) where TK : struct, IMicroKernel
+    {
+        // Decided from the whole problem, never per thread, so the thread count cannot change rounding.
+        job.Direct = job.Path switch
+        {
+            GemmPath.Direct => true,
+            GemmPath.Packed => false,
+            // A transposed B is packed whole first, so it must be small.
+            _ => job.TransB
+                ? (long)job.K * job.N <= DirectMaxB
+                : ((long)job.K * job.N <= DirectMaxB || job.M <= 4 * TK.MR)
+                    && (job.N % TK.NR == 0 || (long)job.K * TK.NR <= 1 << 20),
+        };
+
+        long macs = (long)job.M * job.N * job.K;
+        int tilesM = (job.M + TK.MR - 1) / TK.MR, tilesN = (job.N + TK.NR - 1) / TK.NR;
+        if (threads <= 1 || macs < ParallelMinMacs || tilesM * tilesN < 2)
+        {
+            Range<TK>(job, 0, job.M, 0, job.N);
+            return;
+        }
+
+        // Split C in whole tiles along whichever dimension balances better; tile boundaries then
+        // match the one-thread run exactly.
+        threads = Math.Min(threads, Math.Max(tilesM, tilesN));
+        int chunkM = (tilesM + threads - 1) / threads, chunkN = (tilesN + threads - 1) / threads;
+        double imbalanceM = Math.Min(chunkM * TK.MR, job.M) / ((double)job.M / threads);
+        double imbalanceN = Math.Min(chunkN * TK.NR, job.N) / ((double)job.N / threads);
+        bool splitM = tilesM >= threads && (imbalanceM <= imbalanceN || tilesN < threads);
+        int parts = splitM ? (tilesM + chunkM - 1) / chunkM : (tilesN + chunkN - 1) / chunkN;
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        {
+            if (splitM)
+            {
+                int i0 = t * chunkM * TK.MR;
+                Range<TK>(job, i0, Math.Min(job.M, i0 + chunkM * TK.MR), 0, job.N);
+            }
+            else
+            {
+                int j0 = t * chunkN * TK.NR;
+                Range<TK>(job, 0, job.M, j0, Math.Min(job.N, j0 + chunkN * TK.NR));
+            }
+        });
+    }
+
+    private static void Range<TK>(in Job job, int i0, int i1, int j0, int j1) where TK : struct, IMicroKernel
+    {
+        if (job.Direct) Direct<TK>(job, i0, i1, j0, j1);
+        else Packed<TK>(job, i0, i1, j0, j1);
+    }
+
+    /// <summary>
+    /// No A packing: kernels read A through its strides. B rows are read in place, except a
+    /// transposed B (packed whole into panels) and the last partial column panel (copied zero-padded
+    /// so the kernel never reads past B).
+    /// </summary>
+    private static void Direct<TK>(in Job job, int i0, int i1, int j0, int j1) where TK : struct, IMicroKernel
+    {
+        int mr = TK.MR, nr = TK.NR, k = job.K;
+        nint rsA = job.TransA ? 1 : job.Lda, csA = job.TransA ? job.Lda : 1;
+        float* panels = null;
+        int jFull = j1;
+        if (job.TransB)
+        {
+            panels = GemmBuffers.Edge(k * RoundUp(j1 - j0, nr));
+            PackB<TK>(job, 0, k, j0, j1 - j0, panels);
+        }
+        else
+        {
+            jFull = j0 + (j1 - j0) / nr * nr;
+            if (jFull < j1)
+            {
+                panels = GemmBuffers.Edge(k * nr);
+                PackB<TK>(job, 0, k, jFull, j1 - jFull, panels);
+            }
+        }
+        for (int i = i0; i < i1; i += mr)
+        {
+            int rows = Math.Min(mr, i1 - i);
+            float* ai = job.A + i * rsA;
+            float* ci = job.C + i * job.Ldc;
+            if (job.TransB)
+            {
+                for (int j = j0; j < j1; j += nr)
+                    TK.Tile(rows, Math.Min(nr, j1 - j), k, ai, rsA, csA, panels + (j - j0) * k, nr, ci + j, job.Ldc, job.E, j);
+                continue;
+            }
+            for (int j = j0; j < jFull; j += nr)
+                TK.Tile(rows, nr, k, ai, rsA, csA, job.B + j, job.Ldb, ci + j, job.Ldc, job.E, j);
+            if (jFull < j1)
+                TK.Tile(rows, j1 - jFull, k, ai, rsA, csA, panels, nr, ci + jFull, job.Ldc, job.E, jFull);
+        }
+    }
+
+    /// <summary>The blocked, packed path for everything that does not fit the direct one.</summary>
+    private static void Packed<TK>(in Job job, int i0, int i1, int j0, int j1) where TK : struct, IMicroKernel
+    {
+        int mr = TK.MR, nr = TK.NR, k = job.K;
+        // Even k-slices (300 = 150 + 150, not 256 + 44): a short last slice wastes a packing pass.
+        int kBlocks = (k + KC - 1) / KC, kcMax = (k + kBlocks - 1) / kBlocks;
+        int m = i1 - i0, mBlocks = (m + MC - 1) / MC, mcMax = RoundUp((m + mBlocks - 1) / mBlocks, mr);
+        int ncMax = Math.Min(RoundUp(j1 - j0, nr), RoundUp(NC, nr));
+        float* bp = GemmBuffers.B(kcMax * ncMax);
+        float* ap = GemmBuffers.A(kcMax * mcMax);
+        var e = job.E;
+        for (int jc = j0; jc < j1; jc += ncMax)
+        {
+            int nc = Math.Min(ncMax, j1 - jc);
+            for (int pc = 0; pc < k; pc += kcMax)
+            {
+                int kc = Math.Min(kcMax, k - pc);
+                e.Beta = pc == 0 ? job.E.Beta : 1f;
+                e.Final = pc + kc == k;
+                PackB<TK>(job, pc, kc, jc, nc, bp);
+                for (int ic = i0; ic < i1; ic += mcMax)
+                {
+                    int mc = Math.Min(mcMax, i1 - ic);
+                    PackA<TK>(job, ic, mc, pc, kc, ap);
+                    for (int jr = 0; jr < nc; jr += nr)
+                    {
+                        int cols = Math.Min(nr, nc - jr);
+                        float* bPanel = bp + jr * kc;
+                        float* cBlock = job.C + ic * job.Ldc + jc + jr;
+                        for (int ir = 0; ir < mc; ir += mr)
+                            TK.Tile(Math.Min(mr, mc - ir), cols, kc, ap + ir * kc, 1, mr, bPanel, nr,
+                                cBlock + ir * job.Ldc, job.Ldc, e, jc + jr);
+                    }
+                }
+            }
+        }
+    }
+
+    private static int RoundUp(int x, int m) => (x + m - 1) / m * m;
+
+    /// <summary>A[ic..ic+mc, pc..pc+kc] into MR-tall panels: panel q holds (r, p) at p·MR + r.</summary>
+    private static void PackA<TK>(in Job job, int ic, int mc, int pc, int kc, float* dst) where TK : struct, IMicroKernel
+    {
+        int mr = TK.MR;
+        for (int i = 0; i < mc; i += mr)
+        {
+            int rows = Math.Min(mr, mc - i);
+            float* panel = dst + i * kc;
+            if (job.TransA)
+            {
+                float* src = job.A + pc * job.Lda + ic + i;
+                for (int p = 0; p < kc; p++, src += job.Lda)
+                {
+                    float* d = panel + p * mr;
+                    for (int r = 0; r < rows; r++) d[r] = src[r];
+                }
+            }
+            else
+            {
+                for (int r = 0; r < rows; r++)
+                {
+                    float* src = job.A + (ic + i + r) * job.Lda + pc;
+                    float* d = panel + r;
+                    for (int p = 0; p < kc; p++) d[p * mr] = src[p];
+                }
+            }
+        }
+    }
+
+    /// <summary>op(B)[pc..pc+kc, jc..jc+nc] into NR-wide panels, zero-padded: (p, j) at p·NR + j.</summary>
+    private static void PackB<TK>(in Job job, int pc, int kc, int jc, int nc, float* dst) where TK : struct, IMicroKernel
+    {
+        int nr = TK.NR;
+        for (int j = 0; j < nc; j += nr)
+        {
+            int cols = Math.Min(nr, nc - j);
+            float* panel = dst + j * kc;
+            if (job.TransB)
+            {
+                for (int jj = 0; jj < cols; jj++)
+                {
+                    float* src = job.B + (jc + j + jj) * job.Ldb + pc;
+                    float* d = panel + jj;
+                    for (int p = 0; p < kc; p++) d[p * nr] = src[p];
+                }
+                if (cols < nr)
+                    for (int p = 0; p < kc; p++)
+                        for (int jj = cols; jj < nr; jj++) panel[p * nr + jj] = 0f;
+            }
+            else
+            {
+                float* src = job.B + pc * job.Ldb + jc + j;
+                if (cols == nr)
+                {
+                    for (int p = 0; p < kc; p++, src += job.Ldb)
+                        Unsafe.CopyBlockUnaligned(panel + p * nr, src, (uint)(nr * sizeof(float)));
+                }
+                else
+                {
+                    for (int p = 0; p < kc; p++, src += job.Ldb)
+                    {
+                        float* d = panel + p * nr;
+                        for (int jj = 0; jj < cols; jj++) d[jj] = src[jj];
+                        for (int jj = cols; jj < nr; jj++) d[jj] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>k = 0 or alpha = 0: no product, C = act(beta·C + bias).</summary>
+    private static void ScaleOnly(in Job job)
+    {
+        for (int i = 0; i < job.M; i++)
+        {
+            float* ci = job.C + i * job.Ldc;
+            for (int j = 0; j < job.N; j++) ci[j] = job.E.Apply(0f, job.E.Beta != 0 ? ci[j] : 0f, j);
+        }
+    }
+}

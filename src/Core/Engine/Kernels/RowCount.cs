@@ -1,0 +1,26 @@
+namespace ModelCost.Core.Engine.Kernels;
+
+/// <summary>
+/// A compile-time row count for micro-kernels: each struct instantiation is specialised by the JIT,
+/// so a kernel written once for up to six rows keeps only the accumulators it uses.
+/// </summary>
+internal interface IRowCount
+{
+    static abstract int N { get; }
+}
+
+internal struct Rows1 : IRowCount { public static int N => 1; }
+internal struct Rows2 : IRowCount { public static int N => 2; }
+internal struct Rows3 : IRowCount { public static int N => 3; }
+internal struct Rows4 : IRowCount { public static int N => 4; }
+internal struct Rows5 : IRowCount { public static int N => 5; }
+internal struct Rows6 : IRowCount { public static int N => 6; }
+
+/// <summary>Whether a kernel instantiation reads packed panels (strides known at JIT time).</summary>
+internal interface ILayout
+{
+    static abstract bool IsPacked { get; }
+}
+
+internal struct Packed : ILayout { public static bool IsPacked => true; }
+internal struct Strided : ILayout { public static bool IsPacked => false; }

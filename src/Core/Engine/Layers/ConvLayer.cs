@@ -1,0 +1,226 @@
+using ModelCost.Core.Engine.Kernels;
+using ModelCost.Core.Engine.Runtime;
+using ModelCost.Core.Specs;
+
+namespace ModelCost.Core.Engine.Layers;
+
+/// <summary>
+/// Conv1D/2D/3D (NDHWC, 1D and 2D as D=1/H=1) lowered to GEMM: each thread owns a shard of the
+/// batch, unfolds a chunk of samples (im2col, rows = output positions, columns = kd·kh·kw·cin in
+/// Keras kernel order) and multiplies by the (K × filters) kernel. A 1×1 stride-1 unpadded conv
+/// uses its input directly. Backward recomputes the unfold instead of storing it; weight gradients
+/// go to per-thread partials summed in thread order.
+/// </summary>
+internal sealed class ConvLayer : Layer
+{
+    private const int ChunkFloats = 1 << 19; // ~2 MiB unfold buffer per thread
+
+    private readonly int _d, _h, _w, _c, _kd, _kh, _kw, _sd, _sh, _sw, _pd, _ph, _pw, _od, _oh, _ow, _f;
+    private readonly int _positions, _k, _kOff, _bOff;
+    private readonly bool _bias, _direct;
+    private readonly Action<int> _fwd, _bwd;
+    private float[][] _col = [], _dcol = [];
+    private float[] _partials = [];
+    private int _chunk, _n;
+
+    public ConvLayer(Network net, ResolvedLayer l, string kernelParam = "kernel") : base(net, l)
+    {
+        var ins = l.InputShape;
+        int rank = ins.Length - 1;
+        int[] Pad3(int[] v, int fill) => rank switch { 1 => [fill, fill, v[0]], 2 => [fill, v[0], v[1]], _ => [v[0], v[1], v[2]] };
+        var sp = Pad3(ins[..^1], 1); (_d, _h, _w) = (sp[0], sp[1], sp[2]);
+        _c = ins[^1];
+        var k = Pad3(l.KernelSize, 1); (_kd, _kh, _kw) = (k[0], k[1], k[2]);
+        var s = Pad3(l.Strides, 1); (_sd, _sh, _sw) = (s[0], s[1], s[2]);
+        var p = Pad3(l.PadBefore, 0); (_pd, _ph, _pw) = (p[0], p[1], p[2]);
+        var o = Pad3(l.OutputShape[..^1], 1); (_od, _oh, _ow) = (o[0], o[1], o[2]);
+        _f = l.OutputShape[^1];
+        _positions = _od * _oh * _ow;
+        _k = _kd * _kh * _kw * _c;
+        _bias = l.UseBias;
+        _kOff = net.Offset(l.Name + "." + kernelParam);
+        _bOff = _bias ? net.Offset(l.Name + ".bias") : -1;
+        _direct = _k == _c && _sd == 1 && _sh == 1 && _sw == 1 && _pd == 0 && _ph == 0 && _pw == 0 && _positions == _d * _h * _w;
+        Act = ActivationMath.Parse(l.Activation);
+        _fwd = ForwardShard;
+        _bwd = BackwardShard;
+    }
+
+    public override void Allocate(int capacity, bool training)
+    {
+        base.Allocate(capacity, training);
+        int perThread = (capacity + Threads - 1) / Threads;
+        long perSample = (long)_positions * _k;
+        _chunk = (int)Math.Clamp(ChunkFloats / Math.Max(1, perSample), 1, perThread);
+        if (!_direct)
+        {
+            _col = new float[Threads][];
+            for (int t = 0; t < Threads; t++) _col[t] = new float[checked(_chunk * (int)perSample)];
+            if (training)
+            {
+                _dcol = new float[Threads][];
+                for (int t = 0; t < Threads; t++) _dcol[t] = new float[_col[t].Length];
+            }
+        }
+        if (training) _partials = new float[Threads * (_k * _f + (_bias ? _f : 0))];
+    }
+
+    public override void Forward(int n, bool training)
+    {
+        _n = n;
+        Pool.Run(_fwd);
+    }
+
+    private void ForwardShard(int part)
+    {
+        var (s0, s1) = WorkerPool.Slice(_n, Threads, part);
+        var x = Inputs[0];
+        var w = P;
+        int inSize = InSizes[0], outPer = _positions * _f;
+        for (int c0 = s0; c0 < s1; c0 += _chunk)
+        {
+            int cn = Math.Min(_chunk, s1 - c0);
+            ReadOnlySpan<float> a;
+            if (_direct) a = x.AsSpan(c0 * inSize, cn * inSize);
+            else
+            {
+                var col = _col[part];
+                for (int i = 0; i < cn; i++) Unfold(x.AsSpan((c0 + i) * inSize, inSize), col.AsSpan(i * _positions * _k, _positions * _k));
+                a = col.AsSpan(0, cn * _positions * _k);
+            }
+            var y = Output.AsSpan(c0 * outPer, cn * outPer);
+            Gemm.Sgemm(false, false, cn * _positions, _f, _k, 1f, a, _k, w.AsSpan(_kOff, _k * _f), _f, 0f, y, _f);
+            if (_bias)
+            {
+                var b = w.AsSpan(_bOff, _f);
+                for (int r = 0; r < y.Length; r += _f)
+                {
+                    var row = y.Slice(r, _f);
+                    for (int j = 0; j < _f; j++) row[j] += b[j];
+                }
+            }
+            Activate(c0 * outPer, cn * outPer);
+        }
+    }
+
+    public override void Backward(int n)
+    {
+        _n = n;
+        Pool.Run(_bwd);
+        int stride = _k * _f + (_bias ? _f : 0);
+        ReducePartials(_partials, stride, 0, _kOff, _k * _f);
+        if (_bias) ReducePartials(_partials, stride, _k * _f, _bOff, _f);
+    }
+
+    private void BackwardShard(int part)
+    {
+        var (s0, s1) = WorkerPool.Slice(_n, Threads, part);
+        int kf = _k * _f, stride = kf + (_bias ? _f : 0);
+        var dw = _partials.AsSpan(part * stride, kf);
+        var db = _bias ? _partials.AsSpan(part * stride + kf, _f) : default;
+        dw.Clear(); db.Clear();
+        var x = Inputs[0];
+        var dxAll = InputGrads[0];
+        var w = P;
+        int inSize = InSizes[0], outPer = _positions * _f;
+        for (int c0 = s0; c0 < s1; c0 += _chunk)
+        {
+            int cn = Math.Min(_chunk, s1 - c0);
+            ActivationBackward(c0 * outPer, cn * outPer);
+            var dz = OutputGrad.AsSpan(c0 * outPer, cn * outPer);
+            ReadOnlySpan<float> a;
+            if (_direct) a = x.AsSpan(c0 * inSize, cn * inSize);
+            else
+            {
+                var col = _col[part];
+                for (int i = 0; i < cn; i++) Unfold(x.AsSpan((c0 + i) * inSize, inSize), col.AsSpan(i * _positions * _k, _positions * _k));
+                a = col.AsSpan(0, cn * _positions * _k);
+            }
+            Gemm.Sgemm(true, false, _k, _f, cn * _positions, 1f, a, _k, dz, _f, 1f, dw, _f);
+            if (_bias)
+                for (int r = 0; r < dz.Length; r += _f)
+                    for (int j = 0; j < _f; j++) db[j] += dz[r + j];
+            if (dxAll is null) continue;
+            if (_direct)
+            {
+                Gemm.Sgemm(false, true, cn * _positions, _k, _f, 1f, dz, _f, w.AsSpan(_kOff, kf), _f, 0f, dxAll.AsSpan(c0 * inSize, cn * inSize), _k);
+            }
+            else
+            {
+                var dcol = _dcol[part].AsSpan(0, cn * _positions * _k);
+                Gemm.Sgemm(false, true, cn * _positions, _k, _f, 1f, dz, _f, w.AsSpan(_kOff, kf), _f, 0f, dcol, _k);
+                for (int i = 0; i < cn; i++) Fold(dcol.Slice(i * _positions * _k, _positions * _k), dxAll.AsSpan((c0 + i) * inSize, inSize));
+            }
+        }
+    }
+
+    /// <summary>One sample's im2col: for each output position, kd·kh rows of kw·cin contiguous input floats (zeros outside).</summary>
+    private void Unfold(ReadOnlySpan<float> x, Span<float> col)
+    {
+        int row = 0, kwc = _kw * _c;
+        for (int od = 0; od < _od; od++)
+            for (int oh = 0; oh < _oh; oh++)
+                for (int ow = 0; ow < _ow; ow++, row++)
+                {
+                    var dst = col.Slice(row * _k, _k);
+                    int o = 0;
+                    int iw0 = ow * _sw - _pw;
+                    for (int kd = 0; kd < _kd; kd++)
+                    {
+                        int id = od * _sd - _pd + kd;
+                        for (int kh = 0; kh < _kh; kh++, o += kwc)
+                        {
+                            int ih = oh * _sh - _ph + kh;
+                            var seg = dst.Slice(o, kwc);
+                            if ((uint)id >= (uint)_d || (uint)ih >= (uint)_h) { seg.Clear(); continue; }
+                            int baseIdx = (id * _h + ih) * _w;
+                            if (iw0 >= 0 && iw0 + _kw <= _w)
+                            {
+                                x.Slice((baseIdx + iw0) * _c, kwc).CopyTo(seg);
+                                continue;
+                            }
+                            for (int kw = 0; kw < _kw; kw++)
+                            {
+                                int iw = iw0 + kw;
+                                var cs = seg.Slice(kw * _c, _c);
+                                if ((uint)iw >= (uint)_w) cs.Clear();
+                                else x.Slice((baseIdx + iw) * _c, _c).CopyTo(cs);
+                            }
+                        }
+                    }
+                }
+    }
+
+    /// <summary>The adjoint of <see cref="Unfold"/>: scatters-adds column gradients back onto one sample's input gradient.</summary>
+    private void Fold(ReadOnlySpan<float> dcol, Span<float> dx)
+    {
+        dx.Clear();
+        int row = 0, kwc = _kw * _c;
+        for (int od = 0; od < _od; od++)
+            for (int oh = 0; oh < _oh; oh++)
+                for (int ow = 0; ow < _ow; ow++, row++)
+                {
+                    var src = dcol.Slice(row * _k, _k);
+                    int o = 0;
+                    int iw0 = ow * _sw - _pw;
+                    for (int kd = 0; kd < _kd; kd++)
+                    {
+                        int id = od * _sd - _pd + kd;
+                        for (int kh = 0; kh < _kh; kh++, o += kwc)
+                        {
+                            int ih = oh * _sh - _ph + kh;
+                            if ((uint)id >= (uint)_d || (uint)ih >= (uint)_h) continue;
+                            int baseIdx = (id * _h + ih) * _w;
+                            for (int kw = 0; kw < _kw; kw++)
+                            {
+                                int iw = iw0 + kw;
+                                if ((uint)iw >= (uint)_w) continue;
+                                var s = src.Slice(o + kw * _c, _c);
+                                var d = dx.Slice((baseIdx + iw) * _c, _c);
+                                for (int c = 0; c < _c; c++) d[c] += s[c];
+                            }
+                        }
+                    }
+                }
+    }
+}

@@ -1,0 +1,3 @@
+namespace ModelCost.Core.Engine.Runtime;
+
+internal enum LossKind { SparseCategoricalCrossentropy, CategoricalCrossentropy, BinaryCrossentropy }

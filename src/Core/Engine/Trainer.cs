@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using System.Globalization;
+using ModelCost.Core.Engine.Optimizers;
+using ModelCost.Core.Engine.Runtime;
+using ModelCost.Core.Errors;
+using ModelCost.Core.Specs;
+
+namespace ModelCost.Core.Engine;
+
+/// <summary>
+/// Trains a model spec on a dataset the way Keras' <c>fit</c> does: validation split = the last
+/// fraction of the training set (before shuffling), shuffled batches each epoch (the last one
+/// smaller), running mean loss/accuracy per epoch, validation at each epoch end, then the test split.
+/// <para>Same seed and same thread count ⇒ identical weights and History.</para>
+/// <para>Cancellation is checked before every batch and throws <see cref="OperationCanceledException"/>.</para>
+/// <para>A non-finite batch loss throws <see cref="ModelCostException"/> (<see cref="ErrorIds.TrainingDiverged"/>)
+/// whose Target is a <see cref="TrainingResult"/> with Status "Diverged", the history so far and the
+/// previous step's weights — the last ones whose loss was finite.</para>
+/// </summary>
+public static class Trainer
+{
+    public static TrainingResult Train(ModelSpec spec, TrainingData data, TrainingOptions options,
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        var model = ShapeInference.Resolve(spec);
+        var (optName, lr) = CheckOptions(options);
+        var lossKind = LossFunction.Parse(options.Loss);
+        EngineChecks.CheckData(model, data);
+        int threads = EngineChecks.ResolveThreads(options.Threads);
+
+        int total = data.TrainCount;
+        int trainCount = options.ValidationSplit == 0 ? total : (int)Math.Floor(total * (1.0 - options.ValidationSplit));
+        int valCount = total - trainCount;
+        if (options.ValidationSplit > 0 && (trainCount == 0 || valCount == 0))
+            throw EngineChecks.Option("ValidationSplit", options.ValidationSplit,
+                Inv($"ValidationSplit {options.ValidationSplit} of {total} samples leaves {trainCount} for training and {valCount} for validation; both must be non-empty."));
+        if (trainCount == 0)
+            throw EngineChecks.Option("Dataset", data.Name, $"Dataset '{data.Name}' has no training samples.");
+        if (options.BatchSize > trainCount)
+            throw EngineChecks.Option("BatchSize", options.BatchSize,
+                Inv($"BatchSize {options.BatchSize} is larger than the {trainCount} training samples (after a validation split of {options.ValidationSplit})."));
+
+        bool keepLogits = LossFunction.Plan(model, lossKind, options.FromLogits, data.Classes);
+        using var net = new Network(model, options.BatchSize, training: true, threads, keepLogits) { Seed = options.Seed };
+        WeightInitializer.Initialize(net, options.Seed);
+        Array.Copy(net.Params, net.PreviousParams, net.Params.Length);
+        var loss = new LossFunction(net, lossKind);
+        Optimizer opt = optName switch
+        {
+            "SGD" => new Sgd(lr, net.Params.Length, options.Momentum),
+            "RMSprop" => new RmsProp(lr, net.Params.Length),
+            "AdamW" => new Adam(lr, net.Params.Length, weightDecay: options.WeightDecay),
+            _ => new Adam(lr, net.Params.Length),
+        };
+
+        var order = new int[trainCount];
+        for (int i = 0; i < trainCount; i++) order[i] = i;
+        var labels = new int[options.BatchSize];
+        int batches = (trainCount + options.BatchSize - 1) / options.BatchSize;
+        int sampleSize = net.InputSize;
+        var history = new List<TrainingEpoch>(options.Epochs);
+        var run = Stopwatch.StartNew();
+        var lastReport = TimeSpan.MinValue;
+
+        TrainingResult Result(string status, List<NamedTensor> tensors, double testLoss, double testAcc)
+        {
+            double seconds = history.Sum(h => h.Seconds);
+            var last = history.Count > 0 ? history[^1] : null;
+            return new TrainingResult(new TrainedModel(spec, tensors))
+            {
+                Model = spec.Name, Dataset = data.Name, Epochs = history.Count, BatchSize = options.BatchSize,
+                Optimizer = optName, LearningRate = lr, Seed = options.Seed, Loss = lossKind.ToString(), Threads = threads,
+                Params = model.Params,
+                TrainLoss = last?.Loss ?? double.NaN, TrainAccuracy = last?.Accuracy ?? double.NaN,
+                ValLoss = last?.ValLoss ?? double.NaN, ValAccuracy = last?.ValAccuracy ?? double.NaN,
+                TestLoss = testLoss, TestAccuracy = testAcc,
+                TrainSeconds = seconds, SamplesPerSecond = seconds > 0 ? (double)trainCount * history.Count / seconds : 0,
+                Status = status, History = history.ToArray(),
+            };
+        }
+
+        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        {
+            var epochWatch = Stopwatch.StartNew();
+            if (options.Shuffle) DeterministicRandom.For(options.Seed, 2, (ulong)epoch).Shuffle(order);
+            double lossSum = 0, correctSum = 0;
+            int seen = 0;
+            for (int b = 0; b < batches; b++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                int start = b * options.BatchSize, n = Math.Min(options.BatchSize, trainCount - start);
+                var idx = order.AsSpan(start, n);
+                BatchRunner.Gather(net, data.TrainX, idx, sampleSize);
+                for (int i = 0; i < n; i++) labels[i] = data.TrainY[idx[i]];
+                Array.Copy(net.State, net.PreviousState, net.State.Length);
+
+                net.Forward(n, training: true);
+                var (bl, bc) = loss.Compute(n, labels.AsSpan(0, n), gradient: true);
+                if (!double.IsFinite(bl))
+                {
+                    var diverged = Result("Diverged", net.ExportTensors(previous: true), double.NaN, double.NaN);
+                    throw new ModelCostException(ErrorIds.TrainingDiverged, ModelCostErrorCategory.InvalidOperation,
+                        Inv($"Training of '{spec.Name}' diverged: the loss became {bl / n} at epoch {epoch}, batch {b + 1} (optimizer {optName}, learning rate {lr}). Try a smaller learning rate; the result (Target) holds the weights of the previous step."),
+                        diverged);
+                }
+                net.Backward(n);
+                opt.Step(net.Params, net.Grads, net.PreviousParams, net.Pool);
+                net.SwapParams();
+                net.Step++;
+
+                lossSum += bl; correctSum += bc; seen += n;
+                if (progress is not null)
+                {
+                    var now = run.Elapsed;
+                    if (b == batches - 1 || now - lastReport >= options.ProgressInterval)
+                    {
+                        lastReport = now;
+                        long done = (long)(epoch - 1) * batches + b + 1, all = (long)options.Epochs * batches;
+                        progress.Report(new TrainingProgress
+                        {
+                            Epoch = epoch, Epochs = options.Epochs, Batch = b + 1, Batches = batches,
+                            Loss = lossSum / seen, Accuracy = correctSum / seen, Elapsed = now,
+                            EstimatedRemaining = TimeSpan.FromTicks((long)(now.Ticks / (double)done * (all - done))),
+                        });
+                    }
+                }
+            }
+            var (vl, va) = BatchRunner.Evaluate(net, loss, data.TrainX, data.TrainY, trainCount, valCount, cancellationToken);
+            history.Add(new TrainingEpoch
+            {
+                Epoch = epoch, Loss = lossSum / seen, Accuracy = correctSum / seen,
+                ValLoss = vl, ValAccuracy = va, Seconds = epochWatch.Elapsed.TotalSeconds,
+            });
+        }
+
+        var (tl, ta) = options.EvaluateTest
+            ? BatchRunner.Evaluate(net, loss, data.TestX, data.TestY, 0, data.TestCount, cancellationToken)
+            : (double.NaN, double.NaN);
+        return Result("Completed", net.ExportTensors(), tl, ta);
+    }
+
+    /// <summary>Canonical optimizer name and learning rate (Keras default when not given).</summary>
+    internal static (string Name, double LearningRate) CheckOptions(TrainingOptions o)
+    {
+        if (o.Epochs < 1) throw EngineChecks.Option("Epochs", o.Epochs, $"Epochs {o.Epochs} must be at least 1.");
+        if (o.BatchSize < 1) throw EngineChecks.Option("BatchSize", o.BatchSize, $"BatchSize {o.BatchSize} must be at least 1.");
+        if (!(o.ValidationSplit >= 0 && o.ValidationSplit < 1))
+            throw EngineChecks.Option("ValidationSplit", o.ValidationSplit, Inv($"ValidationSplit {o.ValidationSplit} must be in [0, 1) (0 = no validation)."));
+        if (o.Threads < 0) throw EngineChecks.Option("Threads", o.Threads, $"Threads {o.Threads} must be 0 (all cores) or positive.");
+        string name = (o.Optimizer ?? "").Trim().ToLowerInvariant() switch
+        {
+            "adam" => "Adam",
+            "adamw" => "AdamW",
+            "sgd" => "SGD",
+            "rmsprop" => "RMSprop",
+            _ => throw EngineChecks.Option("Optimizer", o.Optimizer, $"Optimizer '{o.Optimizer}' is not known. Use Adam, AdamW, SGD or RMSprop."),
+        };
+        double lr = o.LearningRate ?? (name == "SGD" ? 0.01 : 0.001);
+        if (!(lr > 0) || double.IsInfinity(lr))
+            throw EngineChecks.Option("LearningRate", o.LearningRate, Inv($"LearningRate {lr} must be a positive finite number."));
+        if (!(o.Momentum >= 0 && o.Momentum < 1))
+            throw EngineChecks.Option("Momentum", o.Momentum, Inv($"Momentum {o.Momentum} must be in [0, 1)."));
+        if (!(o.WeightDecay >= 0) || double.IsInfinity(o.WeightDecay))
+            throw EngineChecks.Option("WeightDecay", o.WeightDecay, Inv($"WeightDecay {o.WeightDecay} must be a non-negative finite number."));
+        return (name, lr);
+    }
+
+    private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,47 @@
+namespace ModelCost.Core.Engine;
+
+/// <summary>
+/// Hyper-parameters of a training run, Keras defaults. Optimizer: Adam, AdamW, SGD, RMSprop.
+/// Loss: SparseCategoricalCrossentropy, CategoricalCrossentropy, BinaryCrossentropy.
+/// </summary>
+public sealed class TrainingOptions
+{
+    public int Epochs { get; set; } = 5;
+    public int BatchSize { get; set; } = 64;
+
+    /// <summary>Fraction of the training set held out for validation: the LAST fraction, taken before shuffling (Keras). 0 = none.</summary>
+    public double ValidationSplit { get; set; } = 0.1;
+
+    public string Optimizer { get; set; } = "Adam";
+
+    /// <summary>Null = the optimizer's Keras default (Adam/AdamW/RMSprop 1e-3, SGD 1e-2).</summary>
+    public double? LearningRate { get; set; }
+
+    /// <summary>SGD momentum (Keras default 0).</summary>
+    public double Momentum { get; set; }
+
+    /// <summary>AdamW weight decay (Keras default 0.004).</summary>
+    public double WeightDecay { get; set; } = 0.004;
+
+    public string Loss { get; set; } = "SparseCategoricalCrossentropy";
+
+    /// <summary>
+    /// True when the last layer outputs logits (linear activation); the loss then applies softmax
+    /// (or sigmoid for binary cross-entropy) itself. With a softmax/sigmoid last layer leave it false.
+    /// </summary>
+    public bool FromLogits { get; set; }
+
+    /// <summary>Seeds weights, shuffles and dropout masks. Default 0, so runs repeat unless a seed is chosen.</summary>
+    public int Seed { get; set; }
+
+    /// <summary>Worker threads; 0 = <see cref="Environment.ProcessorCount"/>. Results repeat exactly for a given count.</summary>
+    public int Threads { get; set; }
+
+    public bool Shuffle { get; set; } = true;
+
+    /// <summary>Minimum time between progress reports (the last batch of an epoch is always reported); zero = every batch.</summary>
+    public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Evaluate the test split after training (TestLoss/TestAccuracy; NaN when skipped or absent).</summary>
+    public bool EvaluateTest { get; set; } = true;
+}

@@ -1,0 +1,156 @@
+using System.Collections;
+using ModelCost.Core.Errors;
+using ModelCost.Core.Specs.Parsing;
+
+namespace ModelCost.Core.Specs;
+
+/// <summary>
+/// Builds layers from what PowerShell users pass: Keras-style strings, hashtables such as
+/// <c>@{ Type = 'Dense'; Units = 256; Activation = 'relu' }</c> (keys in PascalCase or snake_case,
+/// any case) and ready <see cref="LayerSpec"/> objects. <c>unwrap</c> lets the cmdlet layer strip
+/// PSObject wrappers from every value and list element without the core knowing PowerShell.
+/// </summary>
+public static class LayerSpecFactory
+{
+    private const string InputShapeKey = "input_shape";
+
+    /// <summary>Folded key (lower case, no underscores) → canonical snake_case option.</summary>
+    private static readonly Dictionary<string, string> Keys = BuildKeys();
+
+    /// <summary>Builds a layer from a hashtable/dictionary; keys are case-insensitive, PascalCase or snake_case.</summary>
+    public static LayerSpec FromDictionary(IDictionary dict, Func<object?, object?>? unwrap = null) =>
+        FromDictionaryWithInputShape(dict, unwrap).Layer;
+
+    /// <summary>Builds a layer from a string (<see cref="LayerSpecParser"/>), a dictionary or a <see cref="LayerSpec"/>.</summary>
+    public static LayerSpec FromObject(object value, Func<object?, object?>? unwrap = null) =>
+        FromObjectWithInputShape(value, unwrap).Layer;
+
+    /// <summary>
+    /// Builds and validates a model as New-ModelSpec does. When <paramref name="inputShape"/> is null the
+    /// first layer's <c>input_shape</c> (string or hashtable) is used, as in Keras. Errors name the layer index.
+    /// </summary>
+    public static ModelSpec Create(string name, int[]? inputShape, IEnumerable<object> layers, Func<object?, object?>? unwrap = null)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        if (string.IsNullOrWhiteSpace(name))
+            throw new ModelCostException(ErrorIds.InvalidLayerOption, ModelCostErrorCategory.InvalidArgument,
+                "A model needs a non-empty name.", name) { Option = "Name" };
+        var list = new List<LayerSpec>();
+        int[]? shape = inputShape;
+        int i = 0;
+        foreach (var item in layers)
+        {
+            (LayerSpec Layer, int[]? InputShape) r;
+            try
+            {
+                r = FromObjectWithInputShape(item ?? throw new ModelCostException(ErrorIds.InvalidLayerOption,
+                    ModelCostErrorCategory.InvalidArgument, "the layer is null.", null), unwrap);
+            }
+            catch (ModelCostException ex) when (ex.LayerIndex is null)
+            {
+                throw new ModelCostException(ex.ErrorId, ex.Category, $"Model '{name}', layer {i}: {ex.Message}", ex.Target, ex)
+                { LayerIndex = i, LayerName = null, Option = ex.Option, Column = ex.Column };
+            }
+            if (r.InputShape is not null)
+            {
+                if (i != 0)
+                    throw new ModelCostException(ErrorIds.InvalidInputShape, ModelCostErrorCategory.InvalidArgument,
+                        $"Model '{name}', layer {i} ({r.Layer}): input_shape is only meaningful on the first layer.", r.Layer) { LayerIndex = i, Option = InputShapeKey };
+                if (shape is null) shape = r.InputShape;
+                else if (!shape.AsSpan().SequenceEqual(r.InputShape))
+                    throw new ModelCostException(ErrorIds.InvalidInputShape, ModelCostErrorCategory.InvalidArgument,
+                        $"Model '{name}', layer 0: input_shape {ShapeText.Format(r.InputShape)} disagrees with -InputShape {ShapeText.Format(shape)}.", r.Layer) { LayerIndex = 0, Option = InputShapeKey };
+            }
+            list.Add(r.Layer);
+            i++;
+        }
+        if (shape is null)
+            throw new ModelCostException(ErrorIds.InvalidInputShape, ModelCostErrorCategory.InvalidArgument,
+                $"Model '{name}' needs an input shape: pass -InputShape (e.g. 28,28,1) or give the first layer input_shape=(28, 28, 1).", name) { Option = "InputShape" };
+        var spec = new ModelSpec { Name = name, InputShape = shape, Layers = list };
+        ShapeInference.Resolve(spec);
+        return spec;
+    }
+
+    /// <summary>Like <see cref="FromObject"/>, also returning an <c>input_shape</c> the layer carries.</summary>
+    public static (LayerSpec Layer, int[]? InputShape) FromObjectWithInputShape(object value, Func<object?, object?>? unwrap = null)
+    {
+        var v = unwrap is null ? value : unwrap(value);
+        return v switch
+        {
+            LayerSpec l => (l, null),
+            string s => LayerSpecParser.ParseWithInputShape(s),
+            IDictionary d => FromDictionaryWithInputShape(d, unwrap),
+            null => throw new ModelCostException(ErrorIds.InvalidLayerOption, ModelCostErrorCategory.InvalidArgument, "the layer is null.", null),
+            _ => throw new ModelCostException(ErrorIds.InvalidLayerOption, ModelCostErrorCategory.InvalidArgument,
+                $"a layer must be a string such as 'Dense(10)', a hashtable such as @{{ Type = 'Dense'; Units = 10 }} or a LayerSpec, not a {v.GetType().Name}.", v),
+        };
+    }
+
+    /// <summary>Like <see cref="FromDictionary"/>, also returning an <c>InputShape</c>/<c>input_shape</c> entry.</summary>
+    public static (LayerSpec Layer, int[]? InputShape) FromDictionaryWithInputShape(IDictionary dict, Func<object?, object?>? unwrap = null)
+    {
+        ArgumentNullException.ThrowIfNull(dict);
+        var entries = new List<(string Given, string Key, object? Value)>();
+        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (DictionaryEntry e in dict)
+        {
+            var keyObj = unwrap is null ? e.Key : unwrap(e.Key);
+            var given = keyObj as string ?? throw Fail(ErrorIds.InvalidLayerOption, null, $"a hashtable key must be a string, not {LayerOptionValues.Show(keyObj)}.");
+            var folded = Fold(given);
+            if (!Keys.TryGetValue(folded, out var key))
+                throw Fail(ErrorIds.UnknownLayerOption, given,
+                    $"unknown key '{given}'.{Suggest.Hint(given, LayerOptions.All.Select(Pascal))} Keys: {string.Join(", ", LayerOptions.All.Select(Pascal))} (PascalCase or snake_case).");
+            if (!seen.TryAdd(key, given))
+                throw Fail(ErrorIds.InvalidLayerOption, given, $"'{given}' and '{seen[key]}' are the same option.");
+            entries.Add((given, key, Unwrap(e.Value, unwrap, 0)));
+        }
+        var typeEntry = entries.FirstOrDefault(x => x.Key == LayerOptions.Type);
+        if (typeEntry.Key is null)
+            throw Fail(ErrorIds.MissingLayerOption, "Type", "the hashtable has no Type (e.g. @{ Type = 'Dense'; Units = 10 }).");
+        if (typeEntry.Value is not string typeText)
+            throw Fail(ErrorIds.InvalidLayerOption, typeEntry.Given, $"Type must be a string, not {LayerOptionValues.Show(typeEntry.Value)}.");
+        if (!LayerTypes.TryCanonicalize(typeText, out var type))
+            throw Fail(ErrorIds.UnknownLayerType, typeEntry.Given,
+                $"unknown layer type '{typeText}'.{Suggest.Hint(typeText, LayerTypes.All)} Known types: {string.Join(", ", LayerTypes.All)}.");
+
+        var b = new LayerSpecBuilder { Type = type };
+        int[]? inputShape = null;
+        foreach (var (given, key, value) in entries)
+        {
+            if (key == LayerOptions.Type || LayerOptions.IsIgnored(key)) continue;
+            LayerOptionValues.Fail fail = (id, _, reason) => Fail(id, given, $"{type}: {reason}");
+            if (key == InputShapeKey) { inputShape = LayerOptionValues.Shape(value, given, fail); continue; }
+            if (!LayerOptions.IsAllowed(type, key))
+                throw Fail(ErrorIds.UnknownLayerOption, given, $"option '{given}' does not apply to {type}. {LayerOptions.Describe(type)}");
+            LayerOptionValues.Apply(b, key, value, fail);
+        }
+        return (b.Build(), inputShape);
+    }
+
+    private static object? Unwrap(object? v, Func<object?, object?>? unwrap, int depth)
+    {
+        if (unwrap is not null) v = unwrap(v);
+        if (v is string || v is not IList list) return v;
+        if (depth >= LayerSpecParser.MaxNesting || list.Count > 64)
+            throw Fail(ErrorIds.InvalidLayerOption, null, "a list value is nested too deeply or too long for a layer option.");
+        var a = new object?[list.Count];
+        for (int i = 0; i < a.Length; i++) a[i] = Unwrap(list[i], unwrap, depth + 1);
+        return a;
+    }
+
+    private static string Fold(string s) => s.Replace("_", "", StringComparison.Ordinal).Trim().ToLowerInvariant();
+
+    private static string Pascal(string snake) => string.Concat(snake.Split('_').Select(w => w.Length == 0 ? w : char.ToUpperInvariant(w[0]) + w[1..]));
+
+    private static Dictionary<string, string> BuildKeys()
+    {
+        var d = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var k in LayerOptions.All.Concat(LayerOptions.Ignored).Append(InputShapeKey)) d[Fold(k)] = k;
+        d["zeropadding"] = LayerOptions.Padding; // the LayerSpec property name for ZeroPadding2D amounts
+        return d;
+    }
+
+    private static ModelCostException Fail(string id, string? option, string reason) =>
+        new(id, ModelCostErrorCategory.InvalidArgument, $"Layer hashtable{(option is null ? "" : $", key '{option}'")}: {reason}", option) { Option = option };
+}

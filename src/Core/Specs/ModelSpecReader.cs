@@ -1,0 +1,40 @@
+using ModelCost.Core.Errors;
+using ModelCost.Core.Specs.Parsing;
+
+namespace ModelCost.Core.Specs;
+
+/// <summary>
+/// Reads a spec file whatever its format: a Keras <c>model.to_json()</c> config (a JSON object with
+/// <c>class_name</c>) or ModelSpec YAML (<c>apiVersion: modelcost/v1</c>), told apart by content.
+/// </summary>
+public static class ModelSpecReader
+{
+    /// <summary>Reads and parses a spec file (YAML or Keras JSON). Missing files, folders and files over 16 MiB fail naming the file.</summary>
+    public static ModelSpec Load(string path) => Parse(SpecFile.ReadText(path), path);
+
+    /// <summary>Parses spec text (YAML or Keras JSON); <paramref name="sourceName"/> names it in errors.</summary>
+    public static ModelSpec Parse(string text, string? sourceName)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return DetectFormat(text) switch
+        {
+            SpecFormat.KerasJson => KerasJsonImporter.Parse(text, sourceName),
+            SpecFormat.Yaml => ModelSpecYaml.Parse(text, sourceName),
+            _ => throw new ModelCostException(ErrorIds.UnknownSpecFormat, ModelCostErrorCategory.InvalidData,
+                $"{sourceName ?? "The text"} is neither a ModelSpec YAML file (apiVersion: {ModelSpecYaml.ApiVersion}, kind: {ModelSpecYaml.Kind}) nor a Keras model.to_json() config.",
+                sourceName) { File = sourceName },
+        };
+    }
+
+    private enum SpecFormat { Unknown, Yaml, KerasJson }
+
+    private static SpecFormat DetectFormat(string text)
+    {
+        var t = text.AsSpan().TrimStart("\uFEFF \t\r\n");
+        // Keras JSON is an object whose keys include class_name; YAML specs may be written in flow/JSON style too.
+        if (t.StartsWith("{") && t.Contains("\"class_name\"", StringComparison.Ordinal) && !t.Contains("apiVersion", StringComparison.Ordinal))
+            return SpecFormat.KerasJson;
+        if (t.Contains("apiVersion", StringComparison.Ordinal)) return SpecFormat.Yaml;
+        return SpecFormat.Unknown;
+    }
+}

@@ -1,0 +1,86 @@
+namespace ModelCost.Core.Specs.Parsing;
+
+/// <summary>
+/// The option keys every layer front end (YAML, hashtables, layer strings, Keras JSON) understands,
+/// in Keras' snake_case spelling, and the Keras options we accept but ignore because they change
+/// neither shapes nor parameter counts.
+/// </summary>
+internal static class LayerOptions
+{
+    public const string Type = "type";
+    public const string Name = "name";
+    public const string Inputs = "inputs";
+    public const string Units = "units";
+    public const string Filters = "filters";
+    public const string KernelSize = "kernel_size";
+    public const string Strides = "strides";
+    public const string Padding = "padding";
+    public const string Activation = "activation";
+    public const string RecurrentActivation = "recurrent_activation";
+    public const string UseBias = "use_bias";
+    public const string PoolSize = "pool_size";
+    public const string Rate = "rate";
+    public const string DepthMultiplier = "depth_multiplier";
+    public const string ReturnSequences = "return_sequences";
+    public const string Epsilon = "epsilon";
+    public const string Momentum = "momentum";
+    public const string ResetAfter = "reset_after";
+    public const string Axis = "axis";
+
+    /// <summary>Every key a layer mapping may hold.</summary>
+    public static readonly string[] All =
+    [
+        Type, Name, Inputs, Units, Filters, KernelSize, Strides, Padding, Activation, RecurrentActivation, UseBias,
+        PoolSize, Rate, DepthMultiplier, ReturnSequences, Epsilon, Momentum, ResetAfter, Axis,
+    ];
+
+    /// <summary>
+    /// Keras options accepted in layer strings and hashtables and dropped: initializers, regularizers,
+    /// constraints, dtype and trainable do not change shapes or parameter counts.
+    /// </summary>
+    public static readonly string[] Ignored =
+    [
+        "kernel_initializer", "bias_initializer", "depthwise_initializer", "pointwise_initializer",
+        "recurrent_initializer", "beta_initializer", "gamma_initializer", "moving_mean_initializer",
+        "moving_variance_initializer", "kernel_regularizer", "bias_regularizer", "activity_regularizer",
+        "depthwise_regularizer", "pointwise_regularizer", "recurrent_regularizer", "beta_regularizer",
+        "gamma_regularizer", "kernel_constraint", "bias_constraint", "depthwise_constraint",
+        "pointwise_constraint", "recurrent_constraint", "beta_constraint", "gamma_constraint", "dtype", "trainable",
+    ];
+
+    public static bool IsIgnored(string key) => Array.IndexOf(Ignored, key) >= 0;
+
+    /// <summary>
+    /// The options a layer type takes (besides type, name and inputs). Keras rejects keyword arguments a
+    /// layer does not know, so do we: Dense(10, filters=3) is a mistake worth reporting.
+    /// </summary>
+    public static IReadOnlyList<string> AllowedFor(string canonicalType) => canonicalType switch
+    {
+        LayerTypes.Dense => [Units, Activation, UseBias],
+        LayerTypes.Conv1D or LayerTypes.Conv2D or LayerTypes.Conv3D => [Filters, KernelSize, Strides, Padding, Activation, UseBias],
+        LayerTypes.SeparableConv2D => [Filters, KernelSize, Strides, Padding, DepthMultiplier, Activation, UseBias],
+        LayerTypes.DepthwiseConv2D => [KernelSize, Strides, Padding, DepthMultiplier, Activation, UseBias],
+        LayerTypes.MaxPooling1D or LayerTypes.MaxPooling2D or LayerTypes.MaxPooling3D or LayerTypes.AveragePooling1D
+            or LayerTypes.AveragePooling2D or LayerTypes.AveragePooling3D => [PoolSize, Strides, Padding],
+        LayerTypes.Dropout => [Rate],
+        LayerTypes.Activation => [Activation],
+        LayerTypes.BatchNormalization => [Epsilon, Momentum],
+        LayerTypes.SimpleRNN => [Units, Activation, UseBias, ReturnSequences],
+        LayerTypes.LSTM => [Units, Activation, RecurrentActivation, UseBias, ReturnSequences],
+        LayerTypes.GRU => [Units, Activation, RecurrentActivation, UseBias, ReturnSequences, ResetAfter],
+        LayerTypes.Concatenate => [Axis],
+        LayerTypes.ZeroPadding2D => [Padding],
+        _ => [],
+    };
+
+    /// <summary>True when <paramref name="key"/> (snake_case) is valid for the type, including type/name/inputs.</summary>
+    public static bool IsAllowed(string canonicalType, string key) =>
+        key is Type or Name or Inputs || AllowedFor(canonicalType).Contains(key);
+
+    /// <summary>Names the options a type takes, for error messages.</summary>
+    public static string Describe(string canonicalType)
+    {
+        var a = AllowedFor(canonicalType);
+        return a.Count == 0 ? $"{canonicalType} takes no options besides name and inputs." : $"{canonicalType} takes: {string.Join(", ", a)} (plus name, inputs).";
+    }
+}

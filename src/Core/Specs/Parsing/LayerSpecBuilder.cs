@@ -1,0 +1,34 @@
+namespace ModelCost.Core.Specs.Parsing;
+
+/// <summary>A mutable layer being read by one of the front ends; <see cref="Build"/> freezes it.</summary>
+internal sealed class LayerSpecBuilder
+{
+    public string Type = "";
+    public string? Name;
+    public string[]? Inputs;
+    public int? Units, Filters, DepthMultiplier, Axis;
+    public int[]? KernelSize, Strides, PoolSize, ZeroPadding;
+    public string? Padding, Activation, RecurrentActivation;
+    public bool? UseBias, ReturnSequences, ResetAfter;
+    public double? Rate, Epsilon, Momentum;
+
+    public LayerSpec Build() => new()
+    {
+        Type = Type, Name = Name, Inputs = Inputs, Units = Units, Filters = Filters, KernelSize = KernelSize,
+        Strides = Strides, Padding = Padding, Activation = Activation, RecurrentActivation = RecurrentActivation,
+        UseBias = UseBias, PoolSize = PoolSize, Rate = Rate, DepthMultiplier = DepthMultiplier,
+        ReturnSequences = ReturnSequences, Epsilon = Epsilon, Momentum = Momentum, ResetAfter = ResetAfter,
+        Axis = Axis, ZeroPadding = ZeroPadding,
+    };
+
+    /// <summary>Lower-cases known activation and padding spellings so every front end yields equal specs.</summary>
+    public static string? NormalizeActivation(string? a) =>
+        a is null ? null : Activations.TryNormalize(a, out var n) ? n : a;
+
+    public static string? NormalizePadding(string? p)
+    {
+        if (p is null) return null;
+        var l = p.Trim().ToLowerInvariant();
+        return l is "valid" or "same" ? l : p;
+    }
+}

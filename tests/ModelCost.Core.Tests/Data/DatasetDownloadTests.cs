@@ -1,0 +1,197 @@
+using System.Security.Cryptography;
+using ModelCost.Core.Data;
+using ModelCost.Core.Errors;
+using ModelCost.Core.Tests.IO;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace ModelCost.Core.Tests.Data;
+
+/// <summary>Downloads against a loopback HttpListener serving generated files; nothing reaches the internet.</summary>
+public sealed class DatasetDownloadTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly TempFolder _cache = new("mc-cache");
+    private readonly LoopbackServer _server = new();
+    private readonly Dictionary<string, string> _md5 = new();
+
+    public void Dispose()
+    {
+        _server.Dispose();
+        _cache.Dispose();
+    }
+
+    /// <summary>Serves a small MNIST-shaped dataset (5 train, 3 test) and records each file's MD5 (computed here, independently).</summary>
+    private void ServeDataset(LoopbackServer.Mode? modeFor4thFile = null)
+    {
+        var src = Path.Combine(_cache.Path, "..", "mc-src-" + Guid.NewGuid().ToString("N")[..8]);
+        IdxTestFiles.WriteDataset(src, train: 5, test: 3);
+        foreach (var f in DatasetDefinition.Mnist.Files)
+        {
+            var body = File.ReadAllBytes(Path.Combine(src, f.FileName));
+            _md5[f.FileName] = Convert.ToHexString(MD5.HashData(body)).ToLowerInvariant();
+            _server.Add(f.FileName, body, f.FileName.StartsWith("t10k-labels", StringComparison.Ordinal) && modeFor4thFile is { } m ? m : LoopbackServer.Mode.Serve);
+        }
+        Directory.Delete(src, true);
+    }
+
+    private DatasetResolveOptions Options(IReadOnlyList<Uri>? urls = null, Dictionary<string, string>? sums = null, TimeSpan? idle = null) => new()
+    {
+        CacheRoot = _cache.Path,
+        UseEnvironment = false,
+        UseSystemFolders = false,
+        BaseUrls = urls ?? [_server.BaseUrl],
+        Checksums = sums ?? _md5,
+        IdleTimeout = idle ?? TimeSpan.FromSeconds(20),
+        ConnectTimeout = TimeSpan.FromSeconds(10),
+    };
+
+    private string MnistCache => Path.Combine(_cache.Path, "mnist");
+
+    private sealed class ListProgress : IProgress<DownloadProgress>
+    {
+        public List<DownloadProgress> Reports { get; } = [];
+        public void Report(DownloadProgress value) { lock (Reports) Reports.Add(value); }
+    }
+
+    [Fact]
+    public void Downloads_into_the_cache_verifies_and_reuses_it()
+    {
+        ServeDataset();
+        var progress = new ListProgress();
+        var info = DatasetCatalog.Resolve("mnist", options: Options(), progress: progress);
+        Assert.Equal(("MNIST", "Download", 5, 3), (info.Name, info.Source, info.TrainCount, info.TestCount));
+        Assert.Equal(MnistCache, info.Location);
+        foreach (var f in DatasetDefinition.Mnist.Files)
+            Assert.Equal(_md5[f.FileName], Convert.ToHexString(MD5.HashData(File.ReadAllBytes(Path.Combine(MnistCache, f.FileName)))).ToLowerInvariant());
+        Assert.Empty(_cache.TempFiles());
+        // One Completed report per file, numbered 1..4.
+        var done = progress.Reports.Where(r => r.Completed).Select(r => (r.FileIndex, r.FileCount)).ToArray();
+        Assert.Equal(new[] { (1, 4), (2, 4), (3, 4), (4, 4) }, done);
+
+        int before = _server.Requests.Count;
+        var again = DatasetCatalog.Resolve("MNIST", options: Options());
+        Assert.Equal("Cache", again.Source);
+        Assert.Equal(before, _server.Requests.Count);
+
+        var data = DatasetLoader.Load(again);
+        Assert.Equal(5, data.TrainCount);
+        Assert.Equal(3, data.TestCount);
+    }
+
+    [Fact]
+    public void A_partial_cache_downloads_only_the_missing_files()
+    {
+        ServeDataset();
+        // Pretend an earlier run fetched only the test pair.
+        Directory.CreateDirectory(MnistCache);
+        foreach (var f in DatasetDefinition.Mnist.Files.Where(f => !f.IsTrain))
+        {
+            using var http = new HttpClient();
+            File.WriteAllBytes(Path.Combine(MnistCache, f.FileName), http.GetByteArrayAsync(new Uri(_server.BaseUrl, f.FileName)).Result);
+        }
+        while (_server.Requests.TryDequeue(out _)) { }
+        var info = DatasetCatalog.Resolve("MNIST", options: Options());
+        Assert.Equal("Download", info.Source);
+        Assert.Equal(new[] { "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz" }, _server.Requests.OrderBy(s => s, StringComparer.Ordinal).ToArray());
+    }
+
+    [Fact]
+    public void Checksum_mismatch_fails_and_leaves_no_file()
+    {
+        ServeDataset();
+        var sums = new Dictionary<string, string>(_md5) { ["t10k-images-idx3-ubyte.gz"] = new string('0', 32) };
+        var ex = Assert.Throws<ModelCostException>(() => DatasetCatalog.Resolve("MNIST", options: Options(sums: sums)));
+        output.WriteLine(ex.Message);
+        Assert.Equal(ErrorIds.ChecksumMismatch, ex.ErrorId);
+        Assert.Contains("t10k-images-idx3-ubyte.gz", ex.Message);
+        Assert.Contains(_md5["t10k-images-idx3-ubyte.gz"], ex.Message);
+        Assert.False(File.Exists(Path.Combine(MnistCache, "t10k-images-idx3-ubyte.gz")));
+        Assert.Empty(_cache.TempFiles());
+    }
+
+    [Fact]
+    public void Sha256_checksums_are_accepted()
+    {
+        ServeDataset();
+        var sums = new Dictionary<string, string>();
+        using (var http = new HttpClient())
+            foreach (var f in DatasetDefinition.Mnist.Files)
+                sums[f.FileName] = Convert.ToHexString(SHA256.HashData(http.GetByteArrayAsync(new Uri(_server.BaseUrl, f.FileName)).Result));
+        var info = DatasetCatalog.Resolve("MNIST", options: Options(sums: sums));
+        Assert.Equal("Download", info.Source);
+    }
+
+    [Fact]
+    public void Not_found_is_download_failed_and_leaves_no_file()
+    {
+        ServeDataset(LoopbackServer.Mode.NotFound);
+        var ex = Assert.Throws<ModelCostException>(() => DatasetCatalog.Resolve("MNIST", options: Options()));
+        output.WriteLine(ex.Message);
+        Assert.Equal(ErrorIds.DownloadFailed, ex.ErrorId);
+        Assert.Contains("404", ex.Message);
+        Assert.Contains("t10k-labels-idx1-ubyte.gz", ex.Message);
+        Assert.False(File.Exists(Path.Combine(MnistCache, "t10k-labels-idx1-ubyte.gz")));
+        Assert.Empty(_cache.TempFiles());
+    }
+
+    [Fact]
+    public void Falls_back_to_the_next_mirror()
+    {
+        ServeDataset();
+        using var empty = new LoopbackServer(); // serves nothing: every file 404s
+        var info = DatasetCatalog.Resolve("MNIST", options: Options(urls: [empty.BaseUrl, _server.BaseUrl]));
+        Assert.Equal("Download", info.Source);
+        Assert.Equal(4, empty.Requests.Count);
+    }
+
+    [Fact]
+    public void Connection_closed_early_is_download_failed()
+    {
+        ServeDataset(LoopbackServer.Mode.CloseHalfway);
+        var ex = Assert.Throws<ModelCostException>(() => DatasetCatalog.Resolve("MNIST", options: Options()));
+        output.WriteLine(ex.Message);
+        Assert.Equal(ErrorIds.DownloadFailed, ex.ErrorId);
+        Assert.False(File.Exists(Path.Combine(MnistCache, "t10k-labels-idx1-ubyte.gz")));
+        Assert.Empty(_cache.TempFiles());
+    }
+
+    [Fact]
+    public void A_stalled_server_times_out_instead_of_hanging()
+    {
+        ServeDataset(LoopbackServer.Mode.StallHalfway);
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var ex = Assert.Throws<ModelCostException>(() => DatasetCatalog.Resolve("MNIST", options: Options(idle: TimeSpan.FromMilliseconds(500))));
+        output.WriteLine($"{sw.Elapsed.TotalSeconds:F1} s: {ex.Message}");
+        Assert.Equal(ErrorIds.DownloadFailed, ex.ErrorId);
+        Assert.Contains("no data arrived", ex.Message);
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(15));
+        Assert.Empty(_cache.TempFiles());
+    }
+
+    [Fact]
+    public void Cancellation_mid_download_leaves_nothing_behind()
+    {
+        ServeDataset(LoopbackServer.Mode.StallHalfway);
+        using var cts = new CancellationTokenSource();
+        var task = Task.Run(() => DatasetCatalog.Resolve("MNIST", options: Options(), cancellationToken: cts.Token));
+        Assert.True(_server.Stalled.Wait(TimeSpan.FromSeconds(20)), "the server never reached the stalled file");
+        Thread.Sleep(100);
+        Assert.NotEmpty(_cache.TempFiles()); // the stalled file is being written to a temporary file
+        cts.Cancel();
+        var ex = Assert.Throws<ModelCostException>(() => task.GetAwaiter().GetResult());
+        Assert.Equal(ErrorIds.OperationCancelled, ex.ErrorId);
+        Assert.False(File.Exists(Path.Combine(MnistCache, "t10k-labels-idx1-ubyte.gz")));
+        Assert.Empty(_cache.TempFiles());
+    }
+
+    [Fact]
+    public void Download_disabled_reports_where_it_looked()
+    {
+        var ex = Assert.Throws<ModelCostException>(() => DatasetCatalog.Resolve("MNIST", options: new DatasetResolveOptions
+        {
+            CacheRoot = _cache.Path, UseEnvironment = false, UseSystemFolders = false, AllowDownload = false,
+        }));
+        Assert.Equal(ErrorIds.DatasetNotFound, ex.ErrorId);
+        Assert.Contains(MnistCache, ex.Message);
+    }
+}

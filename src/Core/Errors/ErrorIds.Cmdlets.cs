@@ -14,4 +14,7 @@ public static partial class ErrorIds
 
     /// <summary>A pipeline object of a type the cmdlet cannot use.</summary>
     public const string InvalidInputObject = "InvalidInputObject";
+
+    /// <summary>Two pipeline objects would be written to the same file by one command.</summary>
+    public const string OutputPathReused = "OutputPathReused";
 }

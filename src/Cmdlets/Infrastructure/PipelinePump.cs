@@ -53,7 +53,7 @@ internal sealed class PipelinePump : IDisposable
     /// <summary>
     /// Runs <paramref name="work"/> on a dedicated thread and, on the calling (pipeline) thread, writes
     /// what it posts until it finishes. Exceptions from the work are rethrown here with their stack.
-    /// A final Completed progress record (when <paramref name="completed"/> is given) is written in finally.
+    /// A final Completed progress record (when <paramref name="completed"/> is given and any progress was shown) is written in finally.
     /// </summary>
     public T Run<T>(PSCmdlet cmdlet, CancellationToken cancellationToken, Func<CancellationToken, T> work, ProgressRecord? completed = null)
     {
@@ -81,7 +81,8 @@ internal sealed class PipelinePump : IDisposable
         }
         finally
         {
-            if (completed is not null && !cmdlet.Stopping)
+            // Close the bar only if one was shown.
+            if (completed is not null && _lastWritten is not null && !cmdlet.Stopping)
             {
                 completed.RecordType = ProgressRecordType.Completed;
                 try { cmdlet.WriteProgress(completed); } catch (PipelineStoppedException) { }

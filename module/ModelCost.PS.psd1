@@ -14,6 +14,14 @@
         'Import-ModelSpec'
         'Export-ModelSpec'
         'Get-ModelSummary'
+        'Measure-ModelCost'
+        'Test-ModelCost'
+        'Get-ModelDataset'
+        'Invoke-ModelTraining'
+        'Invoke-ModelEvaluation'
+        'Compare-ModelCost'
+        'Export-ModelCostChart'
+        'Export-ModelReport'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

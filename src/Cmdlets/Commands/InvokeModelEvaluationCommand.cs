@@ -17,12 +17,12 @@ public sealed class InvokeModelEvaluationCommand : ModelCostCmdlet
     private const int ActivityId = 3;
 
     /// <summary>A TrainingResult from Invoke-ModelTraining or a TrainedModel from Import-TrainedModel.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [Parameter(Mandatory = true, ValueFromPipeline = true)]
     [ValidateNotNull]
     public object InputObject { get; set; } = null!;
 
     /// <summary>A dataset name (FashionMNIST, MNIST) or an object from Get-ModelDataset.</summary>
-    [Parameter(Mandatory = true, Position = 1)]
+    [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNull]
     [ArgumentCompleter(typeof(DatasetNameCompleter))]
     public object Dataset { get; set; } = null!;

@@ -26,13 +26,13 @@ public sealed class InvokeModelTrainingCommand : ModelCostCmdlet
     private const int ActivityId = 1;
 
     /// <summary>The spec to train (a spec object, or a spec file path / YAML text).</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [Parameter(Mandatory = true, ValueFromPipeline = true)]
     [ValidateNotNull]
     [ModelSpecTransformation]
     public ModelSpec InputObject { get; set; } = null!;
 
     /// <summary>A dataset name (FashionMNIST, MNIST) or an object from Get-ModelDataset.</summary>
-    [Parameter(Mandatory = true, Position = 1)]
+    [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNull]
     [ArgumentCompleter(typeof(DatasetNameCompleter))]
     public object Dataset { get; set; } = null!;

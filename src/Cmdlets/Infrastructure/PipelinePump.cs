@@ -57,7 +57,10 @@ internal sealed class PipelinePump : IDisposable
     /// </summary>
     public T Run<T>(PSCmdlet cmdlet, CancellationToken cancellationToken, Func<CancellationToken, T> work, ProgressRecord? completed = null)
     {
-        var task = Task.Factory.StartNew(() => work(cancellationToken), CancellationToken.None,
+        // Our own source, so the work is also cancelled when this loop ends abnormally (not only on Ctrl+C).
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var token = linked.Token;
+        var task = Task.Factory.StartNew(() => work(token), CancellationToken.None,
             TaskCreationOptions.LongRunning, TaskScheduler.Default);
         _ = task.ContinueWith(_ => Signal(), TaskScheduler.Default);
         Stopwatch? stopping = null;
@@ -67,7 +70,7 @@ internal sealed class PipelinePump : IDisposable
             while (true)
             {
                 _signal.Wait(ProgressInterval);
-                if (cmdlet.Stopping || cancellationToken.IsCancellationRequested)
+                if (cmdlet.Stopping || token.IsCancellationRequested)
                 {
                     // Nothing may be written once the pipeline is stopping; wait (bounded) for the core
                     // to stop within its current batch so no work keeps running after the prompt returns.
@@ -75,12 +78,20 @@ internal sealed class PipelinePump : IDisposable
                     if (task.IsCompleted || stopping.Elapsed > StopGrace) break;
                     continue;
                 }
-                Drain(cmdlet, sinceProgress, force: task.IsCompleted);
-                if (task.IsCompleted) break;
+                // Completion is read before draining: everything the work posted happened before it completed.
+                bool done = task.IsCompleted;
+                Drain(cmdlet, sinceProgress, force: done);
+                if (done) break;
             }
         }
         finally
         {
+            if (!task.IsCompleted)
+            {
+                // Leaving early (the pipeline stopped while writing, or an error): stop the work and let it finish its batch.
+                linked.Cancel();
+                try { task.Wait(StopGrace); } catch (AggregateException) { }
+            }
             // Close the bar only if one was shown.
             if (completed is not null && _lastWritten is not null && !cmdlet.Stopping)
             {

@@ -19,7 +19,7 @@ namespace ModelCost.PS.Commands;
 [OutputType(typeof(FileInfo))]
 public sealed class ExportModelSpecCommand : ModelCostCmdlet
 {
-    private readonly HashSet<string> _written = new(StringComparer.Ordinal);
+    private readonly OutputTargets _targets = new();
 
     /// <summary>The spec to write.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
@@ -46,17 +46,8 @@ public sealed class ExportModelSpecCommand : ModelCostCmdlet
 
     protected override void ProcessRecord()
     {
-        var target = PathResolver.ResolveOutputPath(this, Path);
+        var target = _targets.Resolve(this, Path, InputObject.Name, ".yaml", InputObject);
         if (target is null) return;
-        if (Directory.Exists(target))
-            target = System.IO.Path.Combine(target, SafeFileName(InputObject.Name) + ".yaml");
-
-        if (!_written.Add(target))
-        {
-            WriteError(ErrorRecordFactory.Create(ErrorIds.OutputPathReused, ErrorCategory.InvalidOperation,
-                $"'{target}' was already written by this command for another spec; pass a folder as -Path to write one file per spec.", InputObject));
-            return;
-        }
         if (!ShouldProcess(target, $"Export model spec '{InputObject.Name}'")) return;
 
         var spec = InputObject;
@@ -66,14 +57,5 @@ public sealed class ExportModelSpecCommand : ModelCostCmdlet
             ModelSpecYaml.Save(spec, target, overwrite: !NoClobber.IsPresent, CancellationToken);
         }, target);
         if (ok && PassThru.IsPresent) WriteObject(new FileInfo(target));
-    }
-
-    /// <summary>A spec name made safe as a file name (path separators and invalid characters become '_').</summary>
-    private static string SafeFileName(string name)
-    {
-        var invalid = System.IO.Path.GetInvalidFileNameChars();
-        var chars = name.Select(c => Array.IndexOf(invalid, c) >= 0 || c == '/' || c == '\\' ? '_' : c).ToArray();
-        var s = new string(chars).Trim();
-        return s.Length == 0 || s == "." || s == ".." ? "model" : s;
     }
 }

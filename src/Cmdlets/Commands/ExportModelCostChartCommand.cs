@@ -35,12 +35,15 @@ public sealed class ExportModelCostChartCommand : ModelCostCmdlet
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
 
+    /// <summary>The chart title (default: the figures charted).</summary>
     [Parameter]
     public string? Title { get; set; }
 
+    /// <summary>Also replace a read-only file.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
+    /// <summary>Never replace an existing file.</summary>
     [Parameter]
     [Alias("NoOverwrite")]
     public SwitchParameter NoClobber { get; set; }

@@ -29,6 +29,7 @@ public sealed class ExportModelReportCommand : ModelCostCmdlet
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
 
+    /// <summary>The page title (default: ModelCost report).</summary>
     [Parameter]
     public string? Title { get; set; }
 
@@ -43,9 +44,11 @@ public sealed class ExportModelReportCommand : ModelCostCmdlet
     [ArgumentCompleter(typeof(ComparisonPropertyCompleter))]
     public string[]? Property { get; set; }
 
+    /// <summary>Also replace a read-only file.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
+    /// <summary>Never replace an existing file.</summary>
     [Parameter]
     [Alias("NoOverwrite")]
     public SwitchParameter NoClobber { get; set; }

@@ -27,10 +27,12 @@ public sealed class InvokeModelEvaluationCommand : ModelCostCmdlet
     [ArgumentCompleter(typeof(DatasetNameCompleter))]
     public object Dataset { get; set; } = null!;
 
+    /// <summary>The dataset split to evaluate on: Test (default) or Train.</summary>
     [Parameter]
     [ValidateSet("Test", "Train", IgnoreCase = true)]
     public string Split { get; set; } = "Test";
 
+    /// <summary>Samples per forward pass (memory, not results, depends on it).</summary>
     [Parameter]
     [ValidateRange(1, 1 << 20)]
     public int BatchSize { get; set; } = 256;

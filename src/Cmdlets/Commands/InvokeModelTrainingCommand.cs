@@ -37,9 +37,11 @@ public sealed class InvokeModelTrainingCommand : ModelCostCmdlet
     [ArgumentCompleter(typeof(DatasetNameCompleter))]
     public object Dataset { get; set; } = null!;
 
+    /// <summary>Passes over the training set (default 5, as the seeds).</summary>
     [Parameter]
     public int Epochs { get; set; } = 5;
 
+    /// <summary>Samples per optimizer step (default 64); must not exceed the training samples.</summary>
     [Parameter]
     public int BatchSize { get; set; } = 64;
 
@@ -47,6 +49,7 @@ public sealed class InvokeModelTrainingCommand : ModelCostCmdlet
     [Parameter]
     public double ValidationSplit { get; set; } = 0.1;
 
+    /// <summary>Adam (default), AdamW, SGD or RMSprop, with Keras defaults.</summary>
     [Parameter]
     [ValidateSet("Adam", "AdamW", "SGD", "RMSprop", IgnoreCase = true)]
     public string Optimizer { get; set; } = "Adam";
@@ -59,6 +62,7 @@ public sealed class InvokeModelTrainingCommand : ModelCostCmdlet
     [Parameter]
     public double? Momentum { get; set; }
 
+    /// <summary>SparseCategoricalCrossentropy (default; labels as class indices), CategoricalCrossentropy or BinaryCrossentropy.</summary>
     [Parameter]
     [ValidateSet("SparseCategoricalCrossentropy", "CategoricalCrossentropy", "BinaryCrossentropy", IgnoreCase = true)]
     public string Loss { get; set; } = "SparseCategoricalCrossentropy";

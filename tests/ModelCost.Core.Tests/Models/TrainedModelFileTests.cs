@@ -165,6 +165,21 @@ public sealed class TrainedModelFileTests(ITestOutputHelper output) : IDisposabl
     }
 
     [Fact]
+    public void Export_cancelled_or_refused_leaves_the_old_file()
+    {
+        var path = _tmp.File("old.safetensors");
+        File.WriteAllBytes(path, [1, 2, 3]);
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        var ex = Assert.Throws<ModelCostException>(() => TrainedModelFile.Save(Filled(SeedCnn()), path, overwrite: true, cts.Token));
+        Assert.Equal(ErrorIds.OperationCancelled, ex.ErrorId);
+        ex = Assert.Throws<ModelCostException>(() => TrainedModelFile.Save(Filled(SeedCnn()), path, overwrite: false));
+        Assert.Equal(ErrorIds.FileExists, ex.ErrorId);
+        Assert.Equal(new byte[] { 1, 2, 3 }, File.ReadAllBytes(path));
+        Assert.Empty(_tmp.TempFiles());
+    }
+
+    [Fact]
     public void Truncated_model_file_is_corrupt()
     {
         var path = _tmp.File("cut.safetensors");

@@ -127,5 +127,6 @@ Where these figures differ from the seeds, and why:
 - Saved size: Keras' .h5 files (2.722 / 0.689 MB) hold the weights plus Adam's two slots (≈ 3 × params × 4 bytes);
   our .safetensors file holds the weights only (≈ params × 4 bytes plus a small header).
 - Test accuracy depends on initialisation and shuffling; seed 000 reached 0.8742 / 0.8898, seed 001 0.8761 / 0.8924.
-  Ours comes from our engine with -Seed and will differ in the third decimal.
+  Ours comes from the module's own engine with -Seed (one run gave 0.8688 / 0.8915, see examples/README.md): the CNN
+  wins by about the same margin, the exact figures move by a few tenths of a point from seed to seed.
 '@

@@ -63,7 +63,7 @@ public static class Trainer
         int sampleSize = net.InputSize;
         var history = new List<TrainingEpoch>(options.Epochs);
         var run = Stopwatch.StartNew();
-        var lastReport = TimeSpan.MinValue;
+        TimeSpan? lastReport = null;
 
         TrainingResult Result(string status, List<NamedTensor> tensors, double testLoss, double testAcc)
         {
@@ -115,7 +115,7 @@ public static class Trainer
                 if (progress is not null)
                 {
                     var now = run.Elapsed;
-                    if (b == batches - 1 || now - lastReport >= options.ProgressInterval)
+                    if (b == batches - 1 || lastReport is null || now - lastReport.Value >= options.ProgressInterval)
                     {
                         lastReport = now;
                         long done = (long)(epoch - 1) * batches + b + 1, all = (long)options.Epochs * batches;

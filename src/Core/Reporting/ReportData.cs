@@ -27,7 +27,7 @@ public sealed class ReportData
 
     /// <summary>The comparison table's columns when none are named: the seeds' tables (size, compute, memory, accuracy, time).</summary>
     public static IReadOnlyList<string> DefaultTableProperties { get; } =
-        ["Params", "SizeMB", "InferenceFlops", "TrainingFlops", "TrainingMemoryMB", "EstimatedLatencySeconds", "TestAccuracy", "TrainSeconds"];
+        ["Params", "SizeMB", "InferenceFlops", "TrainingFlops", "TrainingMemoryMB", "TestAccuracy", "TrainSeconds"];
 
     /// <summary>Figures drawn in the default cost chart, when present.</summary>
     public static IReadOnlyList<string> DefaultChartProperties { get; } = ["Params", "InferenceFlops", "TrainingFlops", "TrainingMemoryMB"];

@@ -185,6 +185,21 @@ public sealed class DatasetDownloadTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void Temporaries_left_by_a_killed_process_are_cleaned_up_after_a_day()
+    {
+        ServeDataset();
+        Directory.CreateDirectory(MnistCache);
+        var stale = Path.Combine(MnistCache, ".t10k-images-idx3-ubyte.gz.0badf00d.tmp");
+        var fresh = Path.Combine(MnistCache, ".t10k-images-idx3-ubyte.gz.12345678.tmp");
+        File.WriteAllBytes(stale, [1, 2, 3]);
+        File.WriteAllBytes(fresh, [1, 2, 3]);
+        File.SetLastWriteTimeUtc(stale, DateTime.UtcNow.AddDays(-2));
+        DatasetCatalog.Resolve("MNIST", options: Options());
+        Assert.False(File.Exists(stale));
+        Assert.True(File.Exists(fresh)); // may belong to a download running in another process
+    }
+
+    [Fact]
     public void Download_disabled_reports_where_it_looked()
     {
         var ex = Assert.Throws<ModelCostException>(() => DatasetCatalog.Resolve("MNIST", options: new DatasetResolveOptions

@@ -89,17 +89,11 @@ internal sealed class ConvLayer : Layer
                 a = col.AsSpan(0, cn * _positions * _k);
             }
             var y = Output.AsSpan(c0 * outPer, cn * outPer);
-            Gemm.Sgemm(false, false, cn * _positions, _f, _k, 1f, a, _k, w.AsSpan(_kOff, _k * _f), _f, 0f, y, _f);
-            if (_bias)
-            {
-                var b = w.AsSpan(_bOff, _f);
-                for (int r = 0; r < y.Length; r += _f)
-                {
-                    var row = y.Slice(r, _f);
-                    for (int j = 0; j < _f; j++) row[j] += b[j];
-                }
-            }
-            Activate(c0 * outPer, cn * outPer);
+            // Bias, and ReLU when no pre-activation is kept, are applied by the GEMM as it stores each tile.
+            bool fuseAct = Pre is null && Act is ActivationKind.Relu or ActivationKind.Linear;
+            Gemm.SgemmFused(false, false, cn * _positions, _f, _k, a, _k, w.AsSpan(_kOff, _k * _f), _f, y, _f,
+                _bias ? w.AsSpan(_bOff, _f) : default, fuseAct && Act == ActivationKind.Relu ? GemmActivation.Relu : GemmActivation.None);
+            if (!fuseAct) Activate(c0 * outPer, cn * outPer);
         }
     }
 

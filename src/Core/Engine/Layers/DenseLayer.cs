@@ -31,23 +31,17 @@ internal sealed class DenseLayer : Layer
     public override void Forward(int n, bool training)
     {
         _rows = n * (OutSize / _units);
-        Gemm.SgemmParallel(Threads, false, false, _rows, _units, _in, 1f, Inputs[0], 0, _in, P, _kOff, _units, 0f, Output, 0, _units);
-        if (_bias || Act != ActivationKind.Linear || Pre is not null) Pool.Run(_epilogue);
+        // Bias, and ReLU when no pre-activation is kept, are applied by the GEMM as it stores each tile.
+        bool fuseAct = Pre is null && Act is ActivationKind.Relu or ActivationKind.Linear;
+        Gemm.SgemmFusedParallel(Threads, false, false, _rows, _units, _in, 1f, Inputs[0], 0, _in, P, _kOff, _units, 0f, Output, 0, _units,
+            _bias ? P : null, _bOff, fuseAct && Act == ActivationKind.Relu ? GemmActivation.Relu : GemmActivation.None);
+        if (!fuseAct) Pool.Run(_epilogue);
     }
 
     private void Epilogue(int part)
     {
         var (r0, r1) = WorkerPool.Slice(_rows, Threads, part);
         if (r1 <= r0) return;
-        if (_bias)
-        {
-            var b = P.AsSpan(_bOff, _units);
-            for (int r = r0; r < r1; r++)
-            {
-                var row = Output.AsSpan(r * _units, _units);
-                for (int j = 0; j < _units; j++) row[j] += b[j];
-            }
-        }
         Activate(r0 * _units, (r1 - r0) * _units);
     }
 

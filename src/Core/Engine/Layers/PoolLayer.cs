@@ -1,3 +1,4 @@
+using ModelCost.Core.Engine.Kernels;
 using ModelCost.Core.Engine.Runtime;
 using ModelCost.Core.Specs;
 
@@ -50,42 +51,20 @@ internal sealed class PoolLayer : Layer
         Pool.Run(_bwd);
     }
 
-    private (int D0, int D1, int H0, int H1, int W0, int W1) Window(int od, int oh, int ow)
-    {
-        int d0 = od * _sd - _pd, h0 = oh * _sh - _ph, w0 = ow * _sw - _pw;
-        return (Math.Max(d0, 0), Math.Min(d0 + _kd, _d), Math.Max(h0, 0), Math.Min(h0 + _kh, _h), Math.Max(w0, 0), Math.Min(w0 + _kw, _w));
-    }
+    private PoolGeometry Geometry => new(_d, _h, _w, _c, _kd, _kh, _kw, _sd, _sh, _sw, _pd, _ph, _pw, _od, _oh, _ow);
 
+    // Per-sample kernels vectorised across channels (Kernels/PoolKernels).
     private void ForwardShard(int part)
     {
         var (s0, s1) = WorkerPool.Slice(_n, Threads, part);
         int inSize = InSizes[0];
+        var g = Geometry;
         for (int s = s0; s < s1; s++)
         {
             var x = Inputs[0].AsSpan(s * inSize, inSize);
             var y = Output.AsSpan(s * OutSize, OutSize);
-            int o = 0;
-            for (int od = 0; od < _od; od++)
-                for (int oh = 0; oh < _oh; oh++)
-                    for (int ow = 0; ow < _ow; ow++, o += _c)
-                    {
-                        var (d0, d1, h0, h1, w0, w1) = Window(od, oh, ow);
-                        var dst = y.Slice(o, _c);
-                        dst.Fill(_max ? float.NegativeInfinity : 0f);
-                        for (int id = d0; id < d1; id++)
-                            for (int ih = h0; ih < h1; ih++)
-                                for (int iw = w0; iw < w1; iw++)
-                                {
-                                    var src = x.Slice(((id * _h + ih) * _w + iw) * _c, _c);
-                                    if (_max) { for (int c = 0; c < _c; c++) if (src[c] > dst[c]) dst[c] = src[c]; }
-                                    else for (int c = 0; c < _c; c++) dst[c] += src[c];
-                                }
-                        if (!_max)
-                        {
-                            float inv = 1f / ((d1 - d0) * (h1 - h0) * (w1 - w0));
-                            for (int c = 0; c < _c; c++) dst[c] *= inv;
-                        }
-                    }
+            if (_max) PoolKernels.MaxForward(x, y, g);
+            else PoolKernels.AvgForward(x, y, g);
         }
     }
 
@@ -93,46 +72,13 @@ internal sealed class PoolLayer : Layer
     {
         var (s0, s1) = WorkerPool.Slice(_n, Threads, part);
         int inSize = InSizes[0];
+        var g = Geometry;
         for (int s = s0; s < s1; s++)
         {
-            var x = Inputs[0].AsSpan(s * inSize, inSize);
-            var y = Output.AsSpan(s * OutSize, OutSize);
             var dy = OutputGrad.AsSpan(s * OutSize, OutSize);
             var dx = InputGrads[0].AsSpan(s * inSize, inSize);
-            dx.Clear();
-            int o = 0;
-            for (int od = 0; od < _od; od++)
-                for (int oh = 0; oh < _oh; oh++)
-                    for (int ow = 0; ow < _ow; ow++, o += _c)
-                    {
-                        var (d0, d1, h0, h1, w0, w1) = Window(od, oh, ow);
-                        if (_max)
-                        {
-                            for (int c = 0; c < _c; c++)
-                            {
-                                float target = y[o + c], g = dy[o + c];
-                                for (int id = d0; id < d1; id++)
-                                    for (int ih = h0; ih < h1; ih++)
-                                        for (int iw = w0; iw < w1; iw++)
-                                        {
-                                            int idx = ((id * _h + ih) * _w + iw) * _c + c;
-                                            if (x[idx] == target) { dx[idx] += g; goto next; }
-                                        }
-                                next:;
-                            }
-                        }
-                        else
-                        {
-                            float inv = 1f / ((d1 - d0) * (h1 - h0) * (w1 - w0));
-                            for (int id = d0; id < d1; id++)
-                                for (int ih = h0; ih < h1; ih++)
-                                    for (int iw = w0; iw < w1; iw++)
-                                    {
-                                        var d = dx.Slice(((id * _h + ih) * _w + iw) * _c, _c);
-                                        for (int c = 0; c < _c; c++) d[c] += dy[o + c] * inv;
-                                    }
-                        }
-                    }
+            if (_max) PoolKernels.MaxBackward(Inputs[0].AsSpan(s * inSize, inSize), Output.AsSpan(s * OutSize, OutSize), dy, dx, g);
+            else PoolKernels.AvgBackward(dy, dx, g);
         }
     }
 }

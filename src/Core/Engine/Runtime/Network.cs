@@ -17,6 +17,7 @@ internal sealed class Network : IDisposable
     private readonly List<WeightLayout.Slot> _slotOrder = [];
     private readonly int[] _consumerCount;
     private readonly List<(int Layer, float[][] Parts)> _fanOut = [];
+    private readonly List<(int Layer, int Input, int Producer)> _unwired = [];
 
     public Network(ResolvedModel model, int capacity, bool training, int threads, bool keepLogitsOfLast = false)
     {
@@ -58,6 +59,16 @@ internal sealed class Network : IDisposable
 
         foreach (var layer in Layers) layer.Allocate(capacity, training);
 
+        // A layer needs dL/d(output) only if it has trainable weights or passes the gradient on to
+        // one that does: a leading Flatten or pooling layer would otherwise make the first Dense/Conv
+        // compute an input gradient nobody reads (a whole GEMM per step).
+        NeedsGrad = new bool[Layers.Length];
+        for (int i = 0; i < Layers.Length; i++)
+        {
+            NeedsGrad[i] = WeightLayout.For(model.Layers[i]).Any(s => s.Trainable);
+            foreach (var p in model.Layers[i].InputIndices) if (p >= 0 && NeedsGrad[p]) NeedsGrad[i] = true;
+        }
+
         // Wire inputs and input-gradient targets. A layer read by several consumers gets one
         // gradient buffer per consumer, summed (in consumer order) before its own backward.
         var partsFor = new Dictionary<int, List<float[]>>();
@@ -69,6 +80,7 @@ internal sealed class Network : IDisposable
                 int p = idx[k];
                 Layers[i].Inputs[k] = p < 0 ? Input : Layers[p].Output;
                 if (!training || p < 0) { Layers[i].InputGrads[k] = null; continue; }
+                if (!NeedsGrad[p] && _consumerCount[p] == 1) { Layers[i].InputGrads[k] = null; _unwired.Add((i, k, p)); continue; }
                 if (_consumerCount[p] == 1) { Layers[i].InputGrads[k] = Layers[p].OutputGrad; continue; }
                 var buf = new float[Layers[p].Output.Length];
                 Layers[i].InputGrads[k] = buf;
@@ -86,6 +98,9 @@ internal sealed class Network : IDisposable
     public int InputSize { get; }
     public Layer[] Layers { get; }
     public bool[] Contributes { get; }
+
+    /// <summary>Whether layer i's backward has any effect (weights of its own or upstream; see constructor).</summary>
+    public bool[] NeedsGrad { get; }
 
     public float[] Params { get; private set; }
     public float[] PreviousParams { get; private set; }
@@ -111,6 +126,10 @@ internal sealed class Network : IDisposable
 
     public void RequestInputGradient()
     {
+        // The network input now needs a gradient, so every layer passes one on.
+        Array.Fill(NeedsGrad, true);
+        foreach (var (i, k, p) in _unwired) Layers[i].InputGrads[k] = Layers[p].OutputGrad;
+        _unwired.Clear();
         InputGrad = new float[Input.Length];
         for (int i = 0; i < Layers.Length; i++)
         {
@@ -137,7 +156,7 @@ internal sealed class Network : IDisposable
     {
         for (int i = Layers.Length - 1; i >= 0; i--)
         {
-            if (!Contributes[i]) continue;
+            if (!Contributes[i] || !NeedsGrad[i]) continue;
             foreach (var (p, parts) in _fanOut)
             {
                 if (p != i) continue;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ModelCost.Core.Errors;
+using ModelCost.Core.IO;
 using ModelCost.Core.Specs.Parsing;
 
 namespace ModelCost.Core.Costing;
@@ -26,7 +27,7 @@ internal static class CostConventionYaml
     public static CostConvention Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var full = Path.GetFullPath(path);
+        var full = UserPath.Full(path, ErrorIds.UnknownConvention, "Convention file");
         if (!File.Exists(full))
             throw new ModelCostException(ErrorIds.UnknownConvention, ModelCostErrorCategory.ObjectNotFound,
                 $"Convention file '{full}' does not exist. Built-in conventions: {string.Join(", ", CostConvention.BuiltInNames)}.", full)

@@ -14,7 +14,7 @@ public static class AtomicFile
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(write);
-        var full = Path.GetFullPath(path);
+        var full = UserPath.Full(path, ErrorIds.WriteFailed, "Target file");
         var dir = Path.GetDirectoryName(full) ?? ".";
         if (Directory.Exists(full))
             throw new ModelCostException(ErrorIds.PathIsDirectory, ModelCostErrorCategory.InvalidArgument,

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Reflection;
 using ModelCost.Core.Engine;
 using ModelCost.Core.Errors;
+using ModelCost.Core.IO;
 using ModelCost.Core.Specs;
 
 namespace ModelCost.Core.Models;
@@ -45,7 +46,7 @@ public static class TrainedModelFile
     public static TrainedModel Load(string path, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var full = Path.GetFullPath(path);
+        var full = UserPath.Full(path, ErrorIds.DataFileNotFound, "Model file");
         var content = SafetensorsFile.Read(full, cancellationToken);
         var meta = content.Metadata;
 

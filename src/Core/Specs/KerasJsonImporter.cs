@@ -46,7 +46,16 @@ public static class KerasJsonImporter
         }
         using (doc)
         {
-            return new Importer(src, sourceName).Import(doc.RootElement, name);
+            try
+            {
+                return new Importer(src, sourceName).Import(doc.RootElement, name);
+            }
+            catch (InvalidOperationException ex)
+            {
+                // JsonDocument accepts an escaped lone surrogate ("\ud800") but GetString() on it throws.
+                throw new ModelCostException(ErrorIds.KerasConfigInvalid, ModelCostErrorCategory.ParserError,
+                    $"{src}: a JSON string cannot be read as text (an escaped lone surrogate such as \\ud800?): {ex.Message}", sourceName, ex) { File = sourceName };
+            }
         }
     }
 

@@ -237,6 +237,9 @@ public static class LayerSpecParser
             if (_pos >= text.Length || !(char.IsAsciiLetter(text[_pos]) || text[_pos] == '_')) return null;
             int start = _pos;
             while (_pos < text.Length && (char.IsAsciiLetterOrDigit(text[_pos]) || text[_pos] == '_')) _pos++;
+            // Without this, 'Dénse' would be read as the name 'D' followed by junk and reported as an unknown type 'D'.
+            if (_pos < text.Length && char.IsLetterOrDigit(text[_pos]))
+                throw Syntax(_pos, $"'{text[_pos]}' cannot be part of a name; names use ASCII letters, digits and '_'.");
             return text[start.._pos];
         }
 

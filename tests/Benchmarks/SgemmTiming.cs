@@ -37,12 +37,14 @@ public static class SgemmTiming
         // Block-size sweeps: MODELCOST_GEMM_KC / _MC / _NC override the driver's defaults.
         if (Environment.GetEnvironmentVariable("MODELCOST_GEMM_KC") is { } kc) GemmDriver.KC = int.Parse(kc, System.Globalization.CultureInfo.InvariantCulture);
         if (Environment.GetEnvironmentVariable("MODELCOST_GEMM_MC") is { } mc) GemmDriver.MC = int.Parse(mc, System.Globalization.CultureInfo.InvariantCulture);
+        if (Environment.GetEnvironmentVariable("MODELCOST_GEMM_DIRECT") is { } dm) GemmDriver.DirectMaxB = long.Parse(dm, System.Globalization.CultureInfo.InvariantCulture);
         if (Environment.GetEnvironmentVariable("MODELCOST_GEMM_NC") is { } nc) GemmDriver.NC = int.Parse(nc, System.Globalization.CultureInfo.InvariantCulture);
         Console.WriteLine($"ISA {Gemm.Isa} KC {GemmDriver.KC} MC {GemmDriver.MC} NC {GemmDriver.NC}");
         var shapes = new (int M, int N, int K, bool TA, bool TB)[]
         {
             (2048, 2048, 2048, false, false), (1024, 1024, 1024, false, false), (1024, 1024, 1024, true, true),
             (64, 128, 784, false, false), (784, 128, 64, true, false), (64, 784, 128, false, true),
+            (64, 256, 784, false, false), (784, 256, 64, true, false), (64, 784, 256, false, true), (64, 128, 256, false, false),
             (43264, 32, 9, false, false), (9, 32, 43264, true, false), (43264, 9, 32, false, true),
             (6400, 64, 288, false, false), (288, 64, 6400, true, false), (6400, 288, 64, false, true),
         };

@@ -56,7 +56,7 @@ public static class SafetensorsFile
     public static SafetensorsContent Read(string path, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var full = Path.GetFullPath(path);
+        var full = UserPath.Full(path, ErrorIds.DataFileNotFound, "Safetensors file");
         if (Directory.Exists(full))
             throw new ModelCostException(ErrorIds.PathIsDirectory, ModelCostErrorCategory.InvalidArgument,
                 $"Cannot read safetensors file '{full}': it is a directory.", full) { File = full };

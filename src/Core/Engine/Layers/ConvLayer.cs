@@ -1,4 +1,3 @@
-using System.Numerics;
 using ModelCost.Core.Engine.Kernels;
 using ModelCost.Core.Engine.Runtime;
 using ModelCost.Core.Specs;
@@ -15,7 +14,6 @@ namespace ModelCost.Core.Engine.Layers;
 internal sealed class ConvLayer : Layer
 {
     private const int ChunkFloats = 1 << 19; // ~2 MiB unfold buffer per thread
-    private const long KeepFloats = 1 << 22; // up to 16 MiB per thread kept from forward to backward
 
     private readonly int _d, _h, _w, _c, _kd, _kh, _kw, _sd, _sh, _sw, _pd, _ph, _pw, _od, _oh, _ow, _f;
     private readonly int _positions, _k, _kOff, _bOff;
@@ -24,7 +22,6 @@ internal sealed class ConvLayer : Layer
     private float[][] _col = [], _dcol = [];
     private float[] _partials = [];
     private int _chunk, _n;
-    private bool _keepUnfold;
 
     public ConvLayer(Network net, ResolvedLayer l, string kernelParam = "kernel") : base(net, l)
     {
@@ -54,10 +51,7 @@ internal sealed class ConvLayer : Layer
         base.Allocate(capacity, training);
         int perThread = (capacity + Threads - 1) / Threads;
         long perSample = (long)_positions * _k;
-        // When a thread's whole shard unfolds into a modest buffer, do it in one chunk and keep it
-        // for backward (no second unfold); otherwise unfold ~2 MiB chunks and redo them in backward.
-        _keepUnfold = training && (long)perThread * perSample <= KeepFloats;
-        _chunk = _keepUnfold ? perThread : (int)Math.Clamp(ChunkFloats / Math.Max(1, perSample), 1, perThread);
+        _chunk = (int)Math.Clamp(ChunkFloats / Math.Max(1, perSample), 1, perThread);
         if (!_direct)
         {
             _col = new float[Threads][];
@@ -95,10 +89,11 @@ internal sealed class ConvLayer : Layer
                 a = col.AsSpan(0, cn * _positions * _k);
             }
             var y = Output.AsSpan(c0 * outPer, cn * outPer);
-            bool fusedRelu = Act == ActivationKind.Relu && Pre is null;
+            // Bias, and ReLU when no pre-activation is kept, are applied by the GEMM as it stores each tile.
+            bool fuseAct = Pre is null && Act is ActivationKind.Relu or ActivationKind.Linear;
             Gemm.SgemmFused(false, false, cn * _positions, _f, _k, a, _k, w.AsSpan(_kOff, _k * _f), _f, y, _f,
-                _bias ? w.AsSpan(_bOff, _f) : default, fusedRelu ? GemmActivation.Relu : GemmActivation.None);
-            if (!fusedRelu) Activate(c0 * outPer, cn * outPer);
+                _bias ? w.AsSpan(_bOff, _f) : default, fuseAct && Act == ActivationKind.Relu ? GemmActivation.Relu : GemmActivation.None);
+            if (!fuseAct) Activate(c0 * outPer, cn * outPer);
         }
     }
 
@@ -132,13 +127,11 @@ internal sealed class ConvLayer : Layer
             else
             {
                 var col = _col[part];
-                if (!_keepUnfold)
-                    for (int i = 0; i < cn; i++) Unfold(x.AsSpan((c0 + i) * inSize, inSize), col.AsSpan(i * _positions * _k, _positions * _k));
+                for (int i = 0; i < cn; i++) Unfold(x.AsSpan((c0 + i) * inSize, inSize), col.AsSpan(i * _positions * _k, _positions * _k));
                 a = col.AsSpan(0, cn * _positions * _k);
             }
             Gemm.Sgemm(true, false, _k, _f, cn * _positions, 1f, a, _k, dz, _f, 1f, dw, _f);
-            if (_bias)
-                for (int r = 0; r < dz.Length; r += _f) AddInto(db, dz.Slice(r, _f));
+            if (_bias) ConvLowering.AddColumnSums(dz, cn * _positions, _f, db);
             if (dxAll is null) continue;
             if (_direct)
             {
@@ -153,82 +146,10 @@ internal sealed class ConvLayer : Layer
         }
     }
 
-    /// <summary>One sample's im2col: for each output position, kd·kh rows of kw·cin contiguous input floats (zeros outside).</summary>
-    private void Unfold(ReadOnlySpan<float> x, Span<float> col)
-    {
-        int row = 0, kwc = _kw * _c;
-        for (int od = 0; od < _od; od++)
-            for (int oh = 0; oh < _oh; oh++)
-                for (int ow = 0; ow < _ow; ow++, row++)
-                {
-                    var dst = col.Slice(row * _k, _k);
-                    int o = 0;
-                    int iw0 = ow * _sw - _pw;
-                    for (int kd = 0; kd < _kd; kd++)
-                    {
-                        int id = od * _sd - _pd + kd;
-                        for (int kh = 0; kh < _kh; kh++, o += kwc)
-                        {
-                            int ih = oh * _sh - _ph + kh;
-                            var seg = dst.Slice(o, kwc);
-                            if ((uint)id >= (uint)_d || (uint)ih >= (uint)_h) { seg.Clear(); continue; }
-                            int baseIdx = (id * _h + ih) * _w;
-                            if (iw0 >= 0 && iw0 + _kw <= _w)
-                            {
-                                var run = x.Slice((baseIdx + iw0) * _c, kwc);
-                                // Short runs (a 3-wide single-channel row) copy faster by hand than through CopyTo.
-                                if (kwc < 16) for (int q = 0; q < kwc; q++) seg[q] = run[q];
-                                else run.CopyTo(seg);
-                                continue;
-                            }
-                            for (int kw = 0; kw < _kw; kw++)
-                            {
-                                int iw = iw0 + kw;
-                                var cs = seg.Slice(kw * _c, _c);
-                                if ((uint)iw >= (uint)_w) cs.Clear();
-                                else x.Slice((baseIdx + iw) * _c, _c).CopyTo(cs);
-                            }
-                        }
-                    }
-                }
-    }
+    private WindowGeometry Geometry => new(_d, _h, _w, _c, _kd, _kh, _kw, _sd, _sh, _sw, _pd, _ph, _pw, _od, _oh, _ow);
 
-    /// <summary>The adjoint of <see cref="Unfold"/>: scatters-adds column gradients back onto one sample's input gradient.</summary>
-    private void Fold(ReadOnlySpan<float> dcol, Span<float> dx)
-    {
-        dx.Clear();
-        int row = 0, kwc = _kw * _c;
-        for (int od = 0; od < _od; od++)
-            for (int oh = 0; oh < _oh; oh++)
-                for (int ow = 0; ow < _ow; ow++, row++)
-                {
-                    var src = dcol.Slice(row * _k, _k);
-                    int o = 0;
-                    int iw0 = ow * _sw - _pw;
-                    for (int kd = 0; kd < _kd; kd++)
-                    {
-                        int id = od * _sd - _pd + kd;
-                        for (int kh = 0; kh < _kh; kh++, o += kwc)
-                        {
-                            int ih = oh * _sh - _ph + kh;
-                            if ((uint)id >= (uint)_d || (uint)ih >= (uint)_h) continue;
-                            int baseIdx = (id * _h + ih) * _w;
-                            for (int kw = 0; kw < _kw; kw++)
-                            {
-                                int iw = iw0 + kw;
-                                if ((uint)iw >= (uint)_w) continue;
-                                AddInto(dx.Slice((baseIdx + iw) * _c, _c), src.Slice(o + kw * _c, _c));
-                            }
-                        }
-                    }
-                }
-    }
+    // im2col / col2im: Kernels/ConvLowering (same values, same order as the per-element loops they replace).
+    private void Unfold(ReadOnlySpan<float> x, Span<float> col) => ConvLowering.Unfold(x, col, Geometry);
 
-    private static void AddInto(Span<float> dst, ReadOnlySpan<float> src)
-    {
-        int i = 0;
-        for (; i + Vector<float>.Count <= dst.Length; i += Vector<float>.Count)
-            (new Vector<float>(dst.Slice(i)) + new Vector<float>(src.Slice(i))).CopyTo(dst.Slice(i));
-        for (; i < dst.Length; i++) dst[i] += src[i];
-    }
+    private void Fold(ReadOnlySpan<float> dcol, Span<float> dx) => ConvLowering.Fold(dcol, dx, Geometry);
 }

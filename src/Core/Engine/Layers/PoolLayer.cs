@@ -1,4 +1,4 @@
-using System.Numerics;
+using ModelCost.Core.Engine.Kernels;
 using ModelCost.Core.Engine.Runtime;
 using ModelCost.Core.Specs;
 
@@ -51,39 +51,20 @@ internal sealed class PoolLayer : Layer
         Pool.Run(_bwd);
     }
 
-    private (int D0, int D1, int H0, int H1, int W0, int W1) Window(int od, int oh, int ow)
-    {
-        int d0 = od * _sd - _pd, h0 = oh * _sh - _ph, w0 = ow * _sw - _pw;
-        return (Math.Max(d0, 0), Math.Min(d0 + _kd, _d), Math.Max(h0, 0), Math.Min(h0 + _kh, _h), Math.Max(w0, 0), Math.Min(w0 + _kw, _w));
-    }
+    private WindowGeometry Geometry => new(_d, _h, _w, _c, _kd, _kh, _kw, _sd, _sh, _sw, _pd, _ph, _pw, _od, _oh, _ow);
 
+    // Per-sample kernels vectorised across channels (Kernels/PoolKernels).
     private void ForwardShard(int part)
     {
         var (s0, s1) = WorkerPool.Slice(_n, Threads, part);
         int inSize = InSizes[0];
+        var g = Geometry;
         for (int s = s0; s < s1; s++)
         {
             var x = Inputs[0].AsSpan(s * inSize, inSize);
             var y = Output.AsSpan(s * OutSize, OutSize);
-            int o = 0;
-            for (int od = 0; od < _od; od++)
-                for (int oh = 0; oh < _oh; oh++)
-                    for (int ow = 0; ow < _ow; ow++, o += _c)
-                    {
-                        var (d0, d1, h0, h1, w0, w1) = Window(od, oh, ow);
-                        var dst = y.Slice(o, _c);
-                        bool first = true;
-                        for (int id = d0; id < d1; id++)
-                            for (int ih = h0; ih < h1; ih++)
-                                for (int iw = w0; iw < w1; iw++)
-                                {
-                                    var src = x.Slice(((id * _h + ih) * _w + iw) * _c, _c);
-                                    if (first) { src.CopyTo(dst); first = false; }
-                                    else if (_max) MaxInto(dst, src);
-                                    else AddInto(dst, src);
-                                }
-                        if (!_max) Scale(dst, 1f / ((d1 - d0) * (h1 - h0) * (w1 - w0)));
-                    }
+            if (_max) PoolKernels.MaxForward(x, y, g);
+            else PoolKernels.AvgForward(x, y, g);
         }
     }
 
@@ -91,91 +72,13 @@ internal sealed class PoolLayer : Layer
     {
         var (s0, s1) = WorkerPool.Slice(_n, Threads, part);
         int inSize = InSizes[0];
+        var g = Geometry;
         for (int s = s0; s < s1; s++)
         {
-            var x = Inputs[0].AsSpan(s * inSize, inSize);
-            var y = Output.AsSpan(s * OutSize, OutSize);
             var dy = OutputGrad.AsSpan(s * OutSize, OutSize);
             var dx = InputGrads[0].AsSpan(s * inSize, inSize);
-            dx.Clear();
-            int o = 0;
-            for (int od = 0; od < _od; od++)
-                for (int oh = 0; oh < _oh; oh++)
-                    for (int ow = 0; ow < _ow; ow++, o += _c)
-                    {
-                        var (d0, d1, h0, h1, w0, w1) = Window(od, oh, ow);
-                        var ys = y.Slice(o, _c);
-                        var gs = dy.Slice(o, _c);
-                        float inv = _max ? 0 : 1f / ((d1 - d0) * (h1 - h0) * (w1 - w0));
-                        // Max: visit the window in the forward order; a channel's gradient goes to the
-                        // first input equal to its maximum, tracked by a per-vector "done" mask.
-                        for (int c = 0; c < _c; c += Vector<float>.Count)
-                        {
-                            bool full = c + Vector<float>.Count <= _c;
-                            if (!full)
-                            {
-                                ScalarTail(x, dx, ys, gs, c, d0, d1, h0, h1, w0, w1, inv);
-                                break;
-                            }
-                            var yv = new Vector<float>(ys.Slice(c));
-                            var gv = new Vector<float>(gs.Slice(c));
-                            var done = Vector<int>.Zero;
-                            var avg = gv * inv;
-                            for (int id = d0; id < d1; id++)
-                                for (int ih = h0; ih < h1; ih++)
-                                    for (int iw = w0; iw < w1; iw++)
-                                    {
-                                        int idx = ((id * _h + ih) * _w + iw) * _c + c;
-                                        var dxs = dx.Slice(idx, Vector<float>.Count);
-                                        var cur = new Vector<float>(dxs);
-                                        if (_max)
-                                        {
-                                            var hit = Vector.AndNot(Vector.Equals(new Vector<float>(x.Slice(idx)), yv), done);
-                                            (cur + Vector.ConditionalSelect(hit, gv, Vector<float>.Zero)).CopyTo(dxs);
-                                            done |= hit;
-                                        }
-                                        else (cur + avg).CopyTo(dxs);
-                                    }
-                        }
-                    }
+            if (_max) PoolKernels.MaxBackward(Inputs[0].AsSpan(s * inSize, inSize), Output.AsSpan(s * OutSize, OutSize), dy, dx, g);
+            else PoolKernels.AvgBackward(dy, dx, g);
         }
-    }
-
-    private void ScalarTail(ReadOnlySpan<float> x, Span<float> dx, ReadOnlySpan<float> ys, ReadOnlySpan<float> gs, int c0,
-        int d0, int d1, int h0, int h1, int w0, int w1, float inv)
-    {
-        for (int c = c0; c < _c; c++)
-        {
-            bool done = false;
-            for (int id = d0; id < d1; id++)
-                for (int ih = h0; ih < h1; ih++)
-                    for (int iw = w0; iw < w1; iw++)
-                    {
-                        int idx = ((id * _h + ih) * _w + iw) * _c + c;
-                        if (!_max) dx[idx] += gs[c] * inv;
-                        else if (!done && x[idx] == ys[c]) { dx[idx] += gs[c]; done = true; }
-                    }
-        }
-    }
-
-    private static void MaxInto(Span<float> dst, ReadOnlySpan<float> src)
-    {
-        int i = 0;
-        for (; i + Vector<float>.Count <= dst.Length; i += Vector<float>.Count)
-            Vector.Max(new Vector<float>(dst.Slice(i)), new Vector<float>(src.Slice(i))).CopyTo(dst.Slice(i));
-        for (; i < dst.Length; i++) if (src[i] > dst[i]) dst[i] = src[i];
-    }
-
-    private static void AddInto(Span<float> dst, ReadOnlySpan<float> src)
-    {
-        int i = 0;
-        for (; i + Vector<float>.Count <= dst.Length; i += Vector<float>.Count)
-            (new Vector<float>(dst.Slice(i)) + new Vector<float>(src.Slice(i))).CopyTo(dst.Slice(i));
-        for (; i < dst.Length; i++) dst[i] += src[i];
-    }
-
-    private static void Scale(Span<float> dst, float f)
-    {
-        for (int i = 0; i < dst.Length; i++) dst[i] *= f;
     }
 }

@@ -17,8 +17,9 @@ internal sealed class Network : IDisposable
     private readonly List<WeightLayout.Slot> _slotOrder = [];
     private readonly int[] _consumerCount;
     private readonly List<(int Layer, float[][] Parts)> _fanOut = [];
+    private readonly List<(int Layer, int Input, int Producer)> _unwired = [];
 
-    public Network(ResolvedModel model, int capacity, bool training, int threads, bool keepLogitsOfLast = false, bool inputGradient = false)
+    public Network(ResolvedModel model, int capacity, bool training, int threads, bool keepLogitsOfLast = false)
     {
         Model = model;
         Capacity = capacity;
@@ -56,22 +57,16 @@ internal sealed class Network : IDisposable
             if (Contributes[i])
                 foreach (var p in model.Layers[i].InputIndices) if (p >= 0) Contributes[p] = true;
 
-        // A layer needs backward only if it, or something upstream of it, has trainable weights
-        // (or the caller asked for the input gradient): the MLP's first Dense skips dX entirely.
+        foreach (var layer in Layers) layer.Allocate(capacity, training);
+
+        // A layer needs dL/d(output) only if it has trainable weights or passes the gradient on to
+        // one that does: a leading Flatten or pooling layer would otherwise make the first Dense/Conv
+        // compute an input gradient nobody reads (a whole GEMM per step).
         NeedsGrad = new bool[Layers.Length];
         for (int i = 0; i < Layers.Length; i++)
         {
-            bool needs = training && WeightLayout.For(model.Layers[i]).Any(s => s.Trainable);
-            foreach (var p in model.Layers[i].InputIndices) needs |= training && (p < 0 ? inputGradient : NeedsGrad[p]);
-            NeedsGrad[i] = needs;
-        }
-
-        foreach (var layer in Layers) layer.Allocate(capacity, training);
-        if (inputGradient)
-        {
-            if (model.Layers.Count(l => l.InputIndices.Contains(-1)) > 1)
-                throw new NotSupportedException("an input gradient with several layers reading the input is not supported");
-            InputGrad = new float[Input.Length];
+            NeedsGrad[i] = WeightLayout.For(model.Layers[i]).Any(s => s.Trainable);
+            foreach (var p in model.Layers[i].InputIndices) if (p >= 0 && NeedsGrad[p]) NeedsGrad[i] = true;
         }
 
         // Wire inputs and input-gradient targets. A layer read by several consumers gets one
@@ -84,10 +79,8 @@ internal sealed class Network : IDisposable
             {
                 int p = idx[k];
                 Layers[i].Inputs[k] = p < 0 ? Input : Layers[p].Output;
-                Layers[i].InputGrads[k] = null;
-                if (!training) continue;
-                if (p < 0) { Layers[i].InputGrads[k] = InputGrad; continue; }
-                if (!NeedsGrad[p]) continue;
+                if (!training || p < 0) { Layers[i].InputGrads[k] = null; continue; }
+                if (!NeedsGrad[p] && _consumerCount[p] == 1) { Layers[i].InputGrads[k] = null; _unwired.Add((i, k, p)); continue; }
                 if (_consumerCount[p] == 1) { Layers[i].InputGrads[k] = Layers[p].OutputGrad; continue; }
                 var buf = new float[Layers[p].Output.Length];
                 Layers[i].InputGrads[k] = buf;
@@ -105,6 +98,8 @@ internal sealed class Network : IDisposable
     public int InputSize { get; }
     public Layer[] Layers { get; }
     public bool[] Contributes { get; }
+
+    /// <summary>Whether layer i's backward has any effect (weights of its own or upstream; see constructor).</summary>
     public bool[] NeedsGrad { get; }
 
     public float[] Params { get; private set; }
@@ -115,7 +110,7 @@ internal sealed class Network : IDisposable
     public float[] Input { get; }
 
     /// <summary>Gradient with respect to the network input; allocated on request (gradient checks).</summary>
-    public float[]? InputGrad { get; }
+    public float[]? InputGrad { get; private set; }
 
     public Layer Last => Layers[^1];
     public int OutputSize => Layers[^1].OutSize;
@@ -128,6 +123,27 @@ internal sealed class Network : IDisposable
 
     /// <summary>Offset of a trainable weight in <see cref="Params"/>/<see cref="Grads"/> (or of a state tensor in <see cref="State"/>).</summary>
     public int Offset(string slotName) => _slots[slotName].Offset;
+
+    public void RequestInputGradient()
+    {
+        // The network input now needs a gradient, so every layer passes one on.
+        Array.Fill(NeedsGrad, true);
+        foreach (var (i, k, p) in _unwired) Layers[i].InputGrads[k] = Layers[p].OutputGrad;
+        _unwired.Clear();
+        InputGrad = new float[Input.Length];
+        for (int i = 0; i < Layers.Length; i++)
+        {
+            var idx = Model.Layers[i].InputIndices;
+            for (int k = 0; k < idx.Length; k++)
+                if (idx[k] < 0)
+                {
+                    if (Layers[i].InputGrads[k] is not null) throw new InvalidOperationException("input gradient already wired");
+                    Layers[i].InputGrads[k] = InputGrad;
+                }
+        }
+        if (Model.Layers.Count(l => l.InputIndices.Contains(-1)) > 1)
+            throw new InvalidOperationException("input gradient with several input consumers is not supported in checks");
+    }
 
     public void Forward(int n, bool training)
     {

@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using ModelCost.Core.Data;
+using ModelCost.Core.Engine;
+using ModelCost.Core.Specs;
+
+namespace ModelCost.Benchmarks;
+
+/// <summary>
+/// Our side of the peer comparison, one model per process (so VmHWM is that model's): trains the
+/// seed 000 spec from examples/specs on Fashion-MNIST with the seed's set-up, then measures batch-1
+/// latency and batch-1000 throughput, and prints the same JSON fields as peer/train_peer.py.
+/// <c>dotnet tests/Benchmarks/bin/Release/net10.0/ModelCost.Benchmarks.dll ours --model mlp|cnn [--threads 2]</c>
+/// </summary>
+public static class EngineWorker
+{
+    public static int Run(string[] args)
+    {
+        var o = Options.Parse(args);
+        var spec = ModelSpecYaml.Load(Path.Combine(RepoRoot.Find(), "examples", "specs", $"seed000_{o.Model}.yaml"));
+        var data = DatasetLoader.Load(DatasetCatalog.Resolve("FashionMNIST", o.Data));
+
+        var result = Trainer.Train(spec, data, new TrainingOptions
+        {
+            Epochs = o.Epochs, BatchSize = o.BatchSize, ValidationSplit = 0.1, Optimizer = "Adam", Seed = o.Seed, Threads = o.Threads,
+        });
+        double peakMib = PeakResidentMib();
+        var trained = result.GetTrainedModel();
+
+        // Batch 1 runs on one thread: splitting a single sample's layers costs more than it saves.
+        var (median, p90) = Latency(trained, o.LatencyIterations);
+        double throughput = Throughput(trained, data, o.Threads);
+
+        var json = new Dictionary<string, object>
+        {
+            ["engine"] = "modelcost", ["model"] = o.Model, ["threads"] = o.Threads, ["epochs"] = o.Epochs,
+            ["batch_size"] = o.BatchSize, ["seed"] = o.Seed, ["train_seconds"] = result.TrainSeconds,
+            ["test_accuracy"] = result.TestAccuracy, ["test_loss"] = result.TestLoss, ["val_accuracy"] = result.ValAccuracy,
+            ["latency_b1_median_us"] = median * 1e6, ["latency_b1_p90_us"] = p90 * 1e6,
+            ["throughput_b1000_per_s"] = throughput, ["peak_rss_mib"] = peakMib,
+        };
+        Console.WriteLine(JsonSerializer.Serialize(json));
+        return 0;
+    }
+
+    private static (double Median, double P90) Latency(TrainedModel trained, int iterations)
+    {
+        using var session = InferenceSession.Create(trained, batchSize: 1, threads: 1);
+        var input = new float[session.InputSize];
+        var output = new float[session.OutputSize];
+        for (int i = 0; i < input.Length; i++) input[i] = (i % 7) / 7f;
+        for (int i = 0; i < 100; i++) session.Run(input, output);
+        var times = new double[iterations];
+        for (int i = 0; i < iterations; i++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            session.Run(input, output);
+            times[i] = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        }
+        Array.Sort(times);
+        return (times[iterations / 2], times[(int)(iterations * 0.9)]);
+    }
+
+    private static double Throughput(TrainedModel trained, TrainingData data, int threads)
+    {
+        const int Batch = 1000;
+        using var session = InferenceSession.Create(trained, Batch, threads);
+        var output = new float[Batch * session.OutputSize];
+        int size = session.InputSize, batches = data.TestCount / Batch;
+        void Pass()
+        {
+            for (int b = 0; b < batches; b++) session.Run(data.TestX.AsSpan(b * Batch * size, Batch * size), output);
+        }
+        Pass();
+        const int Passes = 3;
+        long t0 = Stopwatch.GetTimestamp();
+        for (int p = 0; p < Passes; p++) Pass();
+        return Passes * batches * Batch / Stopwatch.GetElapsedTime(t0).TotalSeconds;
+    }
+
+    /// <summary>Peak resident set size of this process (VmHWM, Linux); NaN elsewhere.</summary>
+    public static double PeakResidentMib()
+    {
+        const string Status = "/proc/self/status";
+        if (!File.Exists(Status)) return double.NaN;
+        foreach (var line in File.ReadLines(Status))
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
+        return double.NaN;
+    }
+
+    private sealed record Options(string Model, int Threads, int Epochs, int BatchSize, int Seed, string? Data, int LatencyIterations)
+    {
+        public static Options Parse(string[] args)
+        {
+            string model = "mlp";
+            int threads = 2, epochs = 5, batch = 64, seed = 42, iterations = 1000;
+            string? data = null;
+            for (int i = 1; i + 1 < args.Length; i += 2)
+            {
+                string v = args[i + 1];
+                switch (args[i])
+                {
+                    case "--model": model = v; break;
+                    case "--threads": threads = int.Parse(v, CultureInfo.InvariantCulture); break;
+                    case "--epochs": epochs = int.Parse(v, CultureInfo.InvariantCulture); break;
+                    case "--batch-size": batch = int.Parse(v, CultureInfo.InvariantCulture); break;
+                    case "--seed": seed = int.Parse(v, CultureInfo.InvariantCulture); break;
+                    case "--data": data = v; break;
+                    case "--latency-iterations": iterations = int.Parse(v, CultureInfo.InvariantCulture); break;
+                    default: throw new ArgumentException($"unknown option {args[i]}");
+                }
+            }
+            if (model is not ("mlp" or "cnn")) throw new ArgumentException($"--model must be mlp or cnn, not {model}");
+            return new Options(model, threads, epochs, batch, seed, data ?? "/usr/share/datasets/fashion-mnist", iterations);
+        }
+    }
+}

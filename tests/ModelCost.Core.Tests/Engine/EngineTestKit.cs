@@ -32,9 +32,10 @@ internal static class EngineTestKit
         Func<int, float>? input = null, double eps = 1e-2, int maxPerTensor = 40, bool randomizeWeights = true)
     {
         var model = ShapeInference.Resolve(spec);
-        using var net = new Network(model, batch, training: true, threads, inputGradient: checkInput) { Seed = 7, Step = 3 };
+        using var net = new Network(model, batch, training: true, threads) { Seed = 7, Step = 3 };
         WeightInitializer.Initialize(net, 11);
         var rng = new DeterministicRandom(99);
+        if (checkInput) net.RequestInputGradient();
         if (randomizeWeights)
             for (int i = 0; i < net.Params.Length; i++) net.Params[i] += (float)(0.1 * rng.NextNormal());
         int inLen = batch * net.InputSize;

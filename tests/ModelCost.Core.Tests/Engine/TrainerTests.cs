@@ -276,6 +276,16 @@ public class TrainerTests
         Assert.True(lg.TestAccuracy > 0.8, $"logits: {lg.TestAccuracy}");
     }
 
+    [Fact]
+    public void BatchTooLargeForBuffersIsRejectedBeforeAllocating()
+    {
+        // 1000·1000·3 = 3,000,000 values per sample × batch 1000 = 3e9 > 2^31 − 1 floats in one buffer.
+        var spec = new ModelSpec { Name = "big", InputShape = [1000, 1000, 3], Layers = [L("GlobalAveragePooling2D"), L("Dense", units: 2, activation: "softmax")] };
+        var e = Throws(() => InferenceSession.Create(spec, batchSize: 1000));
+        Assert.Equal(ErrorIds.InvalidTrainingOption, e.ErrorId);
+        Assert.Equal("BatchSize", e.Option);
+    }
+
     private sealed class SyncProgress(Action<TrainingProgress> onReport) : IProgress<TrainingProgress>
     {
         public void Report(TrainingProgress value) => onReport(value);

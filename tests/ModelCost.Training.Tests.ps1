@@ -267,3 +267,29 @@ Describe 'Export-TrainedModel and Import-TrainedModel' {
             Should -Throw -ErrorId 'SafetensorsCorrupt,ModelCost.PS.Commands.ImportTrainedModelCommand'
     }
 }
+
+Describe 'Measure-ModelLatency' {
+    It 'measures median and p90 latency next to the cost model estimate' {
+        $m = $Tiny | Measure-ModelLatency -Iterations 50 -Warmup 5
+        $m.PSObject.TypeNames[0] | Should -Be 'ModelCost.Core.Latency.LatencyMeasurement'
+        $m.Model | Should -Be 'Tiny'
+        $m.BatchSize | Should -Be 1
+        $m.Iterations | Should -Be 50
+        $m.Weights | Should -Be 'Initialised'
+        $m.MedianSeconds | Should -BeGreaterThan 0
+        $m.P90Seconds | Should -BeGreaterOrEqual $m.MedianSeconds
+        # Flops convention, batch 1: Dense(10) on 64 inputs = 2 * 64 * 10 = 1,280 FLOPs.
+        $m.InferenceFlops | Should -Be 1280
+        $m.EstimatedLatencySeconds | Should -Be (1280 / $m.MeasuredDeviceFlops)
+        $m.ThroughputPerSecond | Should -Be (1 / $m.MedianSeconds)
+    }
+
+    It 'times trained weights from a training result' {
+        $run = $Tiny | Invoke-ModelTraining -Dataset $Dataset -Epochs 1 -BatchSize 16 -Seed 2 -ThrottleLimit 1
+        ($run | Measure-ModelLatency -Iterations 20 -Warmup 2).Weights | Should -Be 'Trained'
+    }
+
+    It 'writes an error naming a spec file that does not exist' {
+        { 'no-such-file.yaml' | Measure-ModelLatency -ErrorAction Stop } | Should -Throw -ErrorId 'SpecFileNotFound,ModelCost.PS.Commands.MeasureModelLatencyCommand'
+    }
+}

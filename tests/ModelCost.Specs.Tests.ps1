@@ -212,7 +212,7 @@ Describe 'Export-ModelSpec and Import-ModelSpec' {
             Should -Throw -ErrorId 'DirectoryNotFound,ModelCost.PS.Commands.ExportModelSpecCommand'
     }
 
-    It 'writes one <Name>.yaml per spec when -Path is a folder' {
+    It 'writes one file per spec, named after the model, when -Path is a folder' {
         $dir = Join-Path $TestDrive 'many'
         $null = New-Item -ItemType Directory -Path $dir
         $mlp = New-ModelSpec -Name MLP -InputShape 28, 28 -Layer $MlpLayers

@@ -230,6 +230,8 @@ Describe 'Export-TrainedModel and Import-TrainedModel' {
         # safetensors: 8-byte header length + JSON header + the 650 float32 weights (64*10 kernel + 10 bias = 2,600 bytes).
         $file.Length | Should -BeGreaterThan (8 + 2600)
         $file.Length | Should -Be (Get-Item -LiteralPath $path).Length
+        $file.SizeBytes | Should -Be $file.Length
+        $file.SizeMB | Should -Be ($file.Length / 1MB)
 
         $model = Import-TrainedModel -Path $path
         $model.PSObject.TypeNames[0] | Should -Be 'ModelCost.Core.Engine.TrainedModel'

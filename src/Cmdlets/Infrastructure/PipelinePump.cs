@@ -12,7 +12,7 @@ namespace ModelCost.PS.Infrastructure;
 /// post here (thread-safe, never blocking the worker) and <see cref="Run{T}"/> writes them from the
 /// cmdlet's own thread. Progress records are coalesced (the newest replaces an unwritten older one,
 /// at most one every <see cref="ProgressInterval"/>) so a fast training loop is never slowed by the
-/// host; records marked important (first/last batch of an epoch) and verbose/warning messages are
+/// host; records marked important (first/last batch of an epoch) and verbose messages are
 /// all delivered, in order.
 /// </summary>
 internal sealed class PipelinePump : IDisposable
@@ -28,7 +28,7 @@ internal sealed class PipelinePump : IDisposable
     private ProgressRecord? _latestProgress;
     private ProgressRecord? _lastWritten;
 
-    private enum MessageKind { Progress, Verbose, Warning }
+    private enum MessageKind { Progress, Verbose }
 
     /// <summary>Queues a progress record; unless <paramref name="important"/>, a newer one may replace it.</summary>
     public void PostProgress(ProgressRecord record, bool important = false)
@@ -49,12 +49,6 @@ internal sealed class PipelinePump : IDisposable
     public void PostVerbose(string text)
     {
         _messages.Enqueue((MessageKind.Verbose, text));
-        Signal();
-    }
-
-    public void PostWarning(string text)
-    {
-        _messages.Enqueue((MessageKind.Warning, text));
         Signal();
     }
 
@@ -129,9 +123,6 @@ internal sealed class PipelinePump : IDisposable
                     break;
                 case MessageKind.Verbose:
                     cmdlet.WriteVerbose((string)message.Payload);
-                    break;
-                case MessageKind.Warning:
-                    cmdlet.WriteWarning((string)message.Payload);
                     break;
             }
         }

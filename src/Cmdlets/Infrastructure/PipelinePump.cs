@@ -33,8 +33,16 @@ internal sealed class PipelinePump : IDisposable
     /// <summary>Queues a progress record; unless <paramref name="important"/>, a newer one may replace it.</summary>
     public void PostProgress(ProgressRecord record, bool important = false)
     {
-        if (important) _messages.Enqueue((MessageKind.Progress, record));
-        else Interlocked.Exchange(ref _latestProgress, record);
+        if (important)
+        {
+            // Newer than any coalesced record still waiting: drop that one so the bar never steps back.
+            Interlocked.Exchange(ref _latestProgress, null);
+            _messages.Enqueue((MessageKind.Progress, record));
+        }
+        else
+        {
+            Interlocked.Exchange(ref _latestProgress, record);
+        }
         Signal();
     }
 

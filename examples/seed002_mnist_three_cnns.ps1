@@ -57,7 +57,9 @@ $runs = @()
 if (-not $SkipTraining) {
     $dataset = $null
     try {
-        $dataset = if ($MnistPath) { Get-ModelDataset -Name MNIST -Path $MnistPath } else { Get-ModelDataset -Name MNIST }
+        # Only MNIST files already on this machine (-NoDownload); Fashion-MNIST is the fallback.
+        $dataset = if ($MnistPath) { Get-ModelDataset -Name MNIST -Path $MnistPath -NoDownload } else { Get-ModelDataset -Name MNIST -NoDownload }
+        if ($dataset.TrainCount -eq 0) { throw "$($dataset.Location) holds only the MNIST test files (t10k-*), no training split" }
         Write-Host "`nTraining on MNIST from $($dataset.Location)." -ForegroundColor Green
     }
     catch {
@@ -98,7 +100,7 @@ Write-Host "Conclusion: $($conclusion.Summary)"
 $chart = Join-Path $OutDir 'seed002_chart.svg'
 $report = Join-Path $OutDir 'seed002_report.html'
 $costs | Export-ModelCostChart -Property Params, InferenceFlops -Path $chart -Title 'Seed 002: three MNIST CNNs'
-@($costs) + @($runs) + @($specs | Measure-ModelCost -Convention Flops -PerLayer) | Export-ModelReport -Path $report
+@($costs) + @($runs) + @($specs | Measure-ModelCost -Convention Flops -PerLayer) | Export-ModelReport -Path $report -Title 'Seed 002: three MNIST CNNs' -Baseline Model2
 Write-Host "`nChart:  $chart`nReport: $report"
 
 Write-Host @'

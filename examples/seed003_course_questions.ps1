@@ -86,8 +86,11 @@ Where these figures differ from the seed's, and why:
   inference time 0.001132546 s instead of 0.000328706 s. Parameters (566,273) and size (2,265,092 bytes) agree.
 - Q2 agrees with the seed: 567,434 parameters, 1,134,918 FLOPs (the output layer's softmax costs 6 × 10).
 - Q3–Q5 follow TensorFlow's profiler as the seed does (2 per MAC, 1 per bias add, pool window area per output,
-  5 per softmax output); see docs for how 3-D pooling is counted.
-- Q6: the seed counts the SimpleRNN for one time step (45 FLOPs); the layer runs 5 steps (sequence length 5), so
-  the Course figure multiplies the recurrent cost by 5. Its parameters (32) and memory (128 bytes) agree.
-- Q7: the LSTM has 4 × ((4 + 3) × 3 + 3) = 96 parameters, as the seed asserts.
+  5 per softmax output) and reproduce its figures exactly; TensorFlow registers no statistics for 3-D pooling, so
+  Q5's MaxPooling3D layers count 0 (docs/conventions.md).
+- Q6: the seed counts the SimpleRNN for one time step and no activations (45 + 14 = 59). The layer runs 5 steps and
+  the course's own rules charge ReLU and sigmoid 1 per output: 5 × (2·3·(4+3) + 3 bias + 3 ReLU) + (2·3·2 + 2 + 2
+  sigmoid) = 256 FLOPs. Its parameters (32) and memory (128 bytes) agree.
+- Q7: the LSTM has 4 × ((4 + 3) × 3 + 3) = 96 parameters, as the seed asserts. Its Course FLOPs for the one time
+  step: 2·4·3·7 = 168 + 12 bias + 9 sigmoid + 6 tanh + 12 element-wise = 207.
 '@

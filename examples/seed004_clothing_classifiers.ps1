@@ -88,7 +88,7 @@ $convShare | Format-Table -AutoSize | Out-Host
 $chart = Join-Path $OutDir 'seed004_chart.svg'
 $report = Join-Path $OutDir 'seed004_report.html'
 $costs | Export-ModelCostChart -Property Params, InferenceFlops -Path $chart -Title 'Seed 004: clothing classifiers (Flops convention)'
-@($costs) + @($runs) + @($perLayer) | Export-ModelReport -Path $report
+@($costs) + @($runs) + @($perLayer) | Export-ModelReport -Path $report -Title 'Seed 004: clothing classifiers (Flops convention)' -Baseline Classifier
 Write-Host "`nChart:  $chart`nReport: $report"
 
 Write-Host @'

@@ -19,6 +19,8 @@
         'Get-ModelDataset'
         'Invoke-ModelTraining'
         'Invoke-ModelEvaluation'
+        'Export-TrainedModel'
+        'Import-TrainedModel'
         'Compare-ModelCost'
         'Export-ModelCostChart'
         'Export-ModelReport'

@@ -212,3 +212,58 @@ Describe 'Invoke-ModelEvaluation' {
             Should -Throw -ErrorId 'InvalidInputObject,ModelCost.PS.Commands.InvokeModelEvaluationCommand'
     }
 }
+
+Describe 'Export-TrainedModel and Import-TrainedModel' {
+    BeforeAll {
+        $Run = $Tiny | Invoke-ModelTraining -Dataset $Dataset -Epochs 2 -BatchSize 16 -LearningRate 0.05 -Seed 5 -ThrottleLimit 1
+    }
+
+    It 'writes nothing with -WhatIf' {
+        $path = Join-Path $TestDrive 'whatif.safetensors'
+        $Run | Export-TrainedModel -Path $path -WhatIf
+        Test-Path -LiteralPath $path | Should -BeFalse
+    }
+
+    It 'round-trips: the imported model evaluates to the same loss and accuracy' {
+        $path = Join-Path $TestDrive 'tiny.safetensors'
+        $file = $Run | Export-TrainedModel -Path $path -PassThru
+        # safetensors: 8-byte header length + JSON header + the 650 float32 weights (64*10 kernel + 10 bias = 2,600 bytes).
+        $file.Length | Should -BeGreaterThan (8 + 2600)
+        $file.Length | Should -Be (Get-Item -LiteralPath $path).Length
+
+        $model = Import-TrainedModel -Path $path
+        $model.PSObject.TypeNames[0] | Should -Be 'ModelCost.Core.Engine.TrainedModel'
+        $model.Spec.Equals($Tiny) | Should -BeTrue
+        ($model.Tensors | ForEach-Object { $_.Data.Length } | Measure-Object -Sum).Sum | Should -Be 650
+
+        $before = $Run | Invoke-ModelEvaluation -Dataset $Dataset
+        $after = $model | Invoke-ModelEvaluation -Dataset $Dataset
+        $after.Accuracy | Should -Be $before.Accuracy
+        $after.Loss | Should -Be $before.Loss
+    }
+
+    It 'keeps an existing file with -NoClobber and leaves no temporary file' {
+        $path = Join-Path $TestDrive 'kept.safetensors'
+        Set-Content -LiteralPath $path -Value 'original'
+        { $Run | Export-TrainedModel -Path $path -NoClobber -ErrorAction Stop } |
+            Should -Throw -ErrorId 'FileExists,ModelCost.PS.Commands.ExportTrainedModelCommand'
+        (Get-Content -LiteralPath $path -Raw).Trim() | Should -Be 'original'
+        @(Get-ChildItem -LiteralPath $TestDrive -Filter '*.tmp' -Force).Count | Should -Be 0
+    }
+
+    It 'refuses a truncated file with an error naming it' {
+        $bad = Join-Path $TestDrive 'truncated.safetensors'
+        [System.IO.File]::WriteAllBytes($bad, [byte[]](8, 0, 0))
+        $err = { Import-TrainedModel -LiteralPath $bad -ErrorAction Stop } |
+            Should -Throw -ErrorId 'SafetensorsCorrupt,ModelCost.PS.Commands.ImportTrainedModelCommand' -PassThru
+        $err.Exception.Message | Should -Match 'truncated\.safetensors'
+    }
+
+    It 'refuses a safetensors header length of 2^63 without allocating it' {
+        $bad = Join-Path $TestDrive 'huge-header.safetensors'
+        # Little-endian 0x8000000000000000 followed by two bytes.
+        [System.IO.File]::WriteAllBytes($bad, [byte[]](0, 0, 0, 0, 0, 0, 0, 0x80, 0x7B, 0x7D))
+        { Import-TrainedModel -LiteralPath $bad -ErrorAction Stop } |
+            Should -Throw -ErrorId 'SafetensorsCorrupt,ModelCost.PS.Commands.ImportTrainedModelCommand'
+    }
+}

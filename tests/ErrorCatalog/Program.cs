@@ -88,6 +88,18 @@ var cases = new List<(string Area, string Case, string Cmdlet, Action Run)>
         var header = Encoding.UTF8.GetBytes("{\"w\":{\"dtype\":\"F32\",\"shape\":[1000],\"data_offsets\":[0,4000]}}");
         SafetensorsFile.Read(B("lying.safetensors", BitConverter.GetBytes((ulong)header.Length).Concat(header).Concat(new byte[16]).ToArray()));
     }),
+    ("Models", "Plain safetensors file without a spec in its metadata", "Import-TrainedModel", () =>
+    {
+        SafetensorsFile.Write(P("plain.safetensors"), [new NamedTensor("w", [2], [1f, 2f])], null, overwrite: true);
+        TrainedModelFile.Load(P("plain.safetensors"));
+    }),
+    ("Models", "Spec in the metadata does not match the tensors", "Import-TrainedModel", () =>
+    {
+        var spec = Spec("m", [4], "Dense(3)");
+        var meta = new Dictionary<string, string> { [TrainedModelFile.SpecKey] = ModelSpecYaml.Serialize(spec) };
+        SafetensorsFile.Write(P("mismatch.safetensors"), [new NamedTensor("dense.kernel", [5, 3], new float[15]), new NamedTensor("dense.bias", [3], new float[3])], meta, overwrite: true);
+        TrainedModelFile.Load(P("mismatch.safetensors"));
+    }),
     ("Training", "Batch size larger than the training set", "Invoke-ModelTraining", () => Trainer.Train(Spec("m", [2, 2], "Flatten()", "Dense(10, activation=softmax)"), TinyData(), new TrainingOptions { BatchSize = 1000 })),
     ("Training", "Validation split of 1", "Invoke-ModelTraining", () => Trainer.Train(Spec("m", [2, 2], "Flatten()", "Dense(10, activation=softmax)"), TinyData(), new TrainingOptions { ValidationSplit = 1 })),
     ("Training", "Learning rate that makes the loss NaN", "Invoke-ModelTraining", () => Trainer.Train(Spec("m", [2, 2], "Flatten()", "Dense(10, activation=softmax)"), TinyData(),

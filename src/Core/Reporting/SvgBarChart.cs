@@ -52,7 +52,7 @@ public static class SvgBarChart
 
         var rotateCats = catLabelWidth > groupWidth + groupGap - 6;
         var bottom = rotateCats ? Math.Min(200, catLabelWidth * 0.6 + 30) : 40;
-        var top = 40 + (legendRows.Count * 22) + (normalised ? 18 : 6) + 16;
+        var top = 40 + (legendRows.Count * 22) + (normalised ? 28 : 6) + 16;
         var titleWidth = MarkupText.EstimateWidth(data.Title, TitleSize);
         var width = Math.Max(MarginLeft + plotWidth + MarginRight, Math.Max(titleWidth + 40, 420));
         var height = top + PlotHeight + bottom;

@@ -297,7 +297,8 @@ public static class ModelSpecYaml
                 {
                     bool known = LayerOptions.All.Contains(key);
                     var near = known ? null : Suggest.Closest(key, LayerOptions.All);
-                    var hint = near is null ? "" : LayerOptions.IsAllowed(type, near) ? $" Did you mean '{near}'?" : $" (The nearest option, '{near}', does not apply to {type} either.)";
+                    var hint = key is "input_shape" or "input_dim" ? " In YAML the model input goes in spec.inputShape."
+                        : near is null ? "" : LayerOptions.IsAllowed(type, near) ? $" Did you mean '{near}'?" : $" (The nearest option, '{near}', does not apply to {type} either.)";
                     throw new ModelCostException(ErrorIds.UnknownLayerOption, ModelCostErrorCategory.InvalidArgument,
                         $"{At(k)}: layer {index} ({type}): {(known ? $"option '{key}' does not apply to {type}." : $"unknown option '{key}'.")}{hint} {LayerOptions.Describe(type)}", key)
                     { File = file, Line = k.Line, Column = k.Column, LayerIndex = index, Option = key };

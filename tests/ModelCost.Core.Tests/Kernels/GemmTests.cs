@@ -182,6 +182,43 @@ public class GemmTests
         }
     }
 
+    /// <summary>Runs the parts on tasks, like the engine's worker pool.</summary>
+    private sealed class TaskRunner(int threads) : IParallelRunner
+    {
+        public int Threads { get; } = threads;
+
+        public int Calls { get; private set; }
+
+        public void Run(Action<int> part)
+        {
+            Calls++;
+            Task.WaitAll(Enumerable.Range(0, Threads).Select(t => Task.Run(() => part(t))).ToArray());
+        }
+    }
+
+    [Fact]
+    public void RunnerSplitIsBitIdenticalToOneThread()
+    {
+        var rng = new Random(3);
+        int m = 64, n = 256, k = 300;
+        var a = RandomArray(rng, m * k);
+        var b = RandomArray(rng, k * n);
+        var bias = RandomArray(rng, n);
+        var one = new float[m * n];
+        Gemm.SgemmFusedParallel(1, false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, one, 0, n, bias, 0, GemmActivation.Relu);
+        foreach (var threads in new[] { 2, 3 })
+        {
+            var runner = new TaskRunner(threads);
+            var many = new float[m * n];
+            for (int repeat = 0; repeat < 2; repeat++) // second call reuses the cached job object
+            {
+                Gemm.SgemmFusedParallel(runner, false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, many, 0, n, bias, 0, GemmActivation.Relu);
+                Assert.Equal(one, many);
+            }
+            Assert.Equal(2, runner.Calls);
+        }
+    }
+
     [Fact]
     public void BetaZeroDoesNotReadC()
     {

@@ -11,14 +11,14 @@ namespace ModelCost.Core.Tests.Kernels;
 /// </summary>
 public class PoolKernelTests
 {
-    private static PoolGeometry Geometry(int d, int h, int w, int c, int k, int s, int pad, bool is3d)
+    private static WindowGeometry Geometry(int d, int h, int w, int c, int k, int s, int pad, bool is3d)
     {
         int Out(int n, int kk) => pad > 0 ? (n + s - 1) / s : (n - kk) / s + 1;
         int kd = is3d ? k : 1, sd = is3d ? s : 1, pd = is3d ? pad : 0;
-        return new PoolGeometry(d, h, w, c, kd, k, k, sd, s, s, pd, pad, pad, is3d ? Out(d, kd) : 1, Out(h, k), Out(w, k));
+        return new WindowGeometry(d, h, w, c, kd, k, k, sd, s, s, pd, pad, pad, is3d ? Out(d, kd) : 1, Out(h, k), Out(w, k));
     }
 
-    private static void Reference(float[] x, float[] dy, PoolGeometry g, bool max, out float[] y, out float[] dx)
+    private static void Reference(float[] x, float[] dy, WindowGeometry g, bool max, out float[] y, out float[] dx)
     {
         y = new float[g.OutputSize];
         dx = new float[g.InputSize];
@@ -97,7 +97,7 @@ public class PoolKernelTests
     {
         // One channel, 2×2 input [1 3; 3 2] pooled 2×2: max 3; the gradient 5 goes to the first 3
         // in row-major order (row 0, column 1), not the tie at (1, 0).
-        var g = new PoolGeometry(1, 2, 2, 1, 1, 2, 2, 1, 2, 2, 0, 0, 0, 1, 1, 1);
+        var g = new WindowGeometry(1, 2, 2, 1, 1, 2, 2, 1, 2, 2, 0, 0, 0, 1, 1, 1);
         var x = new float[] { 1, 3, 3, 2 };
         var y = new float[1];
         PoolKernels.MaxForward(x, y, g);

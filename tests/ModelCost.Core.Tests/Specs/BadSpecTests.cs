@@ -123,4 +123,19 @@ public class BadSpecTests
         // 4·8+8 = 40; 8·8+8 = 72; 8·2+2 = 18 → 130.
         Assert.Equal(130, ShapeInference.Resolve(spec).Params);
     }
+
+    [Fact]
+    public void OverflowsInsideALayerNameTheLayer()
+    {
+        // DepthwiseConv2D: 65536 channels × depth_multiplier 65536 = 2^32 output channels, beyond int.
+        var dw = Fails(Doc("[1, 1, 65536]", "{type: DepthwiseConv2D, kernel_size: 1, depth_multiplier: 65536}"));
+        Assert.Equal(ErrorIds.ShapeOverflow, dw.ErrorId);
+        Assert.Equal(0, dw.LayerIndex);
+        Assert.Equal(8, dw.Line);
+        // Dense on (2^31-1, 2^31-1, 1): the input has ~2^62 elements (fits a long); with 2^31-1 units the output (~2^93) does not.
+        var dense = Fails(Doc("[2147483647, 2147483647, 1]", "{type: Dense, units: 2147483647}"));
+        Assert.Equal(ErrorIds.ShapeOverflow, dense.ErrorId);
+        Assert.Equal(0, dense.LayerIndex);
+        Assert.Equal("dense", dense.LayerName);
+    }
 }

@@ -50,6 +50,8 @@ public class LayerSpecParserTests
         Assert.Equal(new LayerSpec { Type = "Conv2D", Name = "c1", Filters = 16, KernelSize = [3], Activation = "relu" }, layer);
         Assert.Equal([784], LayerSpecParser.ParseWithInputShape("Dense(10, input_shape=(784,))").InputShape!);
         Assert.Null(LayerSpecParser.ParseWithInputShape("Dense(10)").InputShape);
+        Assert.Equal([784], LayerSpecParser.ParseWithInputShape("Dense(64, input_dim=784)").InputShape!);
+        Assert.Equal(ErrorIds.InvalidLayerOption, Fails("Dense(64, input_dim=784, input_shape=(784,))").ErrorId);
     }
 
     [Fact]

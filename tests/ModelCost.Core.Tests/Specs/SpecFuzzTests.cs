@@ -77,6 +77,7 @@ public class SpecFuzzTests
     private static bool OnlyOurErrors(Action parse, string input)
     {
         var sw = Stopwatch.StartNew();
+        long before = GC.GetAllocatedBytesForCurrentThread();
         try { parse(); }
         catch (ModelCostException ex)
         {
@@ -87,6 +88,10 @@ public class SpecFuzzTests
             throw new Xunit.Sdk.XunitException($"{ex.GetType().Name}: {ex.Message}\nInput: {Escape(input)}");
         }
         if (sw.Elapsed > PerCase) throw new Xunit.Sdk.XunitException($"took {sw.Elapsed} on input {Escape(input)}");
+        // Nothing may allocate in proportion to a number read from the input: work stays proportional to the text.
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        if (allocated > 32L * 1024 * 1024 + 400L * input.Length)
+            throw new Xunit.Sdk.XunitException($"allocated {allocated} bytes for {input.Length} characters: {Escape(input)}");
         return true;
     }
 

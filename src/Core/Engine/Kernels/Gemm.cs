@@ -43,6 +43,17 @@ public static unsafe class Gemm
             Slice(b, bOffset, nameof(bOffset)), ldb, beta, Slice(c, cOffset, nameof(cOffset)), ldc,
             bias is null ? default : Slice(bias, biasOffset, nameof(biasOffset)), activation);
 
+    /// <summary>
+    /// <see cref="SgemmFusedParallel"/> on a runner's threads (the engine's worker pool): no TPL, no
+    /// allocation per call. Call it from outside the runner's own parallel regions.
+    /// </summary>
+    internal static void SgemmFusedParallel(IParallelRunner runner, bool transA, bool transB, int m, int n, int k, float alpha,
+        float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb, float beta, float[] c, int cOffset, int ldc,
+        float[]? bias, int biasOffset, GemmActivation activation)
+        => Run(GemmDriver.Detected, runner.Threads, transA, transB, m, n, k, alpha, Slice(a, aOffset, nameof(aOffset)), lda,
+            Slice(b, bOffset, nameof(bOffset)), ldb, beta, Slice(c, cOffset, nameof(cOffset)), ldc,
+            bias is null ? default : Slice(bias, biasOffset, nameof(biasOffset)), activation, GemmPath.Auto, runner);
+
     /// <summary>The straightforward triple loop (double accumulation): what optimised kernels are checked against.</summary>
     public static void Reference(bool transA, bool transB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
@@ -67,7 +78,7 @@ public static unsafe class Gemm
     /// <summary>Any entry point on a chosen kernel family (tests run every family on every machine).</summary>
     internal static void Run(GemmIsa isa, int threads, bool transA, bool transB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc,
-        ReadOnlySpan<float> bias, GemmActivation activation, GemmPath path = GemmPath.Auto)
+        ReadOnlySpan<float> bias, GemmActivation activation, GemmPath path = GemmPath.Auto, IParallelRunner? runner = null)
     {
         if (m < 0) throw new ArgumentOutOfRangeException(nameof(m), m, "must be ≥ 0");
         if (n < 0) throw new ArgumentOutOfRangeException(nameof(n), n, "must be ≥ 0");
@@ -81,7 +92,7 @@ public static unsafe class Gemm
             throw new ArgumentException($"bias has {bias.Length} values for {n} columns", nameof(bias));
         fixed (float* pa = a, pb = b, pc = c, pbias = bias)
             GemmDriver.Run(isa, Math.Max(1, threads), transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc,
-                bias.IsEmpty ? null : pbias, activation, path);
+                bias.IsEmpty ? null : pbias, activation, path, runner);
     }
 
     private static void Check(int length, int rows, int cols, int ld, string name, string ldName)

@@ -36,7 +36,7 @@ internal static unsafe class GemmDriver
 
     public static void Run(GemmIsa isa, int threads, bool transA, bool transB, int m, int n, int k, float alpha,
         float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc, float* bias, GemmActivation activation,
-        GemmPath path = GemmPath.Auto)
+        GemmPath path = GemmPath.Auto, IParallelRunner? runner = null)
     {
         if (m == 0 || n == 0) return;
         var e = new GemmEpilogue
@@ -62,10 +62,10 @@ internal static unsafe class GemmDriver
         }
         switch (isa)
         {
-            case GemmIsa.Avx512: Run<Avx512Kernel>(threads, job); break;
-            case GemmIsa.Avx2Fma: Run<Avx2Kernel>(threads, job); break;
-            case GemmIsa.Vector128: Run<Vector128Kernel>(threads, job); break;
-            default: Run<ScalarKernel>(threads, job); break;
+            case GemmIsa.Avx512: Run<Avx512Kernel>(threads, job, runner); break;
+            case GemmIsa.Avx2Fma: Run<Avx2Kernel>(threads, job, runner); break;
+            case GemmIsa.Vector128: Run<Vector128Kernel>(threads, job, runner); break;
+            default: Run<ScalarKernel>(threads, job, runner); break;
         }
     }
 
@@ -80,7 +80,7 @@ internal static unsafe class GemmDriver
         public GemmEpilogue E;
     }
 
-    private static void Run<TK>(int threads, Job job) where TK : struct, IMicroKernel
+    private static void Run<TK>(int threads, Job job, IParallelRunner? runner) where TK : struct, IMicroKernel
     {
         // Decided from the whole problem, never per thread, so the thread count cannot change rounding.
         job.Direct = job.Path switch
@@ -110,19 +110,55 @@ internal static unsafe class GemmDriver
         double imbalanceN = Math.Min(chunkN * TK.NR, job.N) / ((double)job.N / threads);
         bool splitM = tilesM >= threads && (imbalanceM <= imbalanceN || tilesN < threads);
         int parts = splitM ? (tilesM + chunkM - 1) / chunkM : (tilesN + chunkN - 1) / chunkN;
-        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        var split = new Split { Job = job, SplitM = splitM, ChunkM = chunkM, ChunkN = chunkN, Parts = parts };
+        if (runner is not null && runner.Threads >= parts)
         {
-            if (splitM)
+            // The runner's threads: a cached per-runner job object, so nothing is allocated per call.
+            var shared = RunnerJobs.GetValue(runner, _ => new RunnerJob());
+            shared.Split = split;
+            if (shared.Body is null || shared.Kernel != typeof(TK))
             {
-                int i0 = t * chunkM * TK.MR;
-                Range<TK>(job, i0, Math.Min(job.M, i0 + chunkM * TK.MR), 0, job.N);
+                shared.Body = shared.Execute<TK>;
+                shared.Kernel = typeof(TK);
+            }
+            runner.Run(shared.Body);
+            return;
+        }
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = threads }, t => split.Execute<TK>(t));
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IParallelRunner, RunnerJob> RunnerJobs = new();
+
+    /// <summary>One part of a parallel GEMM: a range of whole tiles of C.</summary>
+    private struct Split
+    {
+        public Job Job;
+        public bool SplitM;
+        public int ChunkM, ChunkN, Parts;
+
+        public readonly void Execute<TK>(int t) where TK : struct, IMicroKernel
+        {
+            if (t >= Parts) return;
+            if (SplitM)
+            {
+                int i0 = t * ChunkM * TK.MR;
+                Range<TK>(Job, i0, Math.Min(Job.M, i0 + ChunkM * TK.MR), 0, Job.N);
             }
             else
             {
-                int j0 = t * chunkN * TK.NR;
-                Range<TK>(job, 0, job.M, j0, Math.Min(job.N, j0 + chunkN * TK.NR));
+                int j0 = t * ChunkN * TK.NR;
+                Range<TK>(Job, 0, Job.M, j0, Math.Min(Job.N, j0 + ChunkN * TK.NR));
             }
-        });
+        }
+    }
+
+    private sealed class RunnerJob
+    {
+        public Split Split;
+        public Action<int>? Body;
+        public Type? Kernel;
+
+        public void Execute<TK>(int t) where TK : struct, IMicroKernel => Split.Execute<TK>(t);
     }
 
     private static void Range<TK>(in Job job, int i0, int i1, int j0, int j1) where TK : struct, IMicroKernel

@@ -11,7 +11,7 @@ namespace ModelCost.Core.Engine.Kernels;
 /// </summary>
 internal static unsafe class PoolKernels
 {
-    public static void MaxForward(ReadOnlySpan<float> x, Span<float> y, in PoolGeometry g)
+    public static void MaxForward(ReadOnlySpan<float> x, Span<float> y, in WindowGeometry g)
     {
         Check(x.Length, y.Length, g);
         fixed (float* px = x, py = y)
@@ -55,7 +55,7 @@ internal static unsafe class PoolKernels
         }
     }
 
-    public static void MaxBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, in PoolGeometry g)
+    public static void MaxBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, in WindowGeometry g)
     {
         Check(x.Length, y.Length, g);
         if (dy.Length < g.OutputSize || dx.Length < g.InputSize) throw new ArgumentException("gradient buffers too small");
@@ -110,7 +110,7 @@ internal static unsafe class PoolKernels
         }
     }
 
-    public static void AvgForward(ReadOnlySpan<float> x, Span<float> y, in PoolGeometry g)
+    public static void AvgForward(ReadOnlySpan<float> x, Span<float> y, in WindowGeometry g)
     {
         Check(x.Length, y.Length, g);
         fixed (float* px = x, py = y)
@@ -146,7 +146,7 @@ internal static unsafe class PoolKernels
         }
     }
 
-    public static void AvgBackward(ReadOnlySpan<float> dy, Span<float> dx, in PoolGeometry g)
+    public static void AvgBackward(ReadOnlySpan<float> dy, Span<float> dx, in WindowGeometry g)
     {
         if (dy.Length < g.OutputSize || dx.Length < g.InputSize) throw new ArgumentException("gradient buffers too small");
         bool disjoint = g.Disjoint;
@@ -186,7 +186,7 @@ internal static unsafe class PoolKernels
     }
 
     /// <summary>Zeroes the input cells no disjoint window covers (trailing rows/columns of odd sizes).</summary>
-    private static void ClearUncovered(Span<float> dx, in PoolGeometry g)
+    private static void ClearUncovered(Span<float> dx, in WindowGeometry g)
     {
         int coveredD = Math.Min(g.D, g.Od * g.Sd), coveredH = Math.Min(g.H, g.Oh * g.Sh), coveredW = Math.Min(g.W, g.Ow * g.Sw);
         // Cells between windows (stride > window) are uncovered too.
@@ -205,7 +205,7 @@ internal static unsafe class PoolKernels
             }
     }
 
-    private static void Check(int xLength, int yLength, in PoolGeometry g)
+    private static void Check(int xLength, int yLength, in WindowGeometry g)
     {
         if (xLength < g.InputSize || yLength < g.OutputSize) throw new ArgumentException("pooling buffers too small");
     }

@@ -131,9 +131,7 @@ internal sealed class ConvLayer : Layer
                 a = col.AsSpan(0, cn * _positions * _k);
             }
             Gemm.Sgemm(true, false, _k, _f, cn * _positions, 1f, a, _k, dz, _f, 1f, dw, _f);
-            if (_bias)
-                for (int r = 0; r < dz.Length; r += _f)
-                    for (int j = 0; j < _f; j++) db[j] += dz[r + j];
+            if (_bias) ConvLowering.AddColumnSums(dz, cn * _positions, _f, db);
             if (dxAll is null) continue;
             if (_direct)
             {
@@ -148,73 +146,10 @@ internal sealed class ConvLayer : Layer
         }
     }
 
-    /// <summary>One sample's im2col: for each output position, kd·kh rows of kw·cin contiguous input floats (zeros outside).</summary>
-    private void Unfold(ReadOnlySpan<float> x, Span<float> col)
-    {
-        int row = 0, kwc = _kw * _c;
-        for (int od = 0; od < _od; od++)
-            for (int oh = 0; oh < _oh; oh++)
-                for (int ow = 0; ow < _ow; ow++, row++)
-                {
-                    var dst = col.Slice(row * _k, _k);
-                    int o = 0;
-                    int iw0 = ow * _sw - _pw;
-                    for (int kd = 0; kd < _kd; kd++)
-                    {
-                        int id = od * _sd - _pd + kd;
-                        for (int kh = 0; kh < _kh; kh++, o += kwc)
-                        {
-                            int ih = oh * _sh - _ph + kh;
-                            var seg = dst.Slice(o, kwc);
-                            if ((uint)id >= (uint)_d || (uint)ih >= (uint)_h) { seg.Clear(); continue; }
-                            int baseIdx = (id * _h + ih) * _w;
-                            if (iw0 >= 0 && iw0 + _kw <= _w)
-                            {
-                                x.Slice((baseIdx + iw0) * _c, kwc).CopyTo(seg);
-                                continue;
-                            }
-                            for (int kw = 0; kw < _kw; kw++)
-                            {
-                                int iw = iw0 + kw;
-                                var cs = seg.Slice(kw * _c, _c);
-                                if ((uint)iw >= (uint)_w) cs.Clear();
-                                else x.Slice((baseIdx + iw) * _c, _c).CopyTo(cs);
-                            }
-                        }
-                    }
-                }
-    }
+    private WindowGeometry Geometry => new(_d, _h, _w, _c, _kd, _kh, _kw, _sd, _sh, _sw, _pd, _ph, _pw, _od, _oh, _ow);
 
-    /// <summary>The adjoint of <see cref="Unfold"/>: scatters-adds column gradients back onto one sample's input gradient.</summary>
-    private void Fold(ReadOnlySpan<float> dcol, Span<float> dx)
-    {
-        dx.Clear();
-        int row = 0, kwc = _kw * _c;
-        for (int od = 0; od < _od; od++)
-            for (int oh = 0; oh < _oh; oh++)
-                for (int ow = 0; ow < _ow; ow++, row++)
-                {
-                    var src = dcol.Slice(row * _k, _k);
-                    int o = 0;
-                    int iw0 = ow * _sw - _pw;
-                    for (int kd = 0; kd < _kd; kd++)
-                    {
-                        int id = od * _sd - _pd + kd;
-                        for (int kh = 0; kh < _kh; kh++, o += kwc)
-                        {
-                            int ih = oh * _sh - _ph + kh;
-                            if ((uint)id >= (uint)_d || (uint)ih >= (uint)_h) continue;
-                            int baseIdx = (id * _h + ih) * _w;
-                            for (int kw = 0; kw < _kw; kw++)
-                            {
-                                int iw = iw0 + kw;
-                                if ((uint)iw >= (uint)_w) continue;
-                                var s = src.Slice(o + kw * _c, _c);
-                                var d = dx.Slice((baseIdx + iw) * _c, _c);
-                                for (int c = 0; c < _c; c++) d[c] += s[c];
-                            }
-                        }
-                    }
-                }
-    }
+    // im2col / col2im: Kernels/ConvLowering (same values, same order as the per-element loops they replace).
+    private void Unfold(ReadOnlySpan<float> x, Span<float> col) => ConvLowering.Unfold(x, col, Geometry);
+
+    private void Fold(ReadOnlySpan<float> dcol, Span<float> dx) => ConvLowering.Fold(dcol, dx, Geometry);
 }

@@ -6,7 +6,7 @@ namespace ModelCost.Core.Engine.Layers;
 
 /// <summary>
 /// Dense on the last axis (Keras semantics for any rank): the batch and leading axes form the
-/// rows of one GEMM, split across threads by row blocks in <see cref="Gemm.SgemmParallel"/>.
+/// rows of one GEMM, split across the engine's worker threads in whole tiles by <see cref="Gemm"/>.
 /// </summary>
 internal sealed class DenseLayer : Layer
 {
@@ -33,7 +33,7 @@ internal sealed class DenseLayer : Layer
         _rows = n * (OutSize / _units);
         // Bias, and ReLU when no pre-activation is kept, are applied by the GEMM as it stores each tile.
         bool fuseAct = Pre is null && Act is ActivationKind.Relu or ActivationKind.Linear;
-        Gemm.SgemmFusedParallel(Threads, false, false, _rows, _units, _in, 1f, Inputs[0], 0, _in, P, _kOff, _units, 0f, Output, 0, _units,
+        Gemm.SgemmFusedParallel(Pool, false, false, _rows, _units, _in, 1f, Inputs[0], 0, _in, P, _kOff, _units, 0f, Output, 0, _units,
             _bias ? P : null, _bOff, fuseAct && Act == ActivationKind.Relu ? GemmActivation.Relu : GemmActivation.None);
         if (!fuseAct) Pool.Run(_epilogue);
     }
@@ -50,10 +50,10 @@ internal sealed class DenseLayer : Layer
         _rows = n * (OutSize / _units);
         var dz = OutputGrad!;
         if (!FusedActivation && Act != ActivationKind.Linear) Pool.Run(_activationBack);
-        Gemm.SgemmParallel(Threads, true, false, _in, _units, _rows, 1f, Inputs[0], 0, _in, dz, 0, _units, 0f, G, _kOff, _units);
+        Gemm.SgemmFusedParallel(Pool, true, false, _in, _units, _rows, 1f, Inputs[0], 0, _in, dz, 0, _units, 0f, G, _kOff, _units, null, 0, GemmActivation.None);
         if (_bias) Pool.Run(_biasGrad);
         if (InputGrads[0] is { } dx)
-            Gemm.SgemmParallel(Threads, false, true, _rows, _in, _units, 1f, dz, 0, _units, P, _kOff, _units, 0f, dx, 0, _in);
+            Gemm.SgemmFusedParallel(Pool, false, true, _rows, _in, _units, 1f, dz, 0, _units, P, _kOff, _units, 0f, dx, 0, _in, null, 0, GemmActivation.None);
     }
 
     private void ActivationBackShard(int part)

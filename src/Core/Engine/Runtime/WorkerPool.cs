@@ -5,7 +5,7 @@ namespace ModelCost.Core.Engine.Runtime;
 /// running part 0. Dedicated threads (not the TPL) so a batch allocates nothing and never runs
 /// more than <see cref="Threads"/> busy threads; idle workers block rather than spin.
 /// </summary>
-internal sealed class WorkerPool : IDisposable
+internal sealed class WorkerPool : IDisposable, ModelCost.Core.Engine.Kernels.IParallelRunner
 {
     private readonly Thread[] _workers;
     private readonly SemaphoreSlim[] _start;

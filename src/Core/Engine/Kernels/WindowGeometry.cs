@@ -1,11 +1,12 @@
 namespace ModelCost.Core.Engine.Kernels;
 
 /// <summary>
-/// One pooling layer's shape, channels last (NDHWC; 1D and 2D as D = 1 / H = 1): input D×H×W×C,
-/// window Kd×Kh×Kw, strides, padding before each axis, output Od×Oh×Ow×C. Windows are clipped to
-/// the input ("same" padding ignores padded cells, as TF does).
+/// A sliding-window layer's shape (pooling or convolution), channels last (NDHWC; 1D and 2D as
+/// D = 1 / H = 1): input D×H×W×C, window Kd×Kh×Kw, strides, padding before each axis, output
+/// positions Od×Oh×Ow. Pooling clips windows to the input ("same" padding ignores padded cells,
+/// as TF does); convolution reads padded cells as zeros.
 /// </summary>
-internal readonly record struct PoolGeometry(
+internal readonly record struct WindowGeometry(
     int D, int H, int W, int C,
     int Kd, int Kh, int Kw,
     int Sd, int Sh, int Sw,
@@ -14,7 +15,13 @@ internal readonly record struct PoolGeometry(
 {
     public int InputSize => D * H * W * C;
 
+    /// <summary>Pooling output floats (C channels per position).</summary>
     public int OutputSize => Od * Oh * Ow * C;
+
+    public int Positions => Od * Oh * Ow;
+
+    /// <summary>One im2col row: the window's Kd·Kh·Kw·C input values in Keras kernel order.</summary>
+    public int PatchSize => Kd * Kh * Kw * C;
 
     /// <summary>Windows tile the input without overlap or padding, so each input cell has at most one window.</summary>
     public bool Disjoint => Sd >= Kd && Sh >= Kh && Sw >= Kw && Pd == 0 && Ph == 0 && Pw == 0;

@@ -51,7 +51,7 @@ internal sealed class PoolLayer : Layer
         Pool.Run(_bwd);
     }
 
-    private PoolGeometry Geometry => new(_d, _h, _w, _c, _kd, _kh, _kw, _sd, _sh, _sw, _pd, _ph, _pw, _od, _oh, _ow);
+    private WindowGeometry Geometry => new(_d, _h, _w, _c, _kd, _kh, _kw, _sd, _sh, _sw, _pd, _ph, _pw, _od, _oh, _ow);
 
     // Per-sample kernels vectorised across channels (Kernels/PoolKernels).
     private void ForwardShard(int part)

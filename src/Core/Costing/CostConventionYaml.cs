@@ -1,13 +1,15 @@
 using System.Globalization;
 using ModelCost.Core.Errors;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
+using ModelCost.Core.IO;
+using ModelCost.Core.Specs.Parsing;
 
 namespace ModelCost.Core.Costing;
 
 /// <summary>
-/// Reads a user convention file, mapped by hand from YamlDotNet's representation model so every
-/// error names the file, line and column:
+/// Reads a user convention file, mapped by hand from the hardened YAML reader the specs use
+/// (<see cref="YamlTreeReader"/>: depth, size and alias limits, standard tags only) so every error
+/// names the file, line and column. YamlDotNet's representation model is not used: it recurses per
+/// nesting level and hashes complex keys, so a deep or self-referencing file overflowed the stack.
 /// <code>
 /// name: MyTool            # required: the name shown on every figure
 /// description: ...        # optional
@@ -25,7 +27,7 @@ internal static class CostConventionYaml
     public static CostConvention Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var full = Path.GetFullPath(path);
+        var full = UserPath.Full(path, ErrorIds.UnknownConvention, "Convention file");
         if (!File.Exists(full))
             throw new ModelCostException(ErrorIds.UnknownConvention, ModelCostErrorCategory.ObjectNotFound,
                 $"Convention file '{full}' does not exist. Built-in conventions: {string.Join(", ", CostConvention.BuiltInNames)}.", full)
@@ -46,25 +48,31 @@ internal static class CostConventionYaml
     public static CostConvention Parse(string yaml, string sourceName, string? path = null)
     {
         ArgumentNullException.ThrowIfNull(yaml);
-        var stream = new YamlStream();
-        try { stream.Load(new StringReader(yaml)); }
-        catch (YamlException ex)
+        YamlNode doc;
+        try { doc = YamlTreeReader.Read(yaml, sourceName, path); }
+        catch (ModelCostException ex) when (ex.Line is not null)
         {
-            throw Error(sourceName, ex.Start, $"not valid YAML: {ex.Message}", ex);
+            // The reader's message starts with "source:line:col: "; keep its reason under our error id.
+            var reason = ex.Message;
+            var prefix = $"{sourceName}:{ex.Line.Value.ToString(CultureInfo.InvariantCulture)}:{ex.Column.GetValueOrDefault().ToString(CultureInfo.InvariantCulture)}: ";
+            if (reason.StartsWith(prefix, StringComparison.Ordinal)) reason = reason[prefix.Length..];
+            throw Error(sourceName, (ex.Line.Value, ex.Column.GetValueOrDefault()), $"not valid YAML: {reason}", ex);
         }
-        if (stream.Documents.Count != 1)
-            throw Error(sourceName, null, $"expected one YAML document, found {stream.Documents.Count}.");
-        if (stream.Documents[0].RootNode is not YamlMappingNode root)
-            throw Error(sourceName, stream.Documents[0].RootNode.Start, "the top level must be a mapping with 'name' and 'costs'.");
+        catch (ModelCostException ex)
+        {
+            throw Error(sourceName, null, ex.Message, ex);
+        }
+        if (doc is not YamlMappingNode root)
+            throw Error(sourceName, At(doc), "the top level must be a mapping with 'name' and 'costs'.");
 
         string? name = null, description = null;
         CostConvention? basedOn = null;
         YamlMappingNode? costs = null;
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (keyNode, valueNode) in root.Children)
+        foreach (var (keyNode, valueNode) in root.Pairs)
         {
             var key = Scalar(sourceName, keyNode, "a key");
-            if (!seen.Add(key)) throw Error(sourceName, keyNode.Start, $"'{key}' appears twice.");
+            if (!seen.Add(key)) throw Error(sourceName, At(keyNode), $"'{key}' appears twice.");
             switch (key.ToLowerInvariant())
             {
                 case "name": name = Scalar(sourceName, valueNode, "'name'"); break;
@@ -73,32 +81,32 @@ internal static class CostConventionYaml
                 {
                     var b = Scalar(sourceName, valueNode, "'base'");
                     if (!CostConvention.TryGetBuiltIn(b, out var bc))
-                        throw Error(sourceName, valueNode.Start, $"base '{b}' is not a built-in convention ({string.Join(", ", CostConvention.BuiltInNames)}).");
+                        throw Error(sourceName, At(valueNode), $"base '{b}' is not a built-in convention ({string.Join(", ", CostConvention.BuiltInNames)}).");
                     basedOn = bc;
                     break;
                 }
                 case "costs":
                     costs = valueNode as YamlMappingNode
-                        ?? throw Error(sourceName, valueNode.Start, "'costs' must be a mapping of operation kind to FLOPs per operation, e.g. 'MatMulMac: 2'.");
+                        ?? throw Error(sourceName, At(valueNode), "'costs' must be a mapping of operation kind to FLOPs per operation, e.g. 'MatMulMac: 2'.");
                     break;
                 default:
-                    throw Error(sourceName, keyNode.Start, $"unknown key '{key}'. Allowed: name, description, base, costs.");
+                    throw Error(sourceName, At(keyNode), $"unknown key '{key}'. Allowed: name, description, base, costs.");
             }
         }
-        if (string.IsNullOrWhiteSpace(name)) throw Error(sourceName, root.Start, "a convention needs a 'name'.");
-        if (costs is null) throw Error(sourceName, root.Start, "a convention needs 'costs' (operation kind: FLOPs per operation).");
+        if (string.IsNullOrWhiteSpace(name)) throw Error(sourceName, At(root), "a convention needs a 'name'.");
+        if (costs is null) throw Error(sourceName, At(root), "a convention needs 'costs' (operation kind: FLOPs per operation).");
 
         var weights = basedOn?.CopyWeights() ?? new long[CostOps.Count];
         var kinds = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (keyNode, valueNode) in costs.Children)
+        foreach (var (keyNode, valueNode) in costs.Pairs)
         {
             var kindText = Scalar(sourceName, keyNode, "an operation kind");
             if (!CostOps.TryCanonicalize(kindText, out var kind))
-                throw Error(sourceName, keyNode.Start, $"unknown operation kind '{kindText}'. Known kinds: {string.Join(", ", CostOps.All)}.");
-            if (!kinds.Add(kind)) throw Error(sourceName, keyNode.Start, $"'{kind}' is given twice.");
+                throw Error(sourceName, At(keyNode), $"unknown operation kind '{kindText}'. Known kinds: {string.Join(", ", CostOps.All)}.");
+            if (!kinds.Add(kind)) throw Error(sourceName, At(keyNode), $"'{kind}' is given twice.");
             var valueText = Scalar(sourceName, valueNode, $"the cost of '{kind}'");
             if (!long.TryParse(valueText, NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite, CultureInfo.InvariantCulture, out var w) || w < 0)
-                throw Error(sourceName, valueNode.Start, $"the cost of '{kind}' is '{valueText}'; it must be a whole number of FLOPs ≥ 0.");
+                throw Error(sourceName, At(valueNode), $"the cost of '{kind}' is '{valueText}'; it must be a whole number of FLOPs ≥ 0.");
             weights[CostOps.Index(kind)] = w;
         }
         return CostConvention.FromFile(name.Trim(), description ?? $"User convention from {sourceName}.", weights, path ?? sourceName);
@@ -106,11 +114,13 @@ internal static class CostConventionYaml
 
     private static string Scalar(string source, YamlNode node, string what) =>
         node is YamlScalarNode { Value: { } v } ? v
-            : throw Error(source, node.Start, $"{what} must be a plain value, not a {(node is YamlMappingNode ? "mapping" : node is YamlSequenceNode ? "list" : "null")}.");
+            : throw Error(source, At(node), $"{what} must be a plain value, not {node.KindName}.");
 
-    private static ModelCostException Error(string source, Mark? at, string message, Exception? inner = null)
+    private static (int Line, int Column) At(YamlNode node) => (node.Line, node.Column);
+
+    private static ModelCostException Error(string source, (int Line, int Column)? at, string message, Exception? inner = null)
     {
-        int? line = at is { } m ? (int)m.Line : null, col = at is { } m2 ? (int)m2.Column : null;
+        int? line = at?.Line, col = at?.Column;
         string where = line is null ? source : $"{source}:{line.Value.ToString(CultureInfo.InvariantCulture)}:{col!.Value.ToString(CultureInfo.InvariantCulture)}";
         return new ModelCostException(ErrorIds.InvalidConvention, ModelCostErrorCategory.ParserError, $"Convention file {where}: {message}", source, inner)
         { File = source, Line = line, Column = col };

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ModelCost.Core.Errors;
+using ModelCost.Core.IO;
 
 namespace ModelCost.Core.Data;
 
@@ -57,7 +58,7 @@ public static class DatasetCatalog
 
         if (path is not null)
         {
-            var full = Path.GetFullPath(path);
+            var full = UserPath.Full(path, ErrorIds.DatasetNotFound, "-Path");
             if (File.Exists(full))
                 throw new ModelCostException(ErrorIds.DatasetNotFound, ModelCostErrorCategory.InvalidArgument,
                     $"-Path '{full}' is a file; give the folder that holds the {def.Name} IDX files.", full) { File = full };

@@ -64,6 +64,4 @@ public sealed class DatasetDefinition
 
     /// <summary>All known datasets.</summary>
     public static IReadOnlyList<DatasetDefinition> All { get; } = [FashionMnist, Mnist];
-
-    public DatasetFile File(bool train, bool images) => Files.First(f => f.IsTrain == train && f.IsImages == images);
 }

@@ -30,6 +30,8 @@ internal static class DatasetDownloader
                 $"Cannot create the dataset cache folder '{folder}': {ex.Message}", folder, ex) { File = folder };
         }
 
+        RemoveStaleTemporaries(folder, files);
+
         using var handler = new SocketsHttpHandler
         {
             ConnectTimeout = options.ConnectTimeout,
@@ -93,7 +95,10 @@ internal static class DatasetDownloader
             while (true)
             {
                 idle.CancelAfter(options.IdleTimeout);
-                int n = body.ReadAsync(buffer, idle.Token).AsTask().GetAwaiter().GetResult();
+                int n;
+                // Only network reads become DownloadFailed; a failing disk write stays WriteFailed (AtomicFile).
+                try { n = body.ReadAsync(buffer, idle.Token).AsTask().GetAwaiter().GetResult(); }
+                catch (IOException ex) { throw Failed(url, ex.Message); }
                 if (n == 0) break;
                 hash.AppendData(buffer, 0, n);
                 output.Write(buffer, 0, n);
@@ -115,17 +120,32 @@ internal static class DatasetDownloader
         {
             throw Failed(url, ex.Message);
         }
-        catch (IOException ex) when (ex is not FileNotFoundException)
-        {
-            // Network stream failures surface as IOException; AtomicFile would call them write errors.
-            throw Failed(url, ex.Message);
-        }
 
         var actual = Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
         if (actual != expected)
             throw new ModelCostException(ErrorIds.ChecksumMismatch, ModelCostErrorCategory.InvalidData,
                 $"{url}: the {hashName.Name} checksum is {actual}, expected {expected}; the download was discarded.", url.ToString());
         progress?.Report(new DownloadProgress { Dataset = dataset, FileName = fileName, Url = url.ToString(), FileIndex = index, FileCount = count, BytesReceived = received, TotalBytes = received, Completed = true });
+    }
+
+    /// <summary>
+    /// A process killed mid-download (no chance to clean up) leaves its AtomicFile temporary behind.
+    /// Remove those older than a day; younger ones may belong to a download running right now.
+    /// </summary>
+    private static void RemoveStaleTemporaries(string folder, IReadOnlyList<DatasetFile> files)
+    {
+        foreach (var f in files)
+        {
+            foreach (var tmp in Directory.EnumerateFiles(folder, "." + f.FileName + ".*.tmp"))
+            {
+                try
+                {
+                    if (DateTime.UtcNow - File.GetLastWriteTimeUtc(tmp) > TimeSpan.FromDays(1)) File.Delete(tmp);
+                }
+                catch (IOException) { }
+                catch (UnauthorizedAccessException) { }
+            }
+        }
     }
 
     private static ModelCostException Failed(Uri url, string why) =>

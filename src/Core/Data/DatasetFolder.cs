@@ -1,3 +1,6 @@
+using ModelCost.Core.Errors;
+using ModelCost.Core.IO;
+
 namespace ModelCost.Core.Data;
 
 /// <summary>
@@ -27,7 +30,7 @@ internal sealed class DatasetFolder
 
     public static DatasetFolder Inspect(string folder)
     {
-        var full = Path.GetFullPath(folder);
+        var full = UserPath.Full(folder, ErrorIds.DatasetNotFound, "Dataset folder");
         if (!Directory.Exists(full)) return new DatasetFolder(full);
         return new DatasetFolder(full)
         {

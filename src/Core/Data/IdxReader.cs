@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.IO.Compression;
 using ModelCost.Core.Errors;
+using ModelCost.Core.IO;
 
 namespace ModelCost.Core.Data;
 
@@ -168,7 +169,7 @@ public static class IdxReader
         public static IdxSource Open(string path)
         {
             ArgumentNullException.ThrowIfNull(path);
-            var full = System.IO.Path.GetFullPath(path);
+            var full = UserPath.Full(path, ErrorIds.DataFileNotFound, "IDX file");
             if (Directory.Exists(full))
                 throw new ModelCostException(ErrorIds.PathIsDirectory, ModelCostErrorCategory.InvalidArgument,
                     $"Cannot read IDX file '{full}': it is a directory.", full) { File = full };

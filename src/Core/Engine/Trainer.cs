@@ -44,7 +44,8 @@ public static class Trainer
                 Inv($"BatchSize {options.BatchSize} is larger than the {trainCount} training samples (after a validation split of {options.ValidationSplit})."));
 
         bool keepLogits = LossFunction.Plan(model, lossKind, options.FromLogits, data.Classes);
-        using var net = new Network(model, options.BatchSize, training: true, threads, keepLogits) { Seed = options.Seed };
+        using var net = EngineChecks.Build(model, options.BatchSize, training: true, threads, keepLogits);
+        net.Seed = options.Seed;
         WeightInitializer.Initialize(net, options.Seed);
         Array.Copy(net.Params, net.PreviousParams, net.Params.Length);
         var loss = new LossFunction(net, lossKind);
@@ -63,7 +64,7 @@ public static class Trainer
         int sampleSize = net.InputSize;
         var history = new List<TrainingEpoch>(options.Epochs);
         var run = Stopwatch.StartNew();
-        var lastReport = TimeSpan.MinValue;
+        TimeSpan? lastReport = null;
 
         TrainingResult Result(string status, List<NamedTensor> tensors, double testLoss, double testAcc)
         {
@@ -115,7 +116,7 @@ public static class Trainer
                 if (progress is not null)
                 {
                     var now = run.Elapsed;
-                    if (b == batches - 1 || now - lastReport >= options.ProgressInterval)
+                    if (b == batches - 1 || lastReport is null || now - lastReport.Value >= options.ProgressInterval)
                     {
                         lastReport = now;
                         long done = (long)(epoch - 1) * batches + b + 1, all = (long)options.Epochs * batches;

@@ -14,7 +14,7 @@ public static class AtomicFile
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(write);
-        var full = Path.GetFullPath(path);
+        var full = UserPath.Full(path, ErrorIds.WriteFailed, "Target file");
         var dir = Path.GetDirectoryName(full) ?? ".";
         if (Directory.Exists(full))
             throw new ModelCostException(ErrorIds.PathIsDirectory, ModelCostErrorCategory.InvalidArgument,
@@ -25,6 +25,11 @@ public static class AtomicFile
         if (!overwrite && File.Exists(full))
             throw new ModelCostException(ErrorIds.FileExists, ModelCostErrorCategory.ResourceExists,
                 $"The file '{full}' already exists; use -Force to overwrite it.", full) { File = full };
+        // A rename would replace a read-only file on Unix (only the folder's permissions count) but fail on
+        // Windows; refuse everywhere so the attribute means the same on every platform.
+        if (overwrite && File.Exists(full) && (File.GetAttributes(full) & FileAttributes.ReadOnly) != 0)
+            throw new ModelCostException(ErrorIds.WriteFailed, ModelCostErrorCategory.WriteError,
+                $"Cannot overwrite '{full}': the file is read-only. Clear its read-only attribute first; the file was left as it was.", full) { File = full };
 
         var tmp = Path.Combine(dir, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
         try

@@ -56,7 +56,7 @@ public static class SafetensorsFile
     public static SafetensorsContent Read(string path, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var full = Path.GetFullPath(path);
+        var full = UserPath.Full(path, ErrorIds.DataFileNotFound, "Safetensors file");
         if (Directory.Exists(full))
             throw new ModelCostException(ErrorIds.PathIsDirectory, ModelCostErrorCategory.InvalidArgument,
                 $"Cannot read safetensors file '{full}': it is a directory.", full) { File = full };
@@ -94,7 +94,17 @@ public static class SafetensorsFile
         long dataStart = 8 + (long)n;
         long dataLength = fileLength - dataStart;
 
-        var entries = ParseHeader(path, header, out var metadata);
+        List<Entry> entries;
+        Dictionary<string, string> metadata;
+        try
+        {
+            entries = ParseHeader(path, header, out metadata);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // JsonDocument accepts an escaped lone surrogate ("\ud800") but reading it as a string throws.
+            throw Corrupt(path, $"the header holds a name or value that is not valid text (an escaped lone surrogate such as \\ud800?): {ex.Message}");
+        }
         CheckLayout(path, entries, dataLength);
 
         var tensors = new NamedTensor[entries.Count];

@@ -298,7 +298,13 @@ public static class ModelComparison
     {
         if (value is not { } v || baseValue is not { } b || v <= 0 || b <= 0) return;
         var r = v / b;
-        if (NumberText.Factor(r) == "1.0" && NumberText.Factor(1 / r) == "1.0") phrases.Add((same, null));
+        if (Math.Abs(r - 1) < 0.05)
+        {
+            // Close to equal: a factor would read "1.0×", so give the difference in percent ("0.2% more parameters").
+            var pct = NumberText.Fixed(Math.Abs(r - 1) * 100, 1);
+            if (pct == "0.0") phrases.Add((same, null));
+            else phrases.Add(r < 1 ? ($"{pct}% {fewerWord} {noun}", true) : ($"{pct}% more {noun}", false));
+        }
         else if (r < 1) phrases.Add(($"{NumberText.Factor(1 / r)}× {fewerWord} {noun}", true));
         else phrases.Add(($"{NumberText.Factor(r)}× the {noun}", false));
     }

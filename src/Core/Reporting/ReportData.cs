@@ -27,7 +27,7 @@ public sealed class ReportData
 
     /// <summary>The comparison table's columns when none are named: the seeds' tables (size, compute, memory, accuracy, time).</summary>
     public static IReadOnlyList<string> DefaultTableProperties { get; } =
-        ["Params", "SizeMB", "InferenceFlops", "TrainingFlops", "TrainingMemoryMB", "EstimatedLatencySeconds", "TestAccuracy", "TrainSeconds"];
+        ["Params", "SizeMB", "InferenceFlops", "TrainingFlops", "TrainingMemoryMB", "TestAccuracy", "TrainSeconds"];
 
     /// <summary>Figures drawn in the default cost chart, when present.</summary>
     public static IReadOnlyList<string> DefaultChartProperties { get; } = ["Params", "InferenceFlops", "TrainingFlops", "TrainingMemoryMB"];
@@ -38,8 +38,10 @@ public sealed class ReportData
     /// tables and a per-layer FLOPs chart per model; TrainingResult histories become curves. Charts: with
     /// <paramref name="chartProperties"/>, one grouped chart of those; otherwise a cost chart of the
     /// <see cref="DefaultChartProperties"/> present, plus test accuracy and training time charts when known.
+    /// <paramref name="footer"/> replaces the default footer line.
     /// </summary>
-    public static ReportData FromItems(IEnumerable<object?> items, string? title = null, string? baseline = null, IReadOnlyList<string>? chartProperties = null)
+    public static ReportData FromItems(IEnumerable<object?> items, string? title = null, string? baseline = null,
+        IReadOnlyList<string>? chartProperties = null, string? footer = null)
     {
         ArgumentNullException.ThrowIfNull(items);
         var compared = new List<object?>();
@@ -102,6 +104,7 @@ public sealed class ReportData
             LayerCosts = layers,
             TrainingRuns = runs,
             Charts = charts,
+            Footer = footer,
         };
     }
 }

@@ -26,6 +26,10 @@ public static class SvgBarChart
         var barWidth = Math.Clamp(widest + 8, 30, 96);
         var groupGap = Math.Max(24, barWidth * 0.7);
         var groupWidth = nSer * barWidth;
+        // Widen the slots so category labels fit flat, unless that makes the chart too wide; then they are rotated.
+        var catLabelWidth = data.Categories.Max(c => MarkupText.EstimateWidth(c, LabelSize));
+        if (catLabelWidth + 16 > groupWidth + groupGap && nCat * (catLabelWidth + 16) <= 960)
+            groupGap = catLabelWidth + 16 - groupWidth;
         var plotWidth = nCat * (groupWidth + groupGap);
 
         // Legend (only with several series) wraps into rows no wider than the plot.
@@ -46,10 +50,9 @@ public static class SvgBarChart
             legendRows.Add(row);
         }
 
-        var catLabelWidth = data.Categories.Max(c => MarkupText.EstimateWidth(c, LabelSize));
         var rotateCats = catLabelWidth > groupWidth + groupGap - 6;
         var bottom = rotateCats ? Math.Min(200, catLabelWidth * 0.6 + 30) : 40;
-        var top = 40 + (legendRows.Count * 22) + (normalised ? 18 : 6) + 16;
+        var top = 40 + (legendRows.Count * 22) + (normalised ? 28 : 6) + 16;
         var titleWidth = MarkupText.EstimateWidth(data.Title, TitleSize);
         var width = Math.Max(MarginLeft + plotWidth + MarginRight, Math.Max(titleWidth + 40, 420));
         var height = top + PlotHeight + bottom;

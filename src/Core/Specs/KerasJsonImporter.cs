@@ -38,9 +38,24 @@ public static class KerasJsonImporter
             throw new ModelCostException(ErrorIds.KerasConfigInvalid, ModelCostErrorCategory.ParserError,
                 $"{src}:{line}:{col}: not valid JSON: {ex.Message}", sourceName, ex) { File = sourceName, Line = line, Column = col };
         }
+        catch (ArgumentException ex)
+        {
+            // System.Text.Json transcodes to UTF-8 first; a lone surrogate cannot be transcoded.
+            throw new ModelCostException(ErrorIds.KerasConfigInvalid, ModelCostErrorCategory.ParserError,
+                $"{src}: not valid JSON text: {ex.Message}", sourceName, ex) { File = sourceName };
+        }
         using (doc)
         {
-            return new Importer(src, sourceName).Import(doc.RootElement, name);
+            try
+            {
+                return new Importer(src, sourceName).Import(doc.RootElement, name);
+            }
+            catch (InvalidOperationException ex)
+            {
+                // JsonDocument accepts an escaped lone surrogate ("\ud800") but GetString() on it throws.
+                throw new ModelCostException(ErrorIds.KerasConfigInvalid, ModelCostErrorCategory.ParserError,
+                    $"{src}: a JSON string cannot be read as text (an escaped lone surrogate such as \\ud800?): {ex.Message}", sourceName, ex) { File = sourceName };
+            }
         }
     }
 
@@ -53,12 +68,19 @@ public static class KerasJsonImporter
             if (root.ValueKind != JsonValueKind.Object)
                 throw Invalid(null, null, "the document must be a JSON object as written by model.to_json().");
             var cls = Str(root, "class_name", "the model");
-            var config = Obj(root, "config", "the model");
             bool sequential = cls == "Sequential";
             if (!sequential && cls is not ("Functional" or "Model"))
                 throw Invalid(null, null, $"the top-level class_name is '{cls}'; only Sequential and Functional (Model) models can be imported.");
+            // Keras before 2.2.3 wrote a Sequential's config as the bare list of layers.
+            JsonElement config, layersEl;
+            if (sequential && root.TryGetProperty("config", out var bare) && bare.ValueKind == JsonValueKind.Array)
+                (config, layersEl) = (root, bare);
+            else
+            {
+                config = Obj(root, "config", "the model");
+                layersEl = Arr(config, "layers", "the model config");
+            }
             var modelName = nameOverride ?? (config.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null) ?? "keras_model";
-            var layersEl = Arr(config, "layers", "the model config");
 
             int[]? inputShape = null;
             string? inputName = null;
@@ -82,7 +104,7 @@ public static class KerasJsonImporter
                     inputName = lname;
                     continue;
                 }
-                if (!LayerTypes.TryCanonicalize(lcls, out _) || lcls.Contains('_'))
+                if (KerasType(lcls) is null)
                 {
                     unsupported.Add($"'{lname}' ({lcls})");
                     continue;
@@ -150,7 +172,7 @@ public static class KerasJsonImporter
 
         private LayerSpec MapLayer(Pending p, string[]? inputs, List<(int, int, string)> bnAxes, int index)
         {
-            LayerTypes.TryCanonicalize(p.ClassName, out var type);
+            var type = KerasType(p.ClassName)!;
             var c = p.Config;
             var b = new LayerSpecBuilder { Type = type, Name = p.KerasName, Inputs = inputs };
             string n = p.KerasName;
@@ -184,6 +206,17 @@ public static class KerasJsonImporter
                     break;
                 case LayerTypes.Dropout:
                     b.Rate = Dbl(c, "rate", n);
+                    break;
+                case LayerTypes.Activation when p.ClassName == "ReLU":
+                    foreach (var (key, neutral) in new[] { ("max_value", (double?)null), ("negative_slope", 0.0), ("threshold", 0.0) })
+                        if (OptDbl(c, key, n) is { } v && v != neutral)
+                            throw Invalid(n, key, $"ReLU with {key}={v.ToString(System.Globalization.CultureInfo.InvariantCulture)} is not supported (only the plain ReLU).");
+                    b.Activation = Activations.Relu;
+                    break;
+                case LayerTypes.Activation when p.ClassName == "Softmax":
+                    if (c.TryGetProperty("axis", out var sa) && !(sa.ValueKind == JsonValueKind.Number && sa.TryGetInt32(out var sav) && sav == -1))
+                        throw Invalid(n, "axis", "Softmax over an axis other than -1 is not supported.");
+                    b.Activation = Activations.Softmax;
                     break;
                 case LayerTypes.Activation:
                     b.Activation = Act(c, "activation", n);
@@ -233,6 +266,14 @@ public static class KerasJsonImporter
             }
             return b.Build();
         }
+
+        /// <summary>The spec type for a Keras class name, or null when it cannot be costed. ReLU and Softmax layers are activations.</summary>
+        private static string? KerasType(string className) => className switch
+        {
+            "ReLU" or "Softmax" => LayerTypes.Activation,
+            _ when className.Contains('_') => null, // snake_case name prefixes are not Keras class names
+            _ => LayerTypes.TryCanonicalize(className, out var t) ? t : null,
+        };
 
         // ---- graph ---------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ public static class LayerSpecParser
     public const int MaxNesting = 8;
 
     private const string InputShapeKey = "input_shape";
+    private const string InputDimKey = "input_dim";
 
     /// <summary>Prefixes people paste with a layer (layers.Dense, keras.layers.Dense, tf.keras.layers.Dense).</summary>
     private static readonly HashSet<string> PrefixWords = new(StringComparer.Ordinal) { "tf", "tensorflow", "keras", "layers" };
@@ -119,7 +120,16 @@ public static class LayerSpecParser
                 if (!given.Add(key))
                     throw Error(ErrorIds.InvalidLayerOption, argCol, key, $"'{key}' is given more than once.");
                 if (key == InputShapeKey)
+                {
+                    if (inputShape is not null) throw Error(ErrorIds.InvalidLayerOption, argCol, key, "give input_shape or input_dim, not both.");
                     inputShape = LayerOptionValues.Shape(value, key, (id, opt, reason) => Error(id, valueCol, opt, reason));
+                }
+                else if (key == InputDimKey)
+                {
+                    // Keras 2's Dense(64, input_dim=784) means input_shape=(784,).
+                    if (inputShape is not null) throw Error(ErrorIds.InvalidLayerOption, argCol, key, "give input_shape or input_dim, not both.");
+                    inputShape = LayerOptionValues.Shape(value is null ? null : new object?[] { value }, key, (id, opt, reason) => Error(id, valueCol, opt, reason));
+                }
                 else if (LayerOptions.IsIgnored(key)) { }
                 else if (!LayerOptions.IsAllowed(type, key))
                 {
@@ -227,6 +237,9 @@ public static class LayerSpecParser
             if (_pos >= text.Length || !(char.IsAsciiLetter(text[_pos]) || text[_pos] == '_')) return null;
             int start = _pos;
             while (_pos < text.Length && (char.IsAsciiLetterOrDigit(text[_pos]) || text[_pos] == '_')) _pos++;
+            // Without this, 'Dénse' would be read as the name 'D' followed by junk and reported as an unknown type 'D'.
+            if (_pos < text.Length && char.IsLetterOrDigit(text[_pos]))
+                throw Syntax(_pos, $"'{text[_pos]}' cannot be part of a name; names use ASCII letters, digits and '_'.");
             return text[start.._pos];
         }
 

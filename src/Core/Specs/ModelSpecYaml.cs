@@ -56,11 +56,17 @@ public static class ModelSpecYaml
         sb.Append("spec:\n");
         sb.Append("  inputShape: ").Append(Ints(spec.InputShape)).Append('\n');
         sb.Append("  layers:\n");
-        foreach (var l in spec.Layers)
+        for (int index = 0; index < spec.Layers.Count; index++)
         {
+            var l = spec.Layers[index];
             bool first = true;
             void Put(string key, string value)
             {
+                // Refuse what Parse would reject, so that Parse(Serialize(s)) always equals s.
+                if (key != LayerOptions.Type && LayerTypes.TryCanonicalize(l.Type, out var canonical) && !LayerOptions.IsAllowed(canonical, key))
+                    throw new ModelCostException(ErrorIds.UnknownLayerOption, ModelCostErrorCategory.InvalidArgument,
+                        $"Layer {index} '{l}': option '{key}' does not apply to {canonical}, so it cannot be written. {LayerOptions.Describe(canonical)}", l)
+                    { LayerIndex = index, LayerName = l.Name, Option = key };
                 sb.Append(first ? "    - " : "      ").Append(key).Append(": ").Append(value).Append('\n');
                 first = false;
             }
@@ -71,9 +77,13 @@ public static class ModelSpecYaml
             if (l.Filters is { } f) Put(LayerOptions.Filters, Int(f));
             if (l.KernelSize is not null) Put(LayerOptions.KernelSize, IntOrInts(l.KernelSize));
             if (l.Strides is not null) Put(LayerOptions.Strides, IntOrInts(l.Strides));
-            if (l.Padding is not null && l.ZeroPadding is not null)
+            // YAML has one 'padding' key: a mode (valid/same) for most types, amounts for ZeroPadding2D.
+            bool zeroPadType = LayerTypes.TryCanonicalize(l.Type, out var ct) && ct == LayerTypes.ZeroPadding2D;
+            if ((l.Padding is not null && zeroPadType) || (l.ZeroPadding is not null && !zeroPadType))
                 throw new ModelCostException(ErrorIds.InvalidLayerOption, ModelCostErrorCategory.InvalidArgument,
-                    $"Layer '{l}' sets both a padding mode ('{l.Padding}') and ZeroPadding amounts; YAML has one 'padding' key.", l) { Option = "padding" };
+                    zeroPadType ? $"Layer {index} '{l}': ZeroPadding2D takes padding amounts (ZeroPadding), not the padding mode '{l.Padding}'."
+                                : $"Layer {index} '{l}': ZeroPadding amounts apply only to ZeroPadding2D.", l)
+                { LayerIndex = index, LayerName = l.Name, Option = "padding" };
             if (l.Padding is not null) Put(LayerOptions.Padding, Str(l.Padding));
             if (l.ZeroPadding is not null) Put(LayerOptions.Padding, ZeroPad(l.ZeroPadding));
             if (l.Activation is not null) Put(LayerOptions.Activation, Str(l.Activation));
@@ -223,12 +233,9 @@ public static class ModelSpecYaml
 
         private ModelCostException Decorate(ModelCostException ex)
         {
-            YamlNode where = ex.ErrorId switch
-            {
-                ErrorIds.InvalidInputShape => _inputShapeNode ?? _layersNode!,
-                ErrorIds.EmptyModel => _layersNode!,
-                _ => _layersNode!,
-            };
+            // Errors without a layer are about the input shape (invalid, or too many elements) or the layer list.
+            YamlNode where = ex.ErrorId is ErrorIds.InvalidInputShape or ErrorIds.ShapeOverflow
+                ? _inputShapeNode ?? _layersNode! : _layersNode!;
             if (ex.LayerIndex is int i && i >= 0 && i < _marks.Count)
             {
                 var m = _marks[i];
@@ -289,7 +296,9 @@ public static class ModelSpecYaml
                 if (!LayerOptions.IsAllowed(type, key))
                 {
                     bool known = LayerOptions.All.Contains(key);
-                    var hint = known ? "" : Suggest.Hint(key, LayerOptions.All.Where(o => LayerOptions.IsAllowed(type, o)));
+                    var near = known ? null : Suggest.Closest(key, LayerOptions.All);
+                    var hint = key is "input_shape" or "input_dim" ? " In YAML the model input goes in spec.inputShape."
+                        : near is null ? "" : LayerOptions.IsAllowed(type, near) ? $" Did you mean '{near}'?" : $" (The nearest option, '{near}', does not apply to {type} either.)";
                     throw new ModelCostException(ErrorIds.UnknownLayerOption, ModelCostErrorCategory.InvalidArgument,
                         $"{At(k)}: layer {index} ({type}): {(known ? $"option '{key}' does not apply to {type}." : $"unknown option '{key}'.")}{hint} {LayerOptions.Describe(type)}", key)
                     { File = file, Line = k.Line, Column = k.Column, LayerIndex = index, Option = key };

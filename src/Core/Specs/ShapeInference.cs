@@ -163,7 +163,7 @@ public static class ShapeInference
                 {
                     if (s.Filters is not null) throw c.Error(ErrorIds.UnknownLayerOption, "filters", "DepthwiseConv2D has no 'filters'; use depth_multiplier.");
                     dm = Positive(c, s.DepthMultiplier, "depth_multiplier", required: false, 1);
-                    cout = checked(cin * dm);
+                    cout = (int)CheckedInt(c, Mul(c, cin, dm), "the output channels (channels × depth_multiplier)");
                     trainable = Mul(c, kvol, cout) + (bias ? cout : 0);
                 }
                 else if (type == LayerTypes.SeparableConv2D)
@@ -295,7 +295,11 @@ public static class ShapeInference
             default:
                 throw c.Error(ErrorIds.UnknownLayerType, "type", $"layer type '{type}' has no shape rule.");
         }
-        Elements(b.Out);
+        try { Elements(b.Out); }
+        catch (ModelCostException ex) when (ex.ErrorId == ErrorIds.ShapeOverflow)
+        {
+            throw c.Error(ErrorIds.ShapeOverflow, null, $"its output {ShapeText.FormatWithBatch(b.Out)} has more elements than a 64-bit count can hold.");
+        }
         return b.Build();
     }
 

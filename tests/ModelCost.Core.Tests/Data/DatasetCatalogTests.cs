@@ -113,40 +113,6 @@ public sealed class DatasetCatalogTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public void Environment_then_cache_then_nothing()
-    {
-        var envRoot = Path.Combine(_tmp.Path, "env");
-        IdxTestFiles.WriteDataset(Path.Combine(envRoot, "MNIST"), train: 1, test: 1);
-        var cache = Path.Combine(_tmp.Path, "cache", "mnist");
-        IdxTestFiles.WriteDataset(cache, train: 2, test: 2);
-        var saved = Environment.GetEnvironmentVariable(DatasetCatalog.EnvironmentVariable);
-        try
-        {
-            Environment.SetEnvironmentVariable(DatasetCatalog.EnvironmentVariable, envRoot);
-            var info = DatasetCatalog.Resolve("mnist", options: Offline(env: true));
-            Assert.Equal(("Environment", 1), (info.Source, info.TrainCount));
-
-            // The environment folder lacks Fashion-MNIST: falls through (here to "not found", downloads disabled).
-            var ex = Assert.Throws<ModelCostException>(() => DatasetCatalog.Resolve("FashionMNIST", options: Offline(env: true)));
-            Assert.Equal(ErrorIds.DatasetNotFound, ex.ErrorId);
-
-            // Files directly in the environment folder are used for whichever dataset is asked.
-            var flat = Path.Combine(_tmp.Path, "flat");
-            IdxTestFiles.WriteDataset(flat, train: 3, test: 1);
-            Environment.SetEnvironmentVariable(DatasetCatalog.EnvironmentVariable, flat);
-            Assert.Equal(3, DatasetCatalog.Resolve("FashionMNIST", options: Offline(env: true)).TrainCount);
-
-            Environment.SetEnvironmentVariable(DatasetCatalog.EnvironmentVariable, Path.Combine(_tmp.Path, "nowhere"));
-            info = DatasetCatalog.Resolve("MNIST", options: Offline(env: true));
-            Assert.Equal(("Cache", 2), (info.Source, info.TrainCount));
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable(DatasetCatalog.EnvironmentVariable, saved);
-        }
-    }
-
-    [Fact]
     public void Debian_folder_is_used_for_FashionMNIST()
     {
         var sys = DatasetDefinition.FashionMnist.SystemFolder!;

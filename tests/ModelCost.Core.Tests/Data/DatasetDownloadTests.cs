@@ -79,7 +79,7 @@ public sealed class DatasetDownloadTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public void A_partial_cache_downloads_only_the_missing_files()
+    public async Task A_partial_cache_downloads_only_the_missing_files()
     {
         ServeDataset();
         // Pretend an earlier run fetched only the test pair.
@@ -87,7 +87,7 @@ public sealed class DatasetDownloadTests(ITestOutputHelper output) : IDisposable
         foreach (var f in DatasetDefinition.Mnist.Files.Where(f => !f.IsTrain))
         {
             using var http = new HttpClient();
-            File.WriteAllBytes(Path.Combine(MnistCache, f.FileName), http.GetByteArrayAsync(new Uri(_server.BaseUrl, f.FileName)).Result);
+            File.WriteAllBytes(Path.Combine(MnistCache, f.FileName), await http.GetByteArrayAsync(new Uri(_server.BaseUrl, f.FileName)));
         }
         while (_server.Requests.TryDequeue(out _)) { }
         var info = DatasetCatalog.Resolve("MNIST", options: Options());
@@ -110,13 +110,13 @@ public sealed class DatasetDownloadTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public void Sha256_checksums_are_accepted()
+    public async Task Sha256_checksums_are_accepted()
     {
         ServeDataset();
         var sums = new Dictionary<string, string>();
         using (var http = new HttpClient())
             foreach (var f in DatasetDefinition.Mnist.Files)
-                sums[f.FileName] = Convert.ToHexString(SHA256.HashData(http.GetByteArrayAsync(new Uri(_server.BaseUrl, f.FileName)).Result));
+                sums[f.FileName] = Convert.ToHexString(SHA256.HashData(await http.GetByteArrayAsync(new Uri(_server.BaseUrl, f.FileName))));
         var info = DatasetCatalog.Resolve("MNIST", options: Options(sums: sums));
         Assert.Equal("Download", info.Source);
     }
@@ -169,19 +169,34 @@ public sealed class DatasetDownloadTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public void Cancellation_mid_download_leaves_nothing_behind()
+    public async Task Cancellation_mid_download_leaves_nothing_behind()
     {
         ServeDataset(LoopbackServer.Mode.StallHalfway);
         using var cts = new CancellationTokenSource();
         var task = Task.Run(() => DatasetCatalog.Resolve("MNIST", options: Options(), cancellationToken: cts.Token));
         Assert.True(_server.Stalled.Wait(TimeSpan.FromSeconds(20)), "the server never reached the stalled file");
-        Thread.Sleep(100);
+        await Task.Delay(100);
         Assert.NotEmpty(_cache.TempFiles()); // the stalled file is being written to a temporary file
         cts.Cancel();
-        var ex = Assert.Throws<ModelCostException>(() => task.GetAwaiter().GetResult());
+        var ex = await Assert.ThrowsAsync<ModelCostException>(() => task);
         Assert.Equal(ErrorIds.OperationCancelled, ex.ErrorId);
         Assert.False(File.Exists(Path.Combine(MnistCache, "t10k-labels-idx1-ubyte.gz")));
         Assert.Empty(_cache.TempFiles());
+    }
+
+    [Fact]
+    public void Temporaries_left_by_a_killed_process_are_cleaned_up_after_a_day()
+    {
+        ServeDataset();
+        Directory.CreateDirectory(MnistCache);
+        var stale = Path.Combine(MnistCache, ".t10k-images-idx3-ubyte.gz.0badf00d.tmp");
+        var fresh = Path.Combine(MnistCache, ".t10k-images-idx3-ubyte.gz.12345678.tmp");
+        File.WriteAllBytes(stale, [1, 2, 3]);
+        File.WriteAllBytes(fresh, [1, 2, 3]);
+        File.SetLastWriteTimeUtc(stale, DateTime.UtcNow.AddDays(-2));
+        DatasetCatalog.Resolve("MNIST", options: Options());
+        Assert.False(File.Exists(stale));
+        Assert.True(File.Exists(fresh)); // may belong to a download running in another process
     }
 
     [Fact]

@@ -96,7 +96,9 @@ public sealed class DatasetLoaderTests(ITestOutputHelper output) : IDisposable
     {
         var sys = DatasetDefinition.FashionMnist.SystemFolder!;
         if (!File.Exists(Path.Combine(sys, "train-images-idx3-ubyte.gz"))) { output.WriteLine($"skipped: {sys} absent"); return; }
+        var sw = System.Diagnostics.Stopwatch.StartNew();
         var d = DatasetLoader.Load(DatasetCatalog.Resolve("FashionMNIST", sys, new DatasetResolveOptions { UseEnvironment = false, AllowDownload = false }));
+        output.WriteLine($"resolve + load of Fashion-MNIST (70,000 images, gzip): {sw.Elapsed.TotalSeconds:F2} s"); // information only, not asserted
         Assert.Equal((60000, 10000), (d.TrainCount, d.TestCount));
         // Keras' fashion_mnist.load_data(): y_train[:5] == [9, 0, 0, 3, 0] (ankle boot, T-shirt, T-shirt, dress, T-shirt),
         // y_test[:5] == [9, 2, 1, 1, 6]; training-set pixel mean 0.2860 (the usual Normalize((0.2860,), (0.3530,))).

@@ -204,6 +204,17 @@ public class ModelComparisonTests
     }
 
     [Fact]
+    public void Nearly_equal_figures_are_said_in_percent()
+    {
+        // Seed 003: Q2 has 567,434 params vs Q1's 566,273 → +0.205 % → "0.2% more"; FLOPs 1,134,918 vs 1,132,546 → +0.209 %.
+        var q1 = new ModelCost.Core.Costing.ModelCost { Model = "Q1", Convention = "Course", Params = 566_273, InferenceFlops = 1_132_546 };
+        var q2 = new ModelCost.Core.Costing.ModelCost { Model = "Q2", Convention = "Course", Params = 567_434, InferenceFlops = 1_134_918 };
+        Assert.Contains("Compared with Q1, Q2 has 0.2% more parameters and 0.2% more inference FLOPs.", ModelComparison.Compare([q1, q2]).Conclusion.Summary);
+        var same = new ModelCost.Core.Costing.ModelCost { Model = "Q1b", Convention = "Course", Params = 566_273, InferenceFlops = 1_132_546 };
+        Assert.Contains("the same number of parameters and the same inference FLOPs", ModelComparison.Compare([q1, same]).Conclusion.Summary);
+    }
+
+    [Fact]
     public void Mixed_conventions_are_flagged()
     {
         var tf = new ModelCost.Core.Costing.ModelCost { Model = "Other", Convention = "TfProfiler", Params = 10, InferenceFlops = 100 };

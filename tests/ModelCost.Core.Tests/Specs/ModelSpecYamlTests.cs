@@ -190,4 +190,17 @@ public class ModelSpecYamlTests
         }
         finally { dir.Delete(true); }
     }
+
+    [Fact]
+    public void SerializeRefusesWhatParseWouldReject()
+    {
+        // Dense has no 'filters'; writing it would produce a file that cannot be read back.
+        var spec = new ModelSpec { Name = "m", InputShape = [4], Layers = [new() { Type = "Dense", Units = 3, Filters = 2 }] };
+        var ex = Assert.Throws<ModelCostException>(() => ModelSpecYaml.Serialize(spec));
+        Assert.Equal(ErrorIds.UnknownLayerOption, ex.ErrorId);
+        Assert.Equal("filters", ex.Option);
+        Assert.Equal(0, ex.LayerIndex);
+        var zp = new ModelSpec { Name = "m", InputShape = [4, 4, 1], Layers = [new() { Type = "ZeroPadding2D", Padding = "same" }] };
+        Assert.Equal(ErrorIds.InvalidLayerOption, Assert.Throws<ModelCostException>(() => ModelSpecYaml.Serialize(zp)).ErrorId);
+    }
 }

@@ -60,9 +60,10 @@ internal sealed class YamlTreeReader
         catch (ModelCostException) { throw; }
         catch (YamlException ex)
         {
+            var (line, col) = TabIndentation(text, ex) ?? (L(ex.Start), C(ex.Start));
             throw new ModelCostException(ErrorIds.YamlSyntax, ModelCostErrorCategory.ParserError,
-                $"{_source}:{L(ex.Start)}:{C(ex.Start)}: YAML syntax error: {Describe(ex)}", file, ex)
-            { File = file, Line = L(ex.Start), Column = C(ex.Start) };
+                $"{_source}:{line}:{col}: YAML syntax error: {Describe(ex)}", file, ex)
+            { File = file, Line = line, Column = col };
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException or OverflowException or IndexOutOfRangeException)
         {
@@ -101,6 +102,9 @@ internal sealed class YamlTreeReader
             case Scalar s:
             {
                 bool plain = s.Style == ScalarStyle.Plain && (s.Tag.IsEmpty || s.Tag.Value != "tag:yaml.org,2002:str");
+                // A lone surrogate is not text: accepting it would make a spec that cannot be written back as YAML.
+                if (HasLoneSurrogate(s.Value))
+                    throw Schema(line, col, "the value holds an invalid Unicode character (a lone UTF-16 surrogate).", file);
                 node = new YamlScalarNode { Value = s.Value, Plain = plain, Line = line, Column = col };
                 Next();
                 break;
@@ -169,6 +173,16 @@ internal sealed class YamlTreeReader
         Next();
     }
 
+    private static bool HasLoneSurrogate(string v)
+    {
+        for (int i = 0; i < v.Length; i++)
+        {
+            if (char.IsHighSurrogate(v[i]) && i + 1 < v.Length && char.IsLowSurrogate(v[i + 1])) { i++; continue; }
+            if (char.IsSurrogate(v[i])) return true;
+        }
+        return false;
+    }
+
     private ModelCostException Schema(int line, int col, string message, string? file) =>
         new(ErrorIds.YamlSchema, ModelCostErrorCategory.InvalidData, $"{_source}:{line}:{col}: {message}", file)
         { File = file, Line = line, Column = col };
@@ -179,6 +193,25 @@ internal sealed class YamlTreeReader
 
     private static int L(Mark m) => (int)Math.Clamp(m.Line, 0, int.MaxValue);
     private static int C(Mark m) => (int)Math.Clamp(m.Column, 0, int.MaxValue);
+
+    /// <summary>
+    /// YamlDotNet reports a tab used as indentation at the start of the enclosing mapping (often 1:1);
+    /// point at the first tab in a line's indentation instead, which is what the user must fix.
+    /// </summary>
+    private static (int Line, int Column)? TabIndentation(string text, YamlException ex)
+    {
+        if (!ex.Message.Contains("tab", StringComparison.OrdinalIgnoreCase)) return null;
+        int line = 1, col = 1;
+        bool indent = true;
+        foreach (var c in text)
+        {
+            if (c == '\n') { line++; col = 1; indent = true; continue; }
+            if (indent && c == '\t') return (line, col);
+            if (c != ' ') indent = false;
+            col++;
+        }
+        return null;
+    }
 
     private static string Describe(YamlException ex)
     {

@@ -1,0 +1,87 @@
+using System.Management.Automation;
+using ModelCost.Core.Errors;
+using ModelCost.Core.Reporting;
+using ModelCost.PS.Completers;
+using ModelCost.PS.Infrastructure;
+
+namespace ModelCost.PS.Commands;
+
+/// <summary>
+/// <para type="synopsis">Draws a bar chart of one or more figures per model (grouped bars for several) as a self-contained SVG file.</para>
+/// <example><code>$q1, $q2, $q3 | Measure-ModelCost | Export-ModelCostChart -Property InferenceFlops, Params -Path chart.svg -Title 'Course questions'</code></example>
+/// </summary>
+/// <remarks>Collects the whole pipeline, then writes the file atomically. Overwrite rules as Export-Csv
+/// (-NoClobber keeps an existing file, -Force also replaces a read-only one).</remarks>
+[Cmdlet(VerbsData.Export, "ModelCostChart", SupportsShouldProcess = true)]
+[OutputType(typeof(FileInfo))]
+public sealed class ExportModelCostChartCommand : ModelCostCmdlet
+{
+    private readonly List<object?> _items = new();
+
+    /// <summary>ModelCost objects, TrainingResult objects or comparison rows.</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    [AllowNull]
+    [AllowEmptyCollection]
+    public object[] InputObject { get; set; } = Array.Empty<object>();
+
+    /// <summary>Figures to chart (default InferenceFlops).</summary>
+    [Parameter(Position = 1)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ComparisonPropertyCompleter))]
+    public string[] Property { get; set; } = { ChartData.DefaultProperty };
+
+    /// <summary>The SVG file to write.</summary>
+    [Parameter(Mandatory = true, Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = "";
+
+    /// <summary>The chart title (default: the figures charted).</summary>
+    [Parameter]
+    public string? Title { get; set; }
+
+    /// <summary>Also replace a read-only file.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>Never replace an existing file.</summary>
+    [Parameter]
+    [Alias("NoOverwrite")]
+    public SwitchParameter NoClobber { get; set; }
+
+    /// <summary>Output the written file (FileInfo).</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        foreach (var item in InputObject) _items.Add(item is PSObject pso ? pso.BaseObject : item);
+    }
+
+    protected override void EndProcessing()
+    {
+        var target = PathResolver.ResolveOutputPath(this, Path);
+        if (target is null) return;
+        ChartData data;
+        try
+        {
+            data = ChartData.FromItems(_items, Property, Title);
+        }
+        catch (ModelCostException ex)
+        {
+            ThrowCoreError(ex, Property);
+            return;
+        }
+        if (!ShouldProcess(target, $"Write a bar chart of {string.Join(", ", Property)} for {data.Categories.Count} model(s)")) return;
+        try
+        {
+            OutputFilePolicy.Check(target, Force.IsPresent, NoClobber.IsPresent);
+            SvgBarChart.Save(data, target, overwrite: !NoClobber.IsPresent, CancellationToken);
+        }
+        catch (ModelCostException ex)
+        {
+            ThrowCoreError(ex, target);
+            return;
+        }
+        if (PassThru.IsPresent) WriteObject(new FileInfo(target));
+    }
+}

@@ -1,0 +1,57 @@
+using System.Management.Automation;
+using ModelCost.Core.Data;
+using ModelCost.Core.Errors;
+using ModelCost.PS.Completers;
+using ModelCost.PS.Infrastructure;
+
+namespace ModelCost.PS.Commands;
+
+/// <summary>
+/// <para type="synopsis">Finds a dataset (FashionMNIST or MNIST) and describes it: Name, TrainCount, TestCount, ImageShape, Classes, Location.</para>
+/// <example><code>Get-ModelDataset -Name FashionMNIST</code></example>
+/// <example><code>Get-ModelDataset -Name MNIST -Path ./data/mnist</code></example>
+/// </summary>
+/// <remarks>
+/// Resolution order: -Path, $env:MODELCOST_DATA, the user cache, Debian's dataset-fashion-mnist
+/// folder, then a checksum-verified download into the cache (with progress) unless -NoDownload.
+/// Only the IDX headers are read here; the pixels are loaded when a model is trained or evaluated.
+/// </remarks>
+[Cmdlet(VerbsCommon.Get, "ModelDataset")]
+[OutputType(typeof(DatasetInfo))]
+public sealed class GetModelDatasetCommand : ModelCostCmdlet
+{
+    /// <summary>FashionMNIST or MNIST (aliases such as fashion-mnist are accepted).</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(DatasetNameCompleter))]
+    public string[] Name { get; set; } = Array.Empty<string>();
+
+    /// <summary>A folder holding the IDX files (or a sub-folder named after the dataset). An explicit path never falls back elsewhere.</summary>
+    [Parameter(Position = 1)]
+    [ValidateNotNullOrEmpty]
+    public string? Path { get; set; }
+
+    /// <summary>Fail instead of downloading when the dataset is not found locally.</summary>
+    [Parameter]
+    public SwitchParameter NoDownload { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        string? folder = Path is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+        var options = new DatasetResolveOptions { AllowDownload = !NoDownload.IsPresent };
+        foreach (var name in Name)
+        {
+            ThrowIfStopping();
+            using var pump = new PipelinePump();
+            DatasetInfo? info = null;
+            var completed = new ProgressRecord(2, $"Downloading {name}", "Done");
+            if (TryCore(() => info = pump.Run(this, CancellationToken,
+                    ct => DatasetCatalog.Resolve(name, folder, options, DatasetArgument.DownloadProgressReporter(pump, 2), ct), completed), name)
+                && info is not null)
+            {
+                WriteVerbose($"{info.Name}: {info.TrainCount} train and {info.TestCount} test samples in '{info.Location}' (found via {info.Source}).");
+                WriteObject(info);
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using System.Management.Automation;
+using ModelCost.Core.Errors;
+using ModelCost.Core.Specs;
+using ModelCost.PS.Infrastructure;
+
+namespace ModelCost.PS.Commands;
+
+/// <summary>
+/// <para type="synopsis">Creates a model spec from Keras-style layer strings, hashtables or LayerSpec objects.</para>
+/// <example><code>New-ModelSpec -Name MLP -InputShape 28,28 -Layer 'Flatten()', 'Dense(256, activation="relu")', 'Dense(10, activation="softmax")'</code></example>
+/// </summary>
+/// <remarks>
+/// Layers may also be piped in, one per pipeline object; the spec is built (and validated, shapes
+/// inferred) once all have arrived. A bad layer stops the command: there is no spec to output.
+/// </remarks>
+[Cmdlet(VerbsCommon.New, "ModelSpec")]
+[OutputType(typeof(ModelSpec))]
+public sealed class NewModelSpecCommand : ModelCostCmdlet
+{
+    private readonly List<object> _layers = new();
+
+    /// <summary>The model's name (used in every cost row and file).</summary>
+    [Parameter(Mandatory = true, Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string Name { get; set; } = "";
+
+    /// <summary>Input shape without the batch dimension, Keras order (e.g. 28,28,1). Optional when the first layer has input_shape.</summary>
+    [Parameter(Position = 1)]
+    [ValidateNotNullOrEmpty]
+    public int[]? InputShape { get; set; }
+
+    /// <summary>Layers: strings such as 'Conv2D(16, 3, activation=relu)', hashtables such as @{ Type = 'Dense'; Units = 10 }, or LayerSpec objects, mixed.</summary>
+    [Parameter(Mandatory = true, Position = 2, ValueFromPipeline = true)]
+    [ValidateNotNull]
+    [Alias("Layers")]
+    public object[] Layer { get; set; } = Array.Empty<object>();
+
+    /// <summary>Free text kept with the spec (and in its YAML metadata).</summary>
+    [Parameter]
+    public string? Description { get; set; }
+
+    protected override void ProcessRecord() => _layers.AddRange(Layer);
+
+    protected override void EndProcessing()
+    {
+        ModelSpec spec;
+        try
+        {
+            spec = LayerSpecFactory.Create(Name, InputShape, _layers, PSObjectUnwrapper.Unwrap);
+        }
+        catch (ModelCostException ex)
+        {
+            ThrowCoreError(ex, Name);
+            return;
+        }
+        if (Description is not null)
+            spec = new ModelSpec { Name = spec.Name, InputShape = spec.InputShape, Layers = spec.Layers, Description = Description };
+        WriteObject(spec);
+    }
+}

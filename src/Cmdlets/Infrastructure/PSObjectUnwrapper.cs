@@ -1,0 +1,27 @@
+using System.Collections.Specialized;
+using System.Management.Automation;
+
+namespace ModelCost.PS.Infrastructure;
+
+/// <summary>
+/// Strips PowerShell's wrappers so the core sees plain .NET values: a PSObject becomes its base
+/// object, and a [pscustomobject] (from ConvertFrom-Json, Import-Csv, Select-Object) becomes an
+/// ordered dictionary of its properties, so it can describe a layer just like a hashtable.
+/// </summary>
+internal static class PSObjectUnwrapper
+{
+    public static readonly Func<object?, object?> Unwrap = UnwrapValue;
+
+    private static object? UnwrapValue(object? value)
+    {
+        if (value is not PSObject pso) return value;
+        if (pso.BaseObject is PSCustomObject)
+        {
+            var dict = new OrderedDictionary(StringComparer.OrdinalIgnoreCase);
+            foreach (var property in pso.Properties)
+                dict[property.Name] = property.Value;
+            return dict;
+        }
+        return pso.BaseObject;
+    }
+}

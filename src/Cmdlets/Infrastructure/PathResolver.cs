@@ -1,0 +1,112 @@
+using System.Collections.ObjectModel;
+using System.Management.Automation;
+using ModelCost.Core.Errors;
+
+namespace ModelCost.PS.Infrastructure;
+
+/// <summary>
+/// Resolves -Path (wildcards) and -LiteralPath arguments to file-system paths the way built-in
+/// cmdlets do: relative to the current PowerShell location (not the process directory), through
+/// PowerShell providers, with one non-terminating error per path that matches nothing.
+/// </summary>
+internal static class PathResolver
+{
+    private const string FileSystemProvider = "FileSystem";
+
+    /// <summary>
+    /// Existing files for input. A wildcard that matches nothing yields nothing (as Get-Content does);
+    /// a plain path that does not exist, a directory, or a non-file-system path writes an error.
+    /// </summary>
+    public static IReadOnlyList<string> ResolveExistingFiles(PSCmdlet cmdlet, IEnumerable<string> paths, bool literal)
+    {
+        var result = new List<string>();
+        foreach (var path in paths)
+        {
+            if (string.IsNullOrEmpty(path)) continue;
+            Collection<string> resolved;
+            ProviderInfo provider;
+            try
+            {
+                if (literal)
+                {
+                    var one = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _);
+                    resolved = new Collection<string> { one };
+                }
+                else
+                {
+                    resolved = cmdlet.SessionState.Path.GetResolvedProviderPathFromPSPath(path, out provider);
+                }
+            }
+            catch (ItemNotFoundException)
+            {
+                WritePathNotFound(cmdlet, path);
+                continue;
+            }
+            catch (Exception ex) when (ex is SessionStateException or PSArgumentException or NotSupportedException)
+            {
+                cmdlet.WriteError(new ErrorRecord(ex, ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound, path));
+                continue;
+            }
+
+            if (!string.Equals(provider.Name, FileSystemProvider, StringComparison.OrdinalIgnoreCase))
+            {
+                cmdlet.WriteError(ErrorRecordFactory.Create(ErrorIds.NotFileSystemPath, ErrorCategory.InvalidArgument,
+                    $"The path '{path}' is on the {provider.Name} provider; ModelCost reads only file-system paths.", path));
+                continue;
+            }
+
+            foreach (var p in resolved)
+            {
+                if (Directory.Exists(p))
+                {
+                    // A wildcard that also matches folders: skip them quietly; a folder named outright is an error.
+                    if (literal || !WildcardPattern.ContainsWildcardCharacters(path))
+                        cmdlet.WriteError(ErrorRecordFactory.Create(ErrorIds.PathIsDirectory, ErrorCategory.InvalidArgument,
+                            $"The path '{p}' is a directory, not a file.", p));
+                    continue;
+                }
+                if (!File.Exists(p))
+                {
+                    WritePathNotFound(cmdlet, path);
+                    continue;
+                }
+                result.Add(p);
+            }
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// A file-system path for output (the file need not exist; no wildcard expansion). Returns null
+    /// after writing an error when the path is not on the file system.
+    /// </summary>
+    public static string? ResolveOutputPath(PSCmdlet cmdlet, string path)
+    {
+        string full;
+        ProviderInfo provider;
+        try
+        {
+            full = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _);
+        }
+        catch (Exception ex) when (ex is SessionStateException or PSArgumentException or NotSupportedException)
+        {
+            cmdlet.WriteError(new ErrorRecord(ex, ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound, path));
+            return null;
+        }
+        if (!string.Equals(provider.Name, FileSystemProvider, StringComparison.OrdinalIgnoreCase))
+        {
+            cmdlet.WriteError(ErrorRecordFactory.Create(ErrorIds.NotFileSystemPath, ErrorCategory.InvalidArgument,
+                $"The path '{path}' is on the {provider.Name} provider; ModelCost writes only file-system paths.", path));
+            return null;
+        }
+        return full;
+    }
+
+    /// <summary>A path argument of a transformation or a non-cmdlet helper, relative to the PowerShell location.</summary>
+    public static string ResolveUnresolved(SessionState sessionState, string path) =>
+        sessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+
+    private static void WritePathNotFound(PSCmdlet cmdlet, string path) =>
+        cmdlet.WriteError(ErrorRecordFactory.Create(ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound,
+            $"Cannot find path '{path}' because it does not exist.", path));
+}

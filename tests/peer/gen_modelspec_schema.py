@@ -1,0 +1,82 @@
+"""Writes schemas/modelspec.v1.schema.json (JSON Schema draft 2020-12) for ModelSpec YAML files.
+The per-type option lists mirror src/Core/Specs/Parsing/LayerOptions.cs (AllowedFor); SpecSchemaTests checks they agree.
+Run: python3 tests/peer/gen_modelspec_schema.py; validate examples with tests/peer/validate_specs_schema.py."""
+import json, os
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "schemas", "modelspec.v1.schema.json")
+CONV = ["filters", "kernel_size", "strides", "padding", "activation", "use_bias"]
+POOL = ["pool_size", "strides", "padding"]
+TYPES = {
+    "Dense": ["units", "activation", "use_bias"],
+    "Conv1D": CONV, "Conv2D": CONV, "Conv3D": CONV,
+    "SeparableConv2D": ["filters", "kernel_size", "strides", "padding", "depth_multiplier", "activation", "use_bias"],
+    "DepthwiseConv2D": ["kernel_size", "strides", "padding", "depth_multiplier", "activation", "use_bias"],
+    "MaxPooling1D": POOL, "MaxPooling2D": POOL, "MaxPooling3D": POOL,
+    "AveragePooling1D": POOL, "AveragePooling2D": POOL, "AveragePooling3D": POOL,
+    "GlobalAveragePooling1D": [], "GlobalAveragePooling2D": [], "GlobalMaxPooling2D": [],
+    "Flatten": [], "Dropout": ["rate"], "BatchNormalization": ["epsilon", "momentum"], "Activation": ["activation"],
+    "SimpleRNN": ["units", "activation", "use_bias", "return_sequences"],
+    "LSTM": ["units", "activation", "recurrent_activation", "use_bias", "return_sequences"],
+    "GRU": ["units", "activation", "recurrent_activation", "use_bias", "return_sequences", "reset_after"],
+    "Add": [], "Concatenate": ["axis"], "ZeroPadding2D": ["padding"],
+}
+ACTS = ["linear", "relu", "sigmoid", "tanh", "softmax", "elu", "selu", "gelu", "swish", "silu", "softplus", "softsign",
+        "hard_sigmoid", "relu6", "leaky_relu", "exponential"]
+INT = {"type": "integer", "minimum": -2147483648, "maximum": 2147483647}
+POS = {"type": "integer", "minimum": 1, "maximum": 2147483647}
+SIZES = {"oneOf": [POS, {"type": "array", "items": POS, "minItems": 1, "maxItems": 3}]}
+OPTS = {
+    "units": POS, "filters": POS, "depth_multiplier": POS, "axis": INT,
+    "kernel_size": SIZES, "strides": SIZES, "pool_size": SIZES,
+    "padding": {"type": "string", "enum": ["valid", "same"]},
+    "activation": {"$ref": "#/$defs/activation"}, "recurrent_activation": {"$ref": "#/$defs/activation"},
+    "use_bias": {"type": "boolean"}, "return_sequences": {"type": "boolean"}, "reset_after": {"type": "boolean"},
+    "rate": {"type": "number", "minimum": 0, "exclusiveMaximum": 1},
+    "epsilon": {"type": "number", "exclusiveMinimum": 0},
+    "momentum": {"type": "number", "minimum": 0, "exclusiveMaximum": 1},
+}
+ZERO_PAD = {"oneOf": [
+    {"type": "integer", "minimum": 0, "maximum": 2147483647},
+    {"type": "array", "items": {"type": "integer", "minimum": 0}, "minItems": 2, "maxItems": 2},
+    {"type": "array", "items": {"type": "array", "items": {"type": "integer", "minimum": 0}, "minItems": 2, "maxItems": 2}, "minItems": 2, "maxItems": 2},
+    {"type": "array", "items": {"type": "integer", "minimum": 0}, "minItems": 4, "maxItems": 4}]}
+
+
+def layer_schema(t, opts):
+    props = {"type": {"const": t}, "name": {"$ref": "#/$defs/layerName"},
+             "inputs": {"oneOf": [{"$ref": "#/$defs/layerName"}, {"type": "array", "items": {"$ref": "#/$defs/layerName"}, "minItems": 1}]}}
+    for o in opts:
+        props[o] = ZERO_PAD if (t == "ZeroPadding2D" and o == "padding") else OPTS[o]
+    return {"title": t, "type": "object", "required": ["type"], "properties": props, "additionalProperties": False}
+
+
+schema = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://github.com/modelcost/ModelCost.PS/schemas/modelspec.v1.schema.json",
+    "title": "ModelCost.PS ModelSpec (modelcost/v1)",
+    "description": "A neural network for ModelCost.PS: input shape without the batch dimension (channels last, Keras order) and layers with Keras option names. Layer type names are matched case-insensitively by the module (and Keras aliases such as MaxPool2D are accepted); this schema lists the canonical spellings. Shape rules (kernel larger than input, Flatten of a flat input, ...) are checked by the module, not the schema.",
+    "type": "object",
+    "required": ["apiVersion", "kind", "metadata", "spec"],
+    "additionalProperties": False,
+    "properties": {
+        "apiVersion": {"const": "modelcost/v1"},
+        "kind": {"const": "ModelSpec"},
+        "metadata": {"type": "object", "required": ["name"], "additionalProperties": False,
+                     "properties": {"name": {"type": "string", "minLength": 1}, "description": {"type": ["string", "null"]}}},
+        "spec": {"type": "object", "required": ["layers"], "additionalProperties": False,
+                 "properties": {
+                     "inputShape": {"description": "Without the batch dimension, e.g. [28, 28, 1]. May be omitted when the first layer is a string with input_shape=(...).",
+                                    "type": "array", "items": POS, "minItems": 1},
+                     "layers": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/layer"}}}},
+    },
+    "$defs": {
+        "activation": {"type": ["string", "null"], "enum": ACTS + [None]},
+        "layerName": {"type": "string", "minLength": 1, "not": {"const": "input"}},
+        "layerString": {"type": "string", "maxLength": 4096, "description": "A Keras-style layer such as Conv2D(16, 3, activation=\"relu\") or layers.Dense(10)."},
+        "layer": {"oneOf": [{"$ref": "#/$defs/layerString"}] + [{"$ref": f"#/$defs/{t}"} for t in TYPES]},
+        **{t: layer_schema(t, o) for t, o in TYPES.items()},
+    },
+}
+with open(OUT, "w") as f:
+    json.dump(schema, f, indent=2)
+    f.write("\n")

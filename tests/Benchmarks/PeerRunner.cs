@@ -33,6 +33,7 @@ public static class PeerRunner
             }
         }
         string root = RepoRoot.Find();
+        string loadStart = LoadAverage();
         bool peer = HasTorch();
         if (!peer) Console.WriteLine($"PyTorch peer skipped: {Python} has no torch module (Debian python3-torch); only our figures are shown.");
         bool avx512 = File.Exists("/proc/cpuinfo") && File.ReadAllText("/proc/cpuinfo").Contains(" avx512f", StringComparison.Ordinal);
@@ -71,6 +72,7 @@ public static class PeerRunner
         }
 
         var table = new StringBuilder();
+        table.AppendLine(Invariant($"Load average (1 min) at start {loadStart}, at end {LoadAverage()} (other processes share these cores; the rounds alternate so both sides see the same load)."));
         table.AppendLine(Invariant($"Machine: {Environment.ProcessorCount} cores, {CpuName()}, {(avx512 ? "AVX-512" : "no AVX-512")}; GEMM kernels {ModelCost.Core.Engine.Kernels.Gemm.Isa}; {threads} threads for training and throughput, 1 for batch-1 latency (ours) and SGEMM; best of {rounds} alternating round(s); {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC."));
         table.AppendLine();
         table.AppendLine("| Figure | PyTorch | Ours | Ratio (ours / PyTorch) | Goal | Met | Test accuracy (PyTorch / ours) |");
@@ -156,6 +158,12 @@ public static class PeerRunner
         {
             return false;
         }
+    }
+
+    private static string LoadAverage()
+    {
+        const string Path = "/proc/loadavg";
+        return File.Exists(Path) ? File.ReadAllText(Path).Split(' ')[0] : "unknown";
     }
 
     private static string CpuName()

@@ -21,6 +21,7 @@
         'Invoke-ModelEvaluation'
         'Export-TrainedModel'
         'Import-TrainedModel'
+        'Measure-ModelLatency'
         'Compare-ModelCost'
         'Export-ModelCostChart'
         'Export-ModelReport'

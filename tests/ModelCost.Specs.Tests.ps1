@@ -212,7 +212,7 @@ Describe 'Export-ModelSpec and Import-ModelSpec' {
             Should -Throw -ErrorId 'DirectoryNotFound,ModelCost.PS.Commands.ExportModelSpecCommand'
     }
 
-    It 'writes one <Name>.yaml per spec when -Path is a folder' {
+    It 'writes one file per spec, named after the model, when -Path is a folder' {
         $dir = Join-Path $TestDrive 'many'
         $null = New-Item -ItemType Directory -Path $dir
         $mlp = New-ModelSpec -Name MLP -InputShape 28, 28 -Layer $MlpLayers
@@ -271,6 +271,25 @@ Describe 'Export-ModelSpec and Import-ModelSpec' {
         )
         { Import-ModelSpec -Path $bad -ErrorAction Stop } |
             Should -Throw -ErrorId 'UnknownApiVersion,ModelCost.PS.Commands.ImportModelSpecCommand'
+    }
+
+    It 'imports a Keras model.to_json() config, told apart from YAML by its content' {
+        # Keras 3's to_json() of seed 000's CNN: 56,714 parameters as derived at the top of this file.
+        $json = Join-Path $PSScriptRoot 'ModelCost.Core.Tests/Specs/Fixtures/keras3_seed000_cnn.json'
+        $keras = Import-ModelSpec -LiteralPath $json
+        $keras.Name | Should -Be 'CNN_FashionMNIST'
+        (@($keras | Get-ModelSummary) | Measure-Object -Property Params -Sum).Sum | Should -Be 56714
+    }
+
+    It 'imports the seed 000 example specs with the seed figures' {
+        # 235,146 and 56,714: derived at the top of this file; seed 000 prints the same.
+        $mlp = Import-ModelSpec -Path (Get-ExampleSpecPath 'seed000_mlp.yaml')
+        $cnn = Import-ModelSpec -Path (Get-ExampleSpecPath 'seed000_cnn.yaml')
+        (@($mlp | Get-ModelSummary) | Measure-Object -Property Params -Sum).Sum | Should -Be 235146
+        (@($cnn | Get-ModelSummary) | Measure-Object -Property Params -Sum).Sum | Should -Be 56714
+        # Every example imports (one spec per file).
+        $all = @(Get-ChildItem -Path (Get-ExampleSpecPath '*.yaml'))
+        @($all | Import-ModelSpec).Count | Should -Be $all.Count
     }
 
     It 'writes an error for a folder given as a file' {

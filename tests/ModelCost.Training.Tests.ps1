@@ -230,6 +230,8 @@ Describe 'Export-TrainedModel and Import-TrainedModel' {
         # safetensors: 8-byte header length + JSON header + the 650 float32 weights (64*10 kernel + 10 bias = 2,600 bytes).
         $file.Length | Should -BeGreaterThan (8 + 2600)
         $file.Length | Should -Be (Get-Item -LiteralPath $path).Length
+        $file.SizeBytes | Should -Be $file.Length
+        $file.SizeMB | Should -Be ($file.Length / 1MB)
 
         $model = Import-TrainedModel -Path $path
         $model.PSObject.TypeNames[0] | Should -Be 'ModelCost.Core.Engine.TrainedModel'
@@ -265,5 +267,31 @@ Describe 'Export-TrainedModel and Import-TrainedModel' {
         [System.IO.File]::WriteAllBytes($bad, [byte[]](0, 0, 0, 0, 0, 0, 0, 0x80, 0x7B, 0x7D))
         { Import-TrainedModel -LiteralPath $bad -ErrorAction Stop } |
             Should -Throw -ErrorId 'SafetensorsCorrupt,ModelCost.PS.Commands.ImportTrainedModelCommand'
+    }
+}
+
+Describe 'Measure-ModelLatency' {
+    It 'measures median and p90 latency next to the cost model estimate' {
+        $m = $Tiny | Measure-ModelLatency -Iterations 50 -Warmup 5
+        $m.PSObject.TypeNames[0] | Should -Be 'ModelCost.Core.Latency.LatencyMeasurement'
+        $m.Model | Should -Be 'Tiny'
+        $m.BatchSize | Should -Be 1
+        $m.Iterations | Should -Be 50
+        $m.Weights | Should -Be 'Initialised'
+        $m.MedianSeconds | Should -BeGreaterThan 0
+        $m.P90Seconds | Should -BeGreaterOrEqual $m.MedianSeconds
+        # Flops convention, batch 1: Dense(10) on 64 inputs = 2 * 64 * 10 = 1,280 FLOPs.
+        $m.InferenceFlops | Should -Be 1280
+        $m.EstimatedLatencySeconds | Should -Be (1280 / $m.MeasuredDeviceFlops)
+        $m.ThroughputPerSecond | Should -Be (1 / $m.MedianSeconds)
+    }
+
+    It 'times trained weights from a training result' {
+        $run = $Tiny | Invoke-ModelTraining -Dataset $Dataset -Epochs 1 -BatchSize 16 -Seed 2 -ThrottleLimit 1
+        ($run | Measure-ModelLatency -Iterations 20 -Warmup 2).Weights | Should -Be 'Trained'
+    }
+
+    It 'writes an error naming a spec file that does not exist' {
+        { 'no-such-file.yaml' | Measure-ModelLatency -ErrorAction Stop } | Should -Throw -ErrorId 'SpecFileNotFound,ModelCost.PS.Commands.MeasureModelLatencyCommand'
     }
 }

@@ -105,6 +105,7 @@ var cases = new List<(string Area, string Case, string Cmdlet, Action Run)>
     ("Training", "Learning rate that makes the loss NaN", "Invoke-ModelTraining", () => Trainer.Train(Spec("m", [2, 2], "Flatten()", "Dense(10, activation=softmax)"), TinyData(),
         new TrainingOptions { Optimizer = "SGD", LearningRate = 1e300, BatchSize = 4, Epochs = 3, ValidationSplit = 0 })),
     ("Training", "Model input does not match the samples", "Invoke-ModelTraining", () => Trainer.Train(Spec("m", [3, 3], "Flatten()", "Dense(10, activation=softmax)"), TinyData(), new TrainingOptions())),
+    ("Speed", "Zero iterations for a latency run", "Measure-ModelLatency", () => ModelCost.Core.Latency.LatencyMeter.Measure(Spec("m", [4], "Dense(2)"), 1, 0)),
     ("Writes", "Cancelled write (Ctrl+C mid-export)", "Export-ModelSpec / Export-*", () =>
     {
         using var cts = new CancellationTokenSource();

@@ -42,7 +42,7 @@ public sealed class ExportTrainedModelCommand : ModelCostCmdlet
     [Alias("NoOverwrite")]
     public SwitchParameter NoClobber { get; set; }
 
-    /// <summary>Output the written file (FileInfo; its Length is the saved size).</summary>
+    /// <summary>Output the written file (FileInfo with SizeBytes and SizeMB added; Length is the saved size).</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
@@ -64,6 +64,11 @@ public sealed class ExportTrainedModelCommand : ModelCostCmdlet
             return;
 
         WriteVerbose(string.Format(CultureInfo.InvariantCulture, "Saved '{0}': {1:N0} bytes ({2:F3} MB).", target, bytes, bytes / (1024.0 * 1024.0)));
-        if (PassThru.IsPresent) WriteObject(new FileInfo(target));
+        if (!PassThru.IsPresent) return;
+        // The FileInfo, plus the size in the units seed 000 compares (Length is the same number of bytes).
+        var file = PSObject.AsPSObject(new FileInfo(target));
+        file.Properties.Add(new PSNoteProperty("SizeBytes", bytes));
+        file.Properties.Add(new PSNoteProperty("SizeMB", bytes / (1024.0 * 1024.0)));
+        WriteObject(file);
     }
 }

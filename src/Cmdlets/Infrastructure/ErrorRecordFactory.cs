@@ -25,10 +25,6 @@ internal static class ErrorRecordFactory
     public static ErrorRecord Create(string errorId, ErrorCategory category, string message, object? target, Exception? inner = null) =>
         new(new ModelCostException(errorId, ModelCostErrorCategory.InvalidArgument, message, target, inner), errorId, category, target);
 
-    /// <summary>An unexpected exception from the core, kept with its type name as the id so it is still searchable.</summary>
-    public static ErrorRecord FromUnexpected(Exception ex, object? target) =>
-        new(ex, ex.GetType().Name, ErrorCategory.NotSpecified, target);
-
     public static ErrorCategory Map(ModelCostErrorCategory category) => category switch
     {
         ModelCostErrorCategory.InvalidArgument => ErrorCategory.InvalidArgument,

@@ -12,7 +12,7 @@ namespace ModelCost.PS.Infrastructure;
 /// post here (thread-safe, never blocking the worker) and <see cref="Run{T}"/> writes them from the
 /// cmdlet's own thread. Progress records are coalesced (the newest replaces an unwritten older one,
 /// at most one every <see cref="ProgressInterval"/>) so a fast training loop is never slowed by the
-/// host; records marked important (first/last batch of an epoch) and verbose/warning messages are
+/// host; records marked important (first/last batch of an epoch) and verbose messages are
 /// all delivered, in order.
 /// </summary>
 internal sealed class PipelinePump : IDisposable
@@ -28,25 +28,27 @@ internal sealed class PipelinePump : IDisposable
     private ProgressRecord? _latestProgress;
     private ProgressRecord? _lastWritten;
 
-    private enum MessageKind { Progress, Verbose, Warning }
+    private enum MessageKind { Progress, Verbose }
 
     /// <summary>Queues a progress record; unless <paramref name="important"/>, a newer one may replace it.</summary>
     public void PostProgress(ProgressRecord record, bool important = false)
     {
-        if (important) _messages.Enqueue((MessageKind.Progress, record));
-        else Interlocked.Exchange(ref _latestProgress, record);
+        if (important)
+        {
+            // Newer than any coalesced record still waiting: drop that one so the bar never steps back.
+            Interlocked.Exchange(ref _latestProgress, null);
+            _messages.Enqueue((MessageKind.Progress, record));
+        }
+        else
+        {
+            Interlocked.Exchange(ref _latestProgress, record);
+        }
         Signal();
     }
 
     public void PostVerbose(string text)
     {
         _messages.Enqueue((MessageKind.Verbose, text));
-        Signal();
-    }
-
-    public void PostWarning(string text)
-    {
-        _messages.Enqueue((MessageKind.Warning, text));
         Signal();
     }
 
@@ -121,9 +123,6 @@ internal sealed class PipelinePump : IDisposable
                     break;
                 case MessageKind.Verbose:
                     cmdlet.WriteVerbose((string)message.Payload);
-                    break;
-                case MessageKind.Warning:
-                    cmdlet.WriteWarning((string)message.Payload);
                     break;
             }
         }

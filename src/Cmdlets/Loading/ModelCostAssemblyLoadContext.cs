@@ -19,8 +19,6 @@ internal sealed class ModelCostAssemblyLoadContext : AssemblyLoadContext
         _dependencyDirectory = dependencyDirectory;
     }
 
-    public string DependencyDirectory => _dependencyDirectory;
-
     protected override Assembly? Load(AssemblyName assemblyName)
     {
         if (string.IsNullOrEmpty(assemblyName.Name)) return null;

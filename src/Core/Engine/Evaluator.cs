@@ -39,7 +39,7 @@ public static class Evaluator
         bool keepLogits = LossFunction.Plan(resolved, kind, fromLogits, data.Classes);
         var (x, y) = test ? (data.TestX, data.TestY) : (data.TrainX, data.TrainY);
         int count = y.Length;
-        using var net = new Network(resolved, Math.Max(1, Math.Min(batchSize, Math.Max(count, 1))), training: false, t, keepLogits);
+        using var net = EngineChecks.Build(resolved, Math.Max(1, Math.Min(batchSize, Math.Max(count, 1))), training: false, t, keepLogits);
         net.ImportTensors(model.Tensors);
         var lf = new LossFunction(net, kind);
         double l, a;

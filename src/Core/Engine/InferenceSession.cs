@@ -37,7 +37,7 @@ public sealed class InferenceSession : IDisposable
     private static Network Build(ResolvedModel model, int batchSize, int threads)
     {
         if (batchSize < 1) throw EngineChecks.Option("BatchSize", batchSize, $"BatchSize {batchSize} must be at least 1.");
-        return new Network(model, batchSize, training: false, EngineChecks.ResolveThreads(threads));
+        return EngineChecks.Build(model, batchSize, training: false, EngineChecks.ResolveThreads(threads));
     }
 
     public int BatchSize => _net.Capacity;

@@ -45,7 +45,8 @@ public static class Trainer
                 Inv($"BatchSize {options.BatchSize} is larger than the {trainCount} training samples (after a validation split of {options.ValidationSplit})."));
 
         bool keepLogits = LossFunction.Plan(model, lossKind, options.FromLogits, data.Classes);
-        using var net = new Network(model, options.BatchSize, training: true, threads, keepLogits) { Seed = options.Seed };
+        using var net = EngineChecks.Build(model, options.BatchSize, training: true, threads, keepLogits);
+        net.Seed = options.Seed;
         WeightInitializer.Initialize(net, options.Seed);
         Array.Copy(net.Params, net.PreviousParams, net.Params.Length);
         var loss = new LossFunction(net, lossKind);

@@ -35,9 +35,9 @@ internal static class EngineTestKit
         using var net = new Network(model, batch, training: true, threads) { Seed = 7, Step = 3 };
         WeightInitializer.Initialize(net, 11);
         var rng = new DeterministicRandom(99);
+        if (checkInput) net.RequestInputGradient();
         if (randomizeWeights)
             for (int i = 0; i < net.Params.Length; i++) net.Params[i] += (float)(0.1 * rng.NextNormal());
-        if (checkInput) net.RequestInputGradient();
         int inLen = batch * net.InputSize;
         for (int i = 0; i < inLen; i++) net.Input[i] = input is null ? (float)rng.NextNormal() : input(i);
         int outLen = batch * net.OutputSize;

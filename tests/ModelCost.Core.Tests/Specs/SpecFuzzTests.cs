@@ -144,4 +144,15 @@ public class SpecFuzzTests
             return spec.Equals(ModelSpecYaml.Parse(ModelSpecYaml.Serialize(spec)));
         }));
     }
+
+    [Fact]
+    public void LoneSurrogateInYamlIsRejectedNotRoundTrippedIntoInvalidYaml()
+    {
+        // Found by SerializeOfParsedMutantsRoundTrips: a raw lone surrogate (U+D800) in a plain scalar was accepted,
+        // and the YAML written back could not be read. A lone surrogate is not Unicode text, so parsing must refuse it.
+        var yaml = "apiVersion: modelcost/v1\nkind: ModelSpec\nmetadata:\n  name: m\ud800x\nspec:\n  inputShape: [4]\n  layers:\n    - type: Dense\n      units: 2\n";
+        var ex = Assert.Throws<ModelCostException>(() => ModelSpecYaml.Parse(yaml));
+        Assert.Equal(ErrorIds.YamlSchema, ex.ErrorId);
+        Assert.Equal(4, ex.Line);
+    }
 }

@@ -14,6 +14,7 @@ namespace ModelCost.Core.Engine.Layers;
 internal sealed class ConvLayer : Layer
 {
     private const int ChunkFloats = 1 << 19; // ~2 MiB unfold buffer per thread
+    private const long KeepFloats = 1 << 22; // up to 16 MiB per thread kept from forward to backward
 
     private readonly int _d, _h, _w, _c, _kd, _kh, _kw, _sd, _sh, _sw, _pd, _ph, _pw, _od, _oh, _ow, _f;
     private readonly int _positions, _k, _kOff, _bOff;
@@ -22,6 +23,7 @@ internal sealed class ConvLayer : Layer
     private float[][] _col = [], _dcol = [];
     private float[] _partials = [];
     private int _chunk, _n;
+    private bool _keepUnfold;
 
     public ConvLayer(Network net, ResolvedLayer l, string kernelParam = "kernel") : base(net, l)
     {
@@ -51,7 +53,10 @@ internal sealed class ConvLayer : Layer
         base.Allocate(capacity, training);
         int perThread = (capacity + Threads - 1) / Threads;
         long perSample = (long)_positions * _k;
-        _chunk = (int)Math.Clamp(ChunkFloats / Math.Max(1, perSample), 1, perThread);
+        // When a thread's whole shard unfolds into a modest buffer, do it in one chunk and keep it
+        // for backward (no second unfold); otherwise unfold ~2 MiB chunks and redo them in backward.
+        _keepUnfold = training && (long)perThread * perSample <= KeepFloats;
+        _chunk = _keepUnfold ? perThread : (int)Math.Clamp(ChunkFloats / Math.Max(1, perSample), 1, perThread);
         if (!_direct)
         {
             _col = new float[Threads][];
@@ -127,7 +132,8 @@ internal sealed class ConvLayer : Layer
             else
             {
                 var col = _col[part];
-                for (int i = 0; i < cn; i++) Unfold(x.AsSpan((c0 + i) * inSize, inSize), col.AsSpan(i * _positions * _k, _positions * _k));
+                if (!_keepUnfold) // otherwise col still holds this shard's unfold from forward
+                    for (int i = 0; i < cn; i++) Unfold(x.AsSpan((c0 + i) * inSize, inSize), col.AsSpan(i * _positions * _k, _positions * _k));
                 a = col.AsSpan(0, cn * _positions * _k);
             }
             Gemm.Sgemm(true, false, _k, _f, cn * _positions, 1f, a, _k, dz, _f, 1f, dw, _f);

@@ -42,4 +42,14 @@ internal static class EngineChecks
 
     public static ModelCostException Option(string option, object? value, string message) =>
         new(ErrorIds.InvalidTrainingOption, ModelCostErrorCategory.InvalidArgument, message, value) { Option = option };
+
+    /// <summary>Builds a network, turning a batch too large for 32-bit buffer sizes into a clear option error.</summary>
+    public static Network Build(ResolvedModel model, int batchSize, bool training, int threads, bool keepLogits = false)
+    {
+        long widest = Math.Max(ShapeInference.Elements(model.InputShape), model.Layers.Max(l => l.OutputElements));
+        if ((long)batchSize * widest > int.MaxValue)
+            throw Option("BatchSize", batchSize,
+                $"BatchSize {batchSize} times the model's widest activation ({widest} values per sample) exceeds the {int.MaxValue} values one buffer can hold; use a smaller batch.");
+        return new Network(model, batchSize, training, threads, keepLogits);
+    }
 }

@@ -102,6 +102,9 @@ internal sealed class YamlTreeReader
             case Scalar s:
             {
                 bool plain = s.Style == ScalarStyle.Plain && (s.Tag.IsEmpty || s.Tag.Value != "tag:yaml.org,2002:str");
+                // A lone surrogate is not text: accepting it would make a spec that cannot be written back as YAML.
+                if (HasLoneSurrogate(s.Value))
+                    throw Schema(line, col, "the value holds an invalid Unicode character (a lone UTF-16 surrogate).", file);
                 node = new YamlScalarNode { Value = s.Value, Plain = plain, Line = line, Column = col };
                 Next();
                 break;
@@ -168,6 +171,16 @@ internal sealed class YamlTreeReader
             throw new YamlException(e.Start, e.End, $"expected {typeof(T).Name} but found {e.GetType().Name}.");
         }
         Next();
+    }
+
+    private static bool HasLoneSurrogate(string v)
+    {
+        for (int i = 0; i < v.Length; i++)
+        {
+            if (char.IsHighSurrogate(v[i]) && i + 1 < v.Length && char.IsLowSurrogate(v[i + 1])) { i++; continue; }
+            if (char.IsSurrogate(v[i])) return true;
+        }
+        return false;
     }
 
     private ModelCostException Schema(int line, int col, string message, string? file) =>

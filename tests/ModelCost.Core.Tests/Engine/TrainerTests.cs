@@ -152,8 +152,9 @@ public class TrainerTests
         using var cts = new CancellationTokenSource();
         int reportsAfterCancel = 0;
         var progress = new SyncProgress(p => { if (cts.IsCancellationRequested) reportsAfterCancel++; if (p.Batch >= 3) cts.Cancel(); });
-        Assert.ThrowsAny<OperationCanceledException>(() => Trainer.Train(SmallMlp([8], 3), data,
+        var ex = Assert.Throws<ModelCostException>(() => Trainer.Train(SmallMlp([8], 3), data,
             new TrainingOptions { Epochs = 50, BatchSize = 8, ProgressInterval = TimeSpan.Zero }, progress, cts.Token));
+        Assert.Equal(ErrorIds.OperationCancelled, ex.ErrorId);
         Assert.Equal(0, reportsAfterCancel);
     }
 

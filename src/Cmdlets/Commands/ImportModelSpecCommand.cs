@@ -11,10 +11,13 @@ namespace ModelCost.PS.Commands;
 /// </summary>
 /// <remarks>One spec per file. A file that cannot be read or parsed writes an error naming the file,
 /// line and column, and the next file is still imported.</remarks>
-[Cmdlet(VerbsData.Import, "ModelSpec", DefaultParameterSetName = PathSet)]
+[Cmdlet(VerbsData.Import, "ModelSpec", DefaultParameterSetName = LiteralPathSet)]
 [OutputType(typeof(ModelSpec))]
 public sealed class ImportModelSpecCommand : ModelCostCmdlet
 {
+    // LiteralPath is the default set on purpose: a FileInfo piped from Get-ChildItem matches both
+    // -Path (alias FullName) and -LiteralPath (PSPath), and the binder tries the default set first,
+    // so a name with [ ] is not read as a wildcard. Positional and piped strings still bind -Path.
     internal const string PathSet = "Path";
     internal const string LiteralPathSet = "LiteralPath";
 

@@ -11,10 +11,13 @@ namespace ModelCost.PS.Commands;
 /// </summary>
 /// <remarks>Every number in the file's header is checked against the file before it is trusted, and
 /// the tensors are checked against the spec in the metadata; a bad file writes an error naming it.</remarks>
-[Cmdlet(VerbsData.Import, "TrainedModel", DefaultParameterSetName = PathSet)]
+[Cmdlet(VerbsData.Import, "TrainedModel", DefaultParameterSetName = LiteralPathSet)]
 [OutputType(typeof(TrainedModel))]
 public sealed class ImportTrainedModelCommand : ModelCostCmdlet
 {
+    // LiteralPath is the default set on purpose: a FileInfo piped from Get-ChildItem matches both
+    // -Path (alias FullName) and -LiteralPath (PSPath), and the binder tries the default set first,
+    // so a name with [ ] is not read as a wildcard. Positional and piped strings still bind -Path.
     internal const string PathSet = "Path";
     internal const string LiteralPathSet = "LiteralPath";
 

@@ -103,6 +103,23 @@ Describe 'Measure-ModelCost' {
             Should -Throw -ErrorId 'UnknownConvention,ModelCost.PS.Commands.MeasureModelCostCommand'
     }
 
+    It 'reports a bad spec path or bad YAML with the stable id, per item, and goes on with the next input' {
+        # Issue 7: stable ids, never a parameter-binding error. Params of MLP: 235,146 (derived at the top).
+        $missing = Join-Path $TestDrive 'no-such-spec.yaml'
+        $costs = @($missing, $Mlp | Measure-ModelCost -ErrorAction SilentlyContinue -ErrorVariable errs)
+        $costs.Count | Should -Be 1
+        $costs[0].Params | Should -Be 235146
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -Be 'SpecFileNotFound,ModelCost.PS.Commands.MeasureModelCostCommand'
+        # Text with a newline is spec text, not a path: an unclosed flow mapping is a YAML syntax error.
+        { "apiVersion: modelcost/v1`nmetadata: {name: x" | Measure-ModelCost -ErrorAction Stop } |
+            Should -Throw -ErrorId 'YamlSyntax,ModelCost.PS.Commands.MeasureModelCostCommand'
+        { $missing | Test-ModelCost -MaxParams 1 -ErrorAction Stop } |
+            Should -Throw -ErrorId 'SpecFileNotFound,ModelCost.PS.Commands.TestModelCostCommand'
+        { Get-ModelSummary -InputObject 42 -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidInputObject,ModelCost.PS.Commands.GetModelSummaryCommand'
+    }
+
     It 'rejects an unknown precision at binding time' {
         { $Mlp | Measure-ModelCost -Precision Float64 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
     }

@@ -292,6 +292,19 @@ Describe 'Export-ModelSpec and Import-ModelSpec' {
         @($all | Import-ModelSpec).Count | Should -Be $all.Count
     }
 
+    It 'binds a FileInfo piped from Get-ChildItem to -LiteralPath, so [ ] in its name is not a wildcard' {
+        # 'net[1].yaml' read as a wildcard would match 'net1.yaml' only (not itself): both exist here,
+        # so a wildcard reading would import the wrong spec (named one) instead of this one (named bracket).
+        $spec = New-ModelSpec -Name bracket -InputShape 4 -Layer 'Dense(2)'
+        $spec | Export-ModelSpec -Path (Join-Path $TestDrive 'net[1].yaml')  # -Path of an export is never a wildcard
+        New-ModelSpec -Name one -InputShape 4 -Layer 'Dense(3)' | Export-ModelSpec -Path (Join-Path $TestDrive 'net1.yaml')
+        $imported = @(Get-ChildItem -LiteralPath (Join-Path $TestDrive 'net[1].yaml') | Import-ModelSpec -ErrorAction Stop)
+        $imported.Count | Should -Be 1
+        $imported[0].Name | Should -Be 'bracket'
+        # A positional string still binds -Path (wildcards).
+        @(Import-ModelSpec (Join-Path $TestDrive 'net1.yaml')).Name | Should -Be 'one'
+    }
+
     It 'writes an error for a folder given as a file' {
         { Import-ModelSpec -LiteralPath $TestDrive -ErrorAction Stop } |
             Should -Throw -ErrorId 'PathIsDirectory,ModelCost.PS.Commands.ImportModelSpecCommand'

@@ -12,16 +12,15 @@ namespace ModelCost.PS.Commands;
 [OutputType(typeof(LayerSummary))]
 public sealed class GetModelSummaryCommand : ModelCostCmdlet
 {
-    /// <summary>The spec to summarise (a spec object, or a spec file path / YAML text).</summary>
+    /// <summary>The spec to summarise: a spec object, a spec file (path or FileInfo), or YAML / Keras JSON text.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [ValidateNotNull]
-    [ModelSpecTransformation]
-    public ModelSpec InputObject { get; set; } = null!;
+    public object InputObject { get; set; } = null!;
 
     protected override void ProcessRecord()
     {
         IReadOnlyList<LayerSummary>? rows = null;
-        if (TryCore(() => rows = ModelSummary.Build(InputObject), InputObject) && rows is not null)
+        if (TryCore(() => rows = ModelSummary.Build(ModelSpecArgument.Get(this, InputObject)), InputObject) && rows is not null)
             WriteObject(rows, enumerateCollection: true);
     }
 }

@@ -25,11 +25,10 @@ public sealed class InvokeModelTrainingCommand : ModelCostCmdlet
 {
     private const int ActivityId = 1;
 
-    /// <summary>The spec to train (a spec object, or a spec file path / YAML text).</summary>
+    /// <summary>The spec to train: a spec object, a spec file (path or FileInfo), or YAML / Keras JSON text.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     [ValidateNotNull]
-    [ModelSpecTransformation]
-    public ModelSpec InputObject { get; set; } = null!;
+    public object InputObject { get; set; } = null!;
 
     /// <summary>A dataset name (FashionMNIST, MNIST) or an object from Get-ModelDataset.</summary>
     [Parameter(Mandatory = true, Position = 0)]
@@ -82,7 +81,9 @@ public sealed class InvokeModelTrainingCommand : ModelCostCmdlet
 
     protected override void ProcessRecord()
     {
-        var spec = InputObject;
+        ModelSpec? parsed = null;
+        if (!TryCore(() => parsed = ModelSpecArgument.Get(this, InputObject), InputObject) || parsed is null) return;
+        var spec = parsed;
         var options = new TrainingOptions
         {
             Epochs = Epochs,

@@ -25,11 +25,10 @@ public sealed class MeasureModelCostCommand : ModelCostCmdlet
 
     private CostOptions? _options;
 
-    /// <summary>The spec to cost (a spec object, or a spec file path / YAML text).</summary>
+    /// <summary>The spec to cost: a spec object, a spec file (path or FileInfo), or YAML / Keras JSON text.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [ValidateNotNull]
-    [ModelSpecTransformation]
-    public ModelSpec InputObject { get; set; } = null!;
+    public object InputObject { get; set; } = null!;
 
     /// <summary>Counting convention: Flops (default), Macs, FlopsWithBias, TfProfiler, Course, or the path of a rules YAML file.</summary>
     [Parameter]
@@ -83,7 +82,7 @@ public sealed class MeasureModelCostCommand : ModelCostCmdlet
     protected override void ProcessRecord()
     {
         CostReport? report = null;
-        if (!TryCore(() => report = CostCalculator.Measure(InputObject, _options), InputObject) || report is null) return;
+        if (!TryCore(() => report = CostCalculator.Measure(ModelSpecArgument.Get(this, InputObject), _options), InputObject) || report is null) return;
         if (PerLayer.IsPresent) WriteObject(report.Layers, enumerateCollection: true);
         else WriteObject(report.Total);
     }

@@ -26,7 +26,7 @@ public sealed class MeasureModelLatencyCommand : ModelCostCmdlet
 {
     private const int ActivityId = 4;
 
-    /// <summary>A ModelSpec, TrainingResult or TrainedModel, or the path of a spec file or .safetensors model.</summary>
+    /// <summary>A ModelSpec, TrainingResult or TrainedModel, the path of a spec file or .safetensors model, or spec text.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [ValidateNotNull]
     public object InputObject { get; set; } = null!;
@@ -83,7 +83,8 @@ public sealed class MeasureModelLatencyCommand : ModelCostCmdlet
         ModelSpec spec => spec,
         TrainingResult or TrainedModel => TrainedModelArgument.Get(input),
         FileInfo file => Load(file.FullName),
-        string path when !string.IsNullOrWhiteSpace(path) => Load(SessionState.Path.GetUnresolvedProviderPathFromPSPath(path)),
+        string text when ModelSpecArgument.LooksLikeSpecText(text) => ModelSpecReader.Parse(text, null),
+        string path when !string.IsNullOrWhiteSpace(path) => Load(PathResolver.ResolveInputPath(this, path)),
         _ => throw new ModelCostException(ErrorIds.InvalidInputObject, ModelCostErrorCategory.InvalidArgument,
             $"Measure-ModelLatency takes a ModelSpec, a TrainingResult, a TrainedModel or a file path, not a {input?.GetType().FullName ?? "null"}.", input),
     };

@@ -17,11 +17,10 @@ public sealed class TestModelCostCommand : ModelCostCmdlet
 {
     private CostOptions? _options;
 
-    /// <summary>The spec to check (a spec object, or a spec file path / YAML text).</summary>
+    /// <summary>The spec to check: a spec object, a spec file (path or FileInfo), or YAML / Keras JSON text.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [ValidateNotNull]
-    [ModelSpecTransformation]
-    public ModelSpec InputObject { get; set; } = null!;
+    public object InputObject { get; set; } = null!;
 
     /// <summary>Largest allowed Params.</summary>
     [Parameter]
@@ -92,8 +91,13 @@ public sealed class TestModelCostCommand : ModelCostCmdlet
             MaxTrainingMemoryBytes = MaxTrainingMemoryBytes,
             MaxSizeBytes = MaxSizeBytes,
         };
+        ModelSpec? spec = null;
         BudgetResult? result = null;
-        if (!TryCore(() => result = BudgetCheck.Evaluate(CostCalculator.Measure(InputObject, _options).Total, budget), InputObject) || result is null)
+        if (!TryCore(() =>
+            {
+                spec = ModelSpecArgument.Get(this, InputObject);
+                result = BudgetCheck.Evaluate(CostCalculator.Measure(spec, _options).Total, budget);
+            }, InputObject) || spec is null || result is null)
             return;
 
         foreach (var violation in result.Violations)
@@ -101,7 +105,7 @@ public sealed class TestModelCostCommand : ModelCostCmdlet
         if (!result.Passed && Assert.IsPresent)
         {
             // A CI gate: stop the script, naming every exceeded budget with both numbers.
-            ThrowCoreError(result.ToException()!, InputObject.Name);
+            ThrowCoreError(result.ToException()!, spec.Name);
         }
         WriteObject(result.Passed);
     }

@@ -102,9 +102,29 @@ internal static class PathResolver
         return full;
     }
 
-    /// <summary>A path argument of a transformation or a non-cmdlet helper, relative to the PowerShell location.</summary>
-    public static string ResolveUnresolved(SessionState sessionState, string path) =>
-        sessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+    /// <summary>
+    /// A single input path (no wildcards; the file need not exist yet, the reader reports that with its
+    /// own id), relative to the PowerShell location. Throws a ModelCostException, so the caller's per-item
+    /// error handling reports a bad drive (PathNotFound) or another provider (NotFileSystemPath).
+    /// </summary>
+    public static string ResolveInputPath(PSCmdlet cmdlet, string path)
+    {
+        string full;
+        ProviderInfo provider;
+        try
+        {
+            full = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _);
+        }
+        catch (Exception ex) when (ex is SessionStateException or PSArgumentException or NotSupportedException)
+        {
+            throw new ModelCostException(ErrorIds.PathNotFound, ModelCostErrorCategory.ObjectNotFound,
+                $"Cannot resolve the path '{path}': {ex.Message}", path, ex);
+        }
+        if (!string.Equals(provider.Name, FileSystemProvider, StringComparison.OrdinalIgnoreCase))
+            throw new ModelCostException(ErrorIds.NotFileSystemPath, ModelCostErrorCategory.InvalidArgument,
+                $"The path '{path}' is on the {provider.Name} provider; ModelCost reads only file-system paths.", path);
+        return full;
+    }
 
     private static void WritePathNotFound(PSCmdlet cmdlet, string path) =>
         cmdlet.WriteError(ErrorRecordFactory.Create(ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound,

@@ -28,6 +28,13 @@ public sealed class ModelCostModuleInitializer : IModuleAssemblyInitializer, IMo
         Path.GetDirectoryName(typeof(ModelCostModuleInitializer).Assembly.Location) ?? AppContext.BaseDirectory,
         "Dependencies");
 
+    private static readonly string CorePath = Path.Combine(DependencyDirectory, CoreAssemblyName + ".dll");
+
+    /// <summary>The name (with version) of the Core assembly we ship, read once rather than on every Resolving event.</summary>
+    private static readonly Lazy<AssemblyName?> AvailableCore = new(
+        () => File.Exists(CorePath) ? AssemblyName.GetAssemblyName(CorePath) : null,
+        LazyThreadSafetyMode.ExecutionAndPublication);
+
     private static ModelCostAssemblyLoadContext? s_context;
     private static bool s_registered;
 
@@ -43,14 +50,14 @@ public sealed class ModelCostModuleInitializer : IModuleAssemblyInitializer, IMo
 
     public void OnImport() => Register();
 
+    /// <summary>
+    /// Deliberately does nothing: the Resolving handler stays registered. Other runspaces of the process
+    /// may still use the module (Remove-Module acts on one runspace), and the cmdlet assembly cannot be
+    /// unloaded from the default context anyway, so dropping the handler could only break them. The
+    /// handler answers for ModelCost.Core alone, so leaving it in place costs nothing.
+    /// </summary>
     public void OnRemove(PSModuleInfo psModuleInfo)
     {
-        lock (Gate)
-        {
-            if (!s_registered) return;
-            AssemblyLoadContext.Default.Resolving -= ResolveCore;
-            s_registered = false;
-        }
     }
 
     /// <summary>Idempotent: PowerShell may call OnImport more than once for one load (e.g. Import-Module -Force).</summary>
@@ -67,10 +74,9 @@ public sealed class ModelCostModuleInitializer : IModuleAssemblyInitializer, IMo
     internal static Assembly? ResolveCore(AssemblyLoadContext defaultContext, AssemblyName name)
     {
         if (!string.Equals(name.Name, CoreAssemblyName, StringComparison.Ordinal)) return null;
-        var path = Path.Combine(DependencyDirectory, CoreAssemblyName + ".dll");
-        if (!File.Exists(path)) return null;
+        var available = AvailableCore.Value;
+        if (available is null) return null;
         // Honour the requested version: a newer build satisfies an older reference, never the reverse.
-        var available = AssemblyName.GetAssemblyName(path);
         if (name.Version is not null && available.Version is not null && available.Version < name.Version) return null;
         return Context.LoadFromAssemblyName(name);
     }

@@ -43,6 +43,7 @@ internal static class DatasetArgument
             {
                 CurrentOperation = p.Url,
                 PercentComplete = p.PercentComplete ?? -1,
+                RecordType = p.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
             };
             pump.PostProgress(record, important: p.Completed);
             if (p.Completed) pump.PostVerbose($"Downloaded and verified {p.FileName} from {p.Url}.");

@@ -70,6 +70,11 @@ Describe 'Get-ModelDataset' {
             Should -Throw -ErrorId 'DatasetNotFound,ModelCost.PS.Commands.GetModelDatasetCommand'
     }
 
+    It 'writes NotFileSystemPath for a -Path on another provider' {
+        { Get-ModelDataset -Name MNIST -Path 'Env:\' -NoDownload -ErrorAction Stop } |
+            Should -Throw -ErrorId 'NotFileSystemPath,ModelCost.PS.Commands.GetModelDatasetCommand'
+    }
+
     It 'finds Fashion-MNIST when it is installed' {
         $installed = Get-FashionMnistPath
         if (-not $installed) {
@@ -293,5 +298,9 @@ Describe 'Measure-ModelLatency' {
 
     It 'writes an error naming a spec file that does not exist' {
         { 'no-such-file.yaml' | Measure-ModelLatency -ErrorAction Stop } | Should -Throw -ErrorId 'SpecFileNotFound,ModelCost.PS.Commands.MeasureModelLatencyCommand'
+    }
+
+    It 'writes NotFileSystemPath for an input path on another provider' {
+        { 'Env:\PATH' | Measure-ModelLatency -ErrorAction Stop } | Should -Throw -ErrorId 'NotFileSystemPath,ModelCost.PS.Commands.MeasureModelLatencyCommand'
     }
 }

@@ -37,7 +37,9 @@ public sealed class GetModelDatasetCommand : ModelCostCmdlet
 
     protected override void ProcessRecord()
     {
-        string? folder = Path is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+        string? folder = null;
+        // A bad drive or a non-file-system -Path is an error for this input, not a crash of the command.
+        if (Path is not null && !TryCore(() => folder = PathResolver.ResolveInputPath(this, Path), Path)) return;
         var options = new DatasetResolveOptions { AllowDownload = !NoDownload.IsPresent };
         foreach (var name in Name)
         {

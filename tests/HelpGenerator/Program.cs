@@ -36,7 +36,7 @@ foreach (var (type, cmdletAttr) in cmdletTypes)
     var parameters = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
         .Select(p => (Property: p, Attrs: p.GetCustomAttributesData()))
         .Where(p => p.Attrs.Any(a => a.AttributeType == typeof(ParameterAttribute)))
-        .Select(p => new Param(p.Property, p.Attrs, Text(docs.GetValueOrDefault("P:" + type.FullName + "." + p.Property.Name)?.Element("summary"))))
+        .Select(p => new Param(p.Property, p.Attrs, Text(docs.GetValueOrDefault("P:" + p.Property.DeclaringType!.FullName + "." + p.Property.Name)?.Element("summary"))))
         .ToList();
     var sets = parameters.SelectMany(p => p.Sets.Keys).Where(s => s != Param.AllSets).Distinct().ToList();
     if (sets.Count == 0) sets.Add(Param.AllSets);

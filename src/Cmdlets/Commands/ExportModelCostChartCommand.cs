@@ -14,16 +14,8 @@ namespace ModelCost.PS.Commands;
 /// (-NoClobber keeps an existing file, -Force also replaces a read-only one).</remarks>
 [Cmdlet(VerbsData.Export, "ModelCostChart", SupportsShouldProcess = true)]
 [OutputType(typeof(FileInfo))]
-public sealed class ExportModelCostChartCommand : ModelCostCmdlet
+public sealed class ExportModelCostChartCommand : ExportCollectedCommand
 {
-    private readonly List<object?> _items = new();
-
-    /// <summary>ModelCost objects, TrainingResult objects or comparison rows.</summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true)]
-    [AllowNull]
-    [AllowEmptyCollection]
-    public object[] InputObject { get; set; } = Array.Empty<object>();
-
     /// <summary>Figures to chart (default InferenceFlops).</summary>
     [Parameter(Position = 1)]
     [ValidateNotNullOrEmpty]
@@ -39,24 +31,6 @@ public sealed class ExportModelCostChartCommand : ModelCostCmdlet
     [Parameter]
     public string? Title { get; set; }
 
-    /// <summary>Also replace a read-only file.</summary>
-    [Parameter]
-    public SwitchParameter Force { get; set; }
-
-    /// <summary>Never replace an existing file.</summary>
-    [Parameter]
-    [Alias("NoOverwrite")]
-    public SwitchParameter NoClobber { get; set; }
-
-    /// <summary>Output the written file (FileInfo).</summary>
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
-
-    protected override void ProcessRecord()
-    {
-        foreach (var item in InputObject) _items.Add(item is PSObject pso ? pso.BaseObject : item);
-    }
-
     protected override void EndProcessing()
     {
         var target = PathResolver.ResolveOutputPath(this, Path);
@@ -64,24 +38,15 @@ public sealed class ExportModelCostChartCommand : ModelCostCmdlet
         ChartData data;
         try
         {
-            data = ChartData.FromItems(_items, Property, Title);
+            data = ChartData.FromItems(Items, Property, Title);
         }
         catch (ModelCostException ex)
         {
             ThrowCoreError(ex, Property);
             return;
         }
-        if (!ShouldProcess(target, $"Write a bar chart of {string.Join(", ", Property)} for {data.Categories.Count} model(s)")) return;
-        try
-        {
-            OutputFilePolicy.Check(target, Force.IsPresent, NoClobber.IsPresent);
-            SvgBarChart.Save(data, target, overwrite: !NoClobber.IsPresent, CancellationToken);
-        }
-        catch (ModelCostException ex)
-        {
-            ThrowCoreError(ex, target);
-            return;
-        }
-        if (PassThru.IsPresent) WriteObject(new FileInfo(target));
+        if (WriteFile(target, $"Write a bar chart of {string.Join(", ", Property)} for {data.Categories.Count} model(s)",
+                (file, overwrite) => SvgBarChart.Save(data, file, overwrite, CancellationToken), stopOnError: true))
+            WritePassThru(target);
     }
 }

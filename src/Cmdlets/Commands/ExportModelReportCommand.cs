@@ -14,16 +14,8 @@ namespace ModelCost.PS.Commands;
 /// writes the file atomically. Overwrite rules as Export-Csv.</remarks>
 [Cmdlet(VerbsData.Export, "ModelReport", SupportsShouldProcess = true)]
 [OutputType(typeof(FileInfo))]
-public sealed class ExportModelReportCommand : ModelCostCmdlet
+public sealed class ExportModelReportCommand : ExportCollectedCommand
 {
-    private readonly List<object?> _items = new();
-
-    /// <summary>ModelCost, LayerCost (Measure-ModelCost -PerLayer), TrainingResult objects or comparison rows.</summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true)]
-    [AllowNull]
-    [AllowEmptyCollection]
-    public object[] InputObject { get; set; } = Array.Empty<object>();
-
     /// <summary>The HTML file to write.</summary>
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
@@ -44,24 +36,6 @@ public sealed class ExportModelReportCommand : ModelCostCmdlet
     [ArgumentCompleter(typeof(ComparisonPropertyCompleter))]
     public string[]? Property { get; set; }
 
-    /// <summary>Also replace a read-only file.</summary>
-    [Parameter]
-    public SwitchParameter Force { get; set; }
-
-    /// <summary>Never replace an existing file.</summary>
-    [Parameter]
-    [Alias("NoOverwrite")]
-    public SwitchParameter NoClobber { get; set; }
-
-    /// <summary>Output the written file (FileInfo).</summary>
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
-
-    protected override void ProcessRecord()
-    {
-        foreach (var item in InputObject) _items.Add(item is PSObject pso ? pso.BaseObject : item);
-    }
-
     protected override void EndProcessing()
     {
         var target = PathResolver.ResolveOutputPath(this, Path);
@@ -69,24 +43,15 @@ public sealed class ExportModelReportCommand : ModelCostCmdlet
         ReportData data;
         try
         {
-            data = ReportData.FromItems(_items, Title, Baseline, Property);
+            data = ReportData.FromItems(Items, Title, Baseline, Property);
         }
         catch (ModelCostException ex)
         {
             ThrowCoreError(ex, Title);
             return;
         }
-        if (!ShouldProcess(target, "Write an HTML model report")) return;
-        try
-        {
-            OutputFilePolicy.Check(target, Force.IsPresent, NoClobber.IsPresent);
-            HtmlReport.Save(data, target, overwrite: !NoClobber.IsPresent, CancellationToken);
-        }
-        catch (ModelCostException ex)
-        {
-            ThrowCoreError(ex, target);
-            return;
-        }
-        if (PassThru.IsPresent) WriteObject(new FileInfo(target));
+        if (WriteFile(target, "Write an HTML model report",
+                (file, overwrite) => HtmlReport.Save(data, file, overwrite, CancellationToken), stopOnError: true))
+            WritePassThru(target);
     }
 }

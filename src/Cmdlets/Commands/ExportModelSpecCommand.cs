@@ -17,7 +17,7 @@ namespace ModelCost.PS.Commands;
 /// </remarks>
 [Cmdlet(VerbsData.Export, "ModelSpec", SupportsShouldProcess = true)]
 [OutputType(typeof(FileInfo))]
-public sealed class ExportModelSpecCommand : ModelCostCmdlet
+public sealed class ExportModelSpecCommand : ExportFileCommand
 {
     private readonly OutputTargets _targets = new();
 
@@ -31,31 +31,13 @@ public sealed class ExportModelSpecCommand : ModelCostCmdlet
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
 
-    /// <summary>Also replace a read-only file.</summary>
-    [Parameter]
-    public SwitchParameter Force { get; set; }
-
-    /// <summary>Never replace an existing file.</summary>
-    [Parameter]
-    [Alias("NoOverwrite")]
-    public SwitchParameter NoClobber { get; set; }
-
-    /// <summary>Output the written file (FileInfo).</summary>
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
-
     protected override void ProcessRecord()
     {
         var target = _targets.Resolve(this, Path, InputObject.Name, ".yaml", InputObject);
         if (target is null) return;
-        if (!ShouldProcess(target, $"Export model spec '{InputObject.Name}'")) return;
-
         var spec = InputObject;
-        bool ok = TryCore(() =>
-        {
-            OutputFilePolicy.Check(target, Force.IsPresent, NoClobber.IsPresent);
-            ModelSpecYaml.Save(spec, target, overwrite: !NoClobber.IsPresent, CancellationToken);
-        }, target);
-        if (ok && PassThru.IsPresent) WriteObject(new FileInfo(target));
+        if (WriteFile(target, $"Export model spec '{spec.Name}'",
+                (file, overwrite) => ModelSpecYaml.Save(spec, file, overwrite, CancellationToken), stopOnError: false))
+            WritePassThru(target);
     }
 }

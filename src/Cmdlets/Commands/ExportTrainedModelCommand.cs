@@ -15,11 +15,11 @@ namespace ModelCost.PS.Commands;
 /// is written to a temporary file in the same folder and renamed into place; Ctrl+C or a failure
 /// leaves any old file untouched. Overwrite rules as Export-Csv (-NoClobber, -Force for read-only
 /// files). The saved size is reported with -Verbose and, with -PassThru, as the FileInfo's Length
-/// (seed 000 compares saved model sizes). A folder as -Path writes &lt;Model&gt;.safetensors in it.
+/// plus SizeBytes and SizeMB properties (seed 000 compares saved model sizes). A folder as -Path writes &lt;Model&gt;.safetensors in it.
 /// </remarks>
 [Cmdlet(VerbsData.Export, "TrainedModel", SupportsShouldProcess = true)]
 [OutputType(typeof(FileInfo))]
-public sealed class ExportTrainedModelCommand : ModelCostCmdlet
+public sealed class ExportTrainedModelCommand : ExportFileCommand
 {
     private readonly OutputTargets _targets = new();
 
@@ -33,19 +33,6 @@ public sealed class ExportTrainedModelCommand : ModelCostCmdlet
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
 
-    /// <summary>Also replace a read-only file.</summary>
-    [Parameter]
-    public SwitchParameter Force { get; set; }
-
-    /// <summary>Never replace an existing file.</summary>
-    [Parameter]
-    [Alias("NoOverwrite")]
-    public SwitchParameter NoClobber { get; set; }
-
-    /// <summary>Output the written file (FileInfo with SizeBytes and SizeMB added; Length is the saved size).</summary>
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
-
     protected override void ProcessRecord()
     {
         TrainedModel? model = null;
@@ -53,14 +40,9 @@ public sealed class ExportTrainedModelCommand : ModelCostCmdlet
 
         var target = _targets.Resolve(this, Path, model.Spec.Name, ".safetensors", InputObject);
         if (target is null) return;
-        if (!ShouldProcess(target, $"Export trained model '{model.Spec.Name}'")) return;
-
         long bytes = 0;
-        if (!TryCore(() =>
-            {
-                OutputFilePolicy.Check(target, Force.IsPresent, NoClobber.IsPresent);
-                bytes = TrainedModelFile.Save(model, target, overwrite: !NoClobber.IsPresent, CancellationToken);
-            }, target))
+        if (!WriteFile(target, $"Export trained model '{model.Spec.Name}'",
+                (file, overwrite) => bytes = TrainedModelFile.Save(model, file, overwrite, CancellationToken), stopOnError: false))
             return;
 
         WriteVerbose(string.Format(CultureInfo.InvariantCulture, "Saved '{0}': {1:N0} bytes ({2:F3} MB).", target, bytes, bytes / (1024.0 * 1024.0)));

@@ -1,0 +1,24 @@
+using System.Management.Automation;
+
+namespace ModelCost.PS.Infrastructure;
+
+/// <summary>
+/// An export that writes one file for the whole pipeline (chart, report): collects every input object
+/// (unwrapped from PSObject) and writes in EndProcessing.
+/// </summary>
+public abstract class ExportCollectedCommand : ExportFileCommand
+{
+    /// <summary>ModelCost or TrainingResult objects or comparison rows (Export-ModelReport also takes LayerCost rows from Measure-ModelCost -PerLayer).</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    [AllowNull]
+    [AllowEmptyCollection]
+    public object[] InputObject { get; set; } = Array.Empty<object>();
+
+    /// <summary>Every object received, in pipeline order.</summary>
+    private protected List<object?> Items { get; } = new();
+
+    protected override void ProcessRecord()
+    {
+        foreach (var item in InputObject) Items.Add(item is PSObject pso ? pso.BaseObject : item);
+    }
+}

@@ -1,8 +1,5 @@
 using System.Management.Automation;
 using ModelCost.Core.Costing;
-using ModelCost.Core.Errors;
-using ModelCost.Core.Specs;
-using ModelCost.PS.Completers;
 using ModelCost.PS.Infrastructure;
 using ModelCostResult = ModelCost.Core.Costing.ModelCost;
 
@@ -18,38 +15,10 @@ namespace ModelCost.PS.Commands;
 [Cmdlet(VerbsDiagnostic.Measure, "ModelCost", DefaultParameterSetName = TotalSet)]
 [OutputType(typeof(ModelCostResult), ParameterSetName = new[] { TotalSet })]
 [OutputType(typeof(LayerCost), ParameterSetName = new[] { PerLayerSet })]
-public sealed class MeasureModelCostCommand : ModelCostCmdlet
+public sealed class MeasureModelCostCommand : CostCommand
 {
     internal const string TotalSet = "Total";
     internal const string PerLayerSet = "PerLayer";
-
-    private CostOptions? _options;
-
-    /// <summary>The spec to cost: a spec object, a spec file (path or FileInfo), or YAML / Keras JSON text.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
-    [ValidateNotNull]
-    public object InputObject { get; set; } = null!;
-
-    /// <summary>Counting convention: Flops (default), Macs, FlopsWithBias, TfProfiler, Course, or the path of a rules YAML file.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(ConventionCompleter))]
-    public string Convention { get; set; } = CostOptionsBuilder.DefaultConvention;
-
-    /// <summary>Samples per training step; scales the activation memory (FLOPs stay per sample).</summary>
-    [Parameter]
-    [ValidateRange(1, int.MaxValue)]
-    public int BatchSize { get; set; } = 1;
-
-    /// <summary>Numeric precision of weights, gradients, optimizer state and activations.</summary>
-    [Parameter]
-    [ValidateSet("Float32", "Float16", "BFloat16", "Int8", IgnoreCase = true)]
-    public string Precision { get; set; } = "Float32";
-
-    /// <summary>Optimizer whose state is counted in training memory (Adam/AdamW 2 slots, Momentum/RMSprop/Adagrad 1, SGD 0).</summary>
-    [Parameter]
-    [ValidateSet("Adam", "AdamW", "SGD", "Momentum", "RMSprop", "Adagrad", IgnoreCase = true)]
-    public string Optimizer { get; set; } = "Adam";
 
     /// <summary>Device speed in FLOP/s for EstimatedLatencySeconds (= InferenceFlops / DeviceFlops).</summary>
     [Parameter]
@@ -65,24 +34,14 @@ public sealed class MeasureModelCostCommand : ModelCostCmdlet
     [Parameter(Mandatory = true, ParameterSetName = PerLayerSet)]
     public SwitchParameter PerLayer { get; set; }
 
-    protected override void BeginProcessing()
-    {
-        try
-        {
-            var convention = CostOptionsBuilder.ResolveConvention(this, Convention);
-            _options = CostOptionsBuilder.Build(convention, BatchSize, Precision, Optimizer, DeviceFlops, TrainingFlopsMethod);
-        }
-        catch (ModelCostException ex)
-        {
-            // A bad -Convention concerns every input: nothing can be measured.
-            ThrowCoreError(ex, Convention);
-        }
-    }
+    private protected override double DeviceFlopsValue => DeviceFlops;
+
+    private protected override string TrainingFlopsMethodValue => TrainingFlopsMethod;
 
     protected override void ProcessRecord()
     {
         CostReport? report = null;
-        if (!TryCore(() => report = CostCalculator.Measure(ModelSpecArgument.Get(this, InputObject), _options), InputObject) || report is null) return;
+        if (!TryCore(() => report = Measure(out _), InputObject) || report is null) return;
         if (PerLayer.IsPresent) WriteObject(report.Layers, enumerateCollection: true);
         else WriteObject(report.Total);
     }

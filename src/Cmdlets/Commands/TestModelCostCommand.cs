@@ -1,8 +1,6 @@
 using System.Management.Automation;
 using ModelCost.Core.Costing;
-using ModelCost.Core.Errors;
 using ModelCost.Core.Specs;
-using ModelCost.PS.Completers;
 using ModelCost.PS.Infrastructure;
 
 namespace ModelCost.PS.Commands;
@@ -13,15 +11,8 @@ namespace ModelCost.PS.Commands;
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "ModelCost")]
 [OutputType(typeof(bool))]
-public sealed class TestModelCostCommand : ModelCostCmdlet
+public sealed class TestModelCostCommand : CostCommand
 {
-    private CostOptions? _options;
-
-    /// <summary>The spec to check: a spec object, a spec file (path or FileInfo), or YAML / Keras JSON text.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
-    [ValidateNotNull]
-    public object InputObject { get; set; } = null!;
-
     /// <summary>Largest allowed Params.</summary>
     [Parameter]
     [ValidateRange(0L, long.MaxValue)]
@@ -42,42 +33,13 @@ public sealed class TestModelCostCommand : ModelCostCmdlet
     [ValidateRange(0L, long.MaxValue)]
     public long? MaxSizeBytes { get; set; }
 
-    /// <summary>Counting convention for -MaxFlops (default Flops), or the path of a rules YAML file.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(ConventionCompleter))]
-    public string Convention { get; set; } = CostOptionsBuilder.DefaultConvention;
-
-    /// <summary>Batch size assumed for -MaxTrainingMemoryBytes.</summary>
-    [Parameter]
-    [ValidateRange(1, int.MaxValue)]
-    public int BatchSize { get; set; } = 1;
-
-    /// <summary>Precision assumed for -MaxSizeBytes and -MaxTrainingMemoryBytes.</summary>
-    [Parameter]
-    [ValidateSet("Float32", "Float16", "BFloat16", "Int8", IgnoreCase = true)]
-    public string Precision { get; set; } = "Float32";
-
-    /// <summary>Optimizer assumed for -MaxTrainingMemoryBytes.</summary>
-    [Parameter]
-    [ValidateSet("Adam", "AdamW", "SGD", "Momentum", "RMSprop", "Adagrad", IgnoreCase = true)]
-    public string Optimizer { get; set; } = "Adam";
-
     /// <summary>Throw a terminating BudgetExceeded error (for CI gates) instead of returning $false.</summary>
     [Parameter]
     public SwitchParameter Assert { get; set; }
 
     protected override void BeginProcessing()
     {
-        try
-        {
-            var convention = CostOptionsBuilder.ResolveConvention(this, Convention);
-            _options = CostOptionsBuilder.Build(convention, BatchSize, Precision, Optimizer, 1e9, nameof(TrainingFlopsMethod.Exact));
-        }
-        catch (ModelCostException ex)
-        {
-            ThrowCoreError(ex, Convention);
-        }
+        base.BeginProcessing();
         if (MaxParams is null && MaxFlops is null && MaxTrainingMemoryBytes is null && MaxSizeBytes is null)
             WriteWarning("No budget given (-MaxParams, -MaxFlops, -MaxTrainingMemoryBytes, -MaxSizeBytes): every model passes.");
     }
@@ -95,8 +57,9 @@ public sealed class TestModelCostCommand : ModelCostCmdlet
         BudgetResult? result = null;
         if (!TryCore(() =>
             {
-                spec = ModelSpecArgument.Get(this, InputObject);
-                result = BudgetCheck.Evaluate(CostCalculator.Measure(spec, _options).Total, budget);
+                var report = Measure(out var measured);
+                spec = measured;
+                result = BudgetCheck.Evaluate(report.Total, budget);
             }, InputObject) || spec is null || result is null)
             return;
 

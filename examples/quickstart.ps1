@@ -41,13 +41,7 @@ $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 
 $root = Split-Path -Parent $PSScriptRoot
-$manifest = Join-Path $root 'out/ModelCost.PS/ModelCost.PS.psd1'
-if (-not (Test-Path -LiteralPath $manifest)) {
-    Write-Host 'Building the module: dotnet build ModelCost.PS.sln -c Release ...'
-    & dotnet build (Join-Path $root 'ModelCost.PS.sln') -c Release --nologo -v quiet
-    if ($LASTEXITCODE -ne 0) { throw "dotnet build failed (exit code $LASTEXITCODE)." }
-}
-Import-Module $manifest -Force
+. (Join-Path $PSScriptRoot 'Import-ModelCostModule.ps1')
 
 $specs = Import-ModelSpec -Path (Join-Path $root 'examples/specs/seed000_mlp.yaml'), (Join-Path $root 'examples/specs/seed000_cnn.yaml')
 

@@ -26,12 +26,7 @@ param(
 Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
 
-$manifest = Join-Path $PSScriptRoot '../out/ModelCost.PS/ModelCost.PS.psd1'
-if (-not (Test-Path -LiteralPath $manifest)) {
-    dotnet build (Join-Path $PSScriptRoot '../ModelCost.PS.sln') -c Release | Out-Host
-    if ($LASTEXITCODE -ne 0) { throw "dotnet build failed ($LASTEXITCODE)" }
-}
-Import-Module $manifest -Force
+. (Join-Path $PSScriptRoot 'Import-ModelCostModule.ps1')
 $null = New-Item -ItemType Directory -Path $OutDir -Force
 
 # The seed's set-ups: epochs and batch size per model.

@@ -49,13 +49,14 @@ internal static class CostConventionYaml
     {
         ArgumentNullException.ThrowIfNull(yaml);
         YamlNode doc;
-        try { doc = YamlTreeReader.Read(yaml, sourceName, path); }
+        try { doc = YamlTreeReader.Read(yaml, sourceName, path, "convention file", "a mapping with 'name' and 'costs'"); }
         catch (ModelCostException ex) when (ex.Line is not null)
         {
             // The reader's message starts with "source:line:col: "; keep its reason under our error id.
             var reason = ex.Message;
             var prefix = $"{sourceName}:{ex.Line.Value.ToString(CultureInfo.InvariantCulture)}:{ex.Column.GetValueOrDefault().ToString(CultureInfo.InvariantCulture)}: ";
             if (reason.StartsWith(prefix, StringComparison.Ordinal)) reason = reason[prefix.Length..];
+            if (reason.StartsWith("YAML syntax error: ", StringComparison.Ordinal)) reason = reason["YAML syntax error: ".Length..];
             throw Error(sourceName, (ex.Line.Value, ex.Column.GetValueOrDefault()), $"not valid YAML: {reason}", ex);
         }
         catch (ModelCostException ex)

@@ -1,4 +1,5 @@
 using ModelCost.Core.Engine.Runtime;
+using ModelCost.Core.Errors;
 using ModelCost.Core.Specs;
 
 namespace ModelCost.Core.Engine;
@@ -41,7 +42,16 @@ public static class Evaluator
         using var net = EngineChecks.Build(resolved, Math.Max(1, Math.Min(batchSize, Math.Max(count, 1))), training: false, t, keepLogits);
         net.ImportTensors(model.Tensors);
         var lf = new LossFunction(net, kind);
-        var (l, a) = BatchRunner.Evaluate(net, lf, x, y, 0, count, ct);
+        double l, a;
+        try
+        {
+            (l, a) = BatchRunner.Evaluate(net, lf, x, y, 0, count, ct);
+        }
+        catch (OperationCanceledException ex) when (ct.IsCancellationRequested)
+        {
+            throw new ModelCostException(ErrorIds.OperationCancelled, ModelCostErrorCategory.OperationStopped,
+                $"Evaluating '{model.Spec.Name}' on '{data.Name}' was cancelled.", model.Spec.Name, ex);
+        }
         return new EvaluationResult
         {
             Model = model.Spec.Name, Dataset = data.Name, Split = test ? "Test" : "Train", Samples = count, Loss = l, Accuracy = a,

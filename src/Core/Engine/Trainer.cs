@@ -12,7 +12,8 @@ namespace ModelCost.Core.Engine;
 /// fraction of the training set (before shuffling), shuffled batches each epoch (the last one
 /// smaller), running mean loss/accuracy per epoch, validation at each epoch end, then the test split.
 /// <para>Same seed and same thread count ⇒ identical weights and History.</para>
-/// <para>Cancellation is checked before every batch and throws <see cref="OperationCanceledException"/>.</para>
+/// <para>Cancellation is checked before every batch and throws <see cref="ModelCostException"/> (<see cref="ErrorIds.OperationCancelled"/>)
+/// whose Target is a <see cref="TrainingResult"/> with Status "Cancelled", the history so far and the weights after the last whole step.</para>
 /// <para>A non-finite batch loss throws <see cref="ModelCostException"/> (<see cref="ErrorIds.TrainingDiverged"/>)
 /// whose Target is a <see cref="TrainingResult"/> with Status "Diverged", the history so far and the
 /// previous step's weights — the last ones whose loss was finite.</para>
@@ -83,6 +84,18 @@ public static class Trainer
             };
         }
 
+        // Ctrl+C: the weights after the last whole optimizer step, and the epochs finished so far.
+        ModelCostException Cancelled(string when) =>
+            new(ErrorIds.OperationCancelled, ModelCostErrorCategory.OperationStopped,
+                $"Training of '{spec.Name}' was cancelled {when}; the result (Target) holds the weights after the last whole step.",
+                Result("Cancelled", net.ExportTensors(), double.NaN, double.NaN));
+
+        (double Loss, double Accuracy) Evaluate(float[] x, int[] y, int start, int count, string when)
+        {
+            try { return BatchRunner.Evaluate(net, loss, x, y, start, count, cancellationToken); }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { throw Cancelled(when); }
+        }
+
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
         {
             var epochWatch = Stopwatch.StartNew();
@@ -91,7 +104,7 @@ public static class Trainer
             int seen = 0;
             for (int b = 0; b < batches; b++)
             {
-                cancellationToken.ThrowIfCancellationRequested();
+                if (cancellationToken.IsCancellationRequested) throw Cancelled(Inv($"at epoch {epoch}, before batch {b + 1} of {batches}"));
                 int start = b * options.BatchSize, n = Math.Min(options.BatchSize, trainCount - start);
                 var idx = order.AsSpan(start, n);
                 BatchRunner.Gather(net, data.TrainX, idx, sampleSize);
@@ -129,7 +142,7 @@ public static class Trainer
                     }
                 }
             }
-            var (vl, va) = BatchRunner.Evaluate(net, loss, data.TrainX, data.TrainY, trainCount, valCount, cancellationToken);
+            var (vl, va) = Evaluate(data.TrainX, data.TrainY, trainCount, valCount, Inv($"while validating epoch {epoch}"));
             history.Add(new TrainingEpoch
             {
                 Epoch = epoch, Loss = lossSum / seen, Accuracy = correctSum / seen,
@@ -138,7 +151,7 @@ public static class Trainer
         }
 
         var (tl, ta) = options.EvaluateTest
-            ? BatchRunner.Evaluate(net, loss, data.TestX, data.TestY, 0, data.TestCount, cancellationToken)
+            ? Evaluate(data.TestX, data.TestY, 0, data.TestCount, "while evaluating the test split")
             : (double.NaN, double.NaN);
         return Result("Completed", net.ExportTensors(), tl, ta);
     }

@@ -31,7 +31,11 @@ public static class AtomicFile
             throw new ModelCostException(ErrorIds.WriteFailed, ModelCostErrorCategory.WriteError,
                 $"Cannot overwrite '{full}': the file is read-only. Clear its read-only attribute first; the file was left as it was.", full) { File = full };
 
-        var tmp = Path.Combine(dir, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
+        // The temporary name adds 14 characters to the file's; a name near the usual 255-byte limit would make
+        // it too long to create, so long names use a fixed stem instead.
+        var stem = Path.GetFileName(full);
+        if (System.Text.Encoding.UTF8.GetByteCount(stem) > 200) stem = "modelcost";
+        var tmp = Path.Combine(dir, "." + stem + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
         try
         {
             using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))

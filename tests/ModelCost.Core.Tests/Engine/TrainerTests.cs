@@ -152,8 +152,9 @@ public class TrainerTests
         using var cts = new CancellationTokenSource();
         int reportsAfterCancel = 0;
         var progress = new SyncProgress(p => { if (cts.IsCancellationRequested) reportsAfterCancel++; if (p.Batch >= 3) cts.Cancel(); });
-        Assert.ThrowsAny<OperationCanceledException>(() => Trainer.Train(SmallMlp([8], 3), data,
+        var ex = Assert.Throws<ModelCostException>(() => Trainer.Train(SmallMlp([8], 3), data,
             new TrainingOptions { Epochs = 50, BatchSize = 8, ProgressInterval = TimeSpan.Zero }, progress, cts.Token));
+        Assert.Equal(ErrorIds.OperationCancelled, ex.ErrorId);
         Assert.Equal(0, reportsAfterCancel);
     }
 
@@ -274,6 +275,16 @@ public class TrainerTests
         var logits = new ModelSpec { Name = "logits", InputShape = [8], Layers = [L("Dense", units: 8, activation: "tanh"), L("Dense", units: 2)] };
         var lg = Trainer.Train(logits, data, new TrainingOptions { Epochs = 3, BatchSize = 10, LearningRate = 0.01, FromLogits = true });
         Assert.True(lg.TestAccuracy > 0.8, $"logits: {lg.TestAccuracy}");
+    }
+
+    [Fact]
+    public void BatchTooLargeForBuffersIsRejectedBeforeAllocating()
+    {
+        // 1000·1000·3 = 3,000,000 values per sample × batch 1000 = 3e9 > 2^31 − 1 floats in one buffer.
+        var spec = new ModelSpec { Name = "big", InputShape = [1000, 1000, 3], Layers = [L("GlobalAveragePooling2D"), L("Dense", units: 2, activation: "softmax")] };
+        var e = Throws(() => InferenceSession.Create(spec, batchSize: 1000));
+        Assert.Equal(ErrorIds.InvalidTrainingOption, e.ErrorId);
+        Assert.Equal("BatchSize", e.Option);
     }
 
     private sealed class SyncProgress(Action<TrainingProgress> onReport) : IProgress<TrainingProgress>

@@ -69,6 +69,15 @@ public class SpecsHostileTests
     }
 
     [Fact]
+    public void Syntax_a_key_whose_value_is_swallowed_is_a_syntax_error()
+    {
+        // A found-by-fuzzing shape: the parser closes the mapping where a value is due.
+        var text = "apiVersion: modelcost/v1\nbase>: x\ncost,:\n : Activ`ation.softmax: 6\n  Activatin.relu: 1\n";
+        var e = Fails(ErrorIds.YamlSyntax, Yaml(text), ["bad.yaml:", "YAML syntax error"]);
+        Assert.NotNull(e.Line);
+    }
+
+    [Fact]
     public void Syntax_empty_document_and_two_documents_are_refused()
     {
         Fails(ErrorIds.YamlSchema, Yaml(""), ["empty"], "empty");

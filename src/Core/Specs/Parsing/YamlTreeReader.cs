@@ -27,16 +27,26 @@ internal sealed class YamlTreeReader
     private long _total;
     private IParser _parser = null!;
 
-    private YamlTreeReader(string source) => _source = source;
+    private readonly string _fileKind, _expected;
+
+    private YamlTreeReader(string source, string fileKind, string expected)
+    {
+        _source = source;
+        _fileKind = fileKind;
+        _expected = expected;
+    }
 
     /// <summary>Parses <paramref name="text"/>; <paramref name="source"/> prefixes error messages (a file name or "YAML").</summary>
-    public static YamlNode Read(string text, string source, string? file)
+    /// <param name="fileKind">What the file is, for messages ("spec file", "convention file").</param>
+    /// <param name="expected">What its top level should be, for the empty-document message.</param>
+    public static YamlNode Read(string text, string source, string? file, string fileKind = "spec file",
+        string expected = "a ModelSpec mapping (apiVersion, kind, metadata, spec)")
     {
         ArgumentNullException.ThrowIfNull(text);
         if (text.Length > MaxChars)
             throw new ModelCostException(ErrorIds.SpecTooLarge, ModelCostErrorCategory.LimitsExceeded,
                 $"{source}: the document has {text.Length} characters; the limit is {MaxChars}.", file) { File = file };
-        return new YamlTreeReader(source).ReadDocument(text, file);
+        return new YamlTreeReader(source, fileKind, expected).ReadDocument(text, file);
     }
 
     private YamlNode ReadDocument(string text, string? file)
@@ -47,14 +57,14 @@ internal sealed class YamlTreeReader
         {
             Expect<StreamStart>();
             if (_parser.Current is not DocumentStart)
-                throw Schema(1, 1, "the document is empty; expected a ModelSpec mapping (apiVersion, kind, metadata, spec).", file);
+                throw Schema(1, 1, $"the document is empty; expected {_expected}.", file);
             Next();
             if (_parser.Current is DocumentEnd)
-                throw Schema(1, 1, "the document is empty; expected a ModelSpec mapping (apiVersion, kind, metadata, spec).", file);
+                throw Schema(1, 1, $"the document is empty; expected {_expected}.", file);
             var root = ReadNode(0, file);
             Expect<DocumentEnd>();
             if (_parser.Current is DocumentStart ds)
-                throw Schema(L(ds.Start), C(ds.Start), "the file holds more than one YAML document; a spec file holds exactly one.", file);
+                throw Schema(L(ds.Start), C(ds.Start), $"the file holds more than one YAML document; a {_fileKind} holds exactly one.", file);
             return root;
         }
         catch (ModelCostException) { throw; }
@@ -93,7 +103,7 @@ internal sealed class YamlTreeReader
             return target;
         }
         if (ev is NodeEvent ne && !ne.Tag.IsEmpty && !StandardTags.Contains(ne.Tag.Value))
-            throw Schema(line, col, $"the tag '{ne.Tag.Value}' is not allowed; spec files use only standard YAML tags (!!str, !!int, !!float, !!bool, !!null, !!seq, !!map).", file);
+            throw Schema(line, col, $"the tag '{ne.Tag.Value}' is not allowed; a {_fileKind} uses only standard YAML tags (!!str, !!int, !!float, !!bool, !!null, !!seq, !!map).", file);
 
         YamlNode node;
         string? anchor = ev is NodeEvent n0 && !n0.Anchor.IsEmpty ? n0.Anchor.Value : null;
@@ -143,7 +153,10 @@ internal sealed class YamlTreeReader
                 break;
             }
             default:
-                throw Schema(line, col, $"unexpected YAML event {ev.GetType().Name}.", file);
+                // The parser closed a collection where a value was due: broken structure, not a schema problem.
+                throw new ModelCostException(ErrorIds.YamlSyntax, ModelCostErrorCategory.ParserError,
+                    $"{_source}:{line}:{col}: YAML syntax error: a value is missing here (found {ev.GetType().Name} instead).", file)
+                { File = file, Line = line, Column = col };
         }
         if (anchor is not null) _anchors[anchor] = node;
         return node;
@@ -153,7 +166,7 @@ internal sealed class YamlTreeReader
     {
         _total += n;
         if (_total > MaxNodes)
-            throw Limit(line, col, $"the document expands to more than {MaxNodes} nodes (anchors and aliases count what they expand to); a model spec never needs that many.", file);
+            throw Limit(line, col, $"the document expands to more than {MaxNodes} nodes (anchors and aliases count what they expand to); a {_fileKind} never needs that many.", file);
     }
 
     private void Next()

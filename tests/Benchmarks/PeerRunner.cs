@@ -11,7 +11,7 @@ namespace ModelCost.Benchmarks;
 /// throughput, peak memory) and SGEMM 2048³ on one core, then prints one table with the ratios,
 /// the issue's goals and both accuracies. Each training run is a fresh process (peak memory is
 /// per process). The best of the rounds is reported for each figure (least disturbed by other load).
-/// <c>bash tests/Benchmarks/run-peer-benchmark.sh [--rounds 2] [--threads 2] [--epochs 5] [--only sgemm|mlp|cnn]</c>
+/// <c>bash tests/Benchmarks/run-peer-benchmark.sh [--rounds 2] [--threads 2] [--epochs 5] [--only sgemm|mlp|cnn] [--passive]</c>
 /// </summary>
 public static class PeerRunner
 {
@@ -21,8 +21,18 @@ public static class PeerRunner
     {
         int rounds = 2, threads = 2, epochs = 5;
         string only = "all";
-        for (int i = 1; i + 1 < args.Length; i += 2)
+        bool passive = false;
+        for (int i = 1; i < args.Length; i += 2)
         {
+            if (args[i] == "--passive")
+            {
+                // libgomp spins while waiting; on a shared, oversubscribed machine that costs PyTorch
+                // 10-50x. OMP_WAIT_POLICY=PASSIVE makes its idle threads sleep instead.
+                passive = true;
+                i--;
+                continue;
+            }
+            if (i + 1 >= args.Length) { Console.Error.WriteLine($"option {args[i]} needs a value"); return 2; }
             switch (args[i])
             {
                 case "--rounds": rounds = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
@@ -40,6 +50,7 @@ public static class PeerRunner
         var env = new Dictionary<string, string> { ["OMP_NUM_THREADS"] = threads.ToString(CultureInfo.InvariantCulture) };
         // OpenBLAS's SkylakeX kernels die with SIGILL on CPUs without AVX-512; elsewhere let it detect the core.
         if (avx512) env["OPENBLAS_CORETYPE"] = "SkylakeX";
+        if (passive) env["OMP_WAIT_POLICY"] = "PASSIVE";
 
         var ours = new Dictionary<string, List<JsonElement>>();
         var theirs = new Dictionary<string, List<JsonElement>>();
@@ -73,7 +84,7 @@ public static class PeerRunner
 
         var table = new StringBuilder();
         table.AppendLine(Invariant($"Load average (1 min) at start {loadStart}, at end {LoadAverage()} (other processes share these cores; the rounds alternate so both sides see the same load)."));
-        table.AppendLine(Invariant($"Machine: {Environment.ProcessorCount} cores, {CpuName()}, {(avx512 ? "AVX-512" : "no AVX-512")}; GEMM kernels {ModelCost.Core.Engine.Kernels.Gemm.Isa}; {threads} threads for training and throughput, 1 for batch-1 latency (ours) and SGEMM; best of {rounds} alternating round(s); {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC."));
+        table.AppendLine(Invariant($"Machine: {Environment.ProcessorCount} cores, {CpuName()}, {(avx512 ? "AVX-512" : "no AVX-512")}; GEMM kernels {ModelCost.Core.Engine.Kernels.Gemm.Isa}; {threads} threads for training and throughput, 1 for batch-1 latency (ours) and SGEMM; best of {rounds} alternating round(s){(passive ? "; PyTorch with OMP_WAIT_POLICY=PASSIVE" : "")}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC."));
         table.AppendLine();
         table.AppendLine("| Figure | PyTorch | Ours | Ratio (ours / PyTorch) | Goal | Met | Test accuracy (PyTorch / ours) |");
         table.AppendLine("|---|---|---|---|---|---|---|");

@@ -45,6 +45,7 @@ public static class SgemmTiming
             (2048, 2048, 2048, false, false), (1024, 1024, 1024, false, false), (1024, 1024, 1024, true, true),
             (64, 128, 784, false, false), (784, 128, 64, true, false), (64, 784, 128, false, true),
             (64, 256, 784, false, false), (784, 256, 64, true, false), (64, 784, 256, false, true), (64, 128, 256, false, false),
+            (1000, 256, 784, false, false), (1000, 128, 256, false, false), (1000, 10, 128, false, false),
             (43264, 32, 9, false, false), (9, 32, 43264, true, false), (43264, 9, 32, false, true),
             (6400, 64, 288, false, false), (288, 64, 6400, true, false), (6400, 288, 64, false, true),
         };

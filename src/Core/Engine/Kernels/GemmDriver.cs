@@ -108,7 +108,11 @@ internal static unsafe class GemmDriver
         int chunkM = (tilesM + threads - 1) / threads, chunkN = (tilesN + threads - 1) / threads;
         double imbalanceM = Math.Min(chunkM * TK.MR, job.M) / ((double)job.M / threads);
         double imbalanceN = Math.Min(chunkN * TK.NR, job.N) / ((double)job.N / threads);
-        bool splitM = tilesM >= threads && (imbalanceM <= imbalanceN || tilesN < threads);
+        // Splitting M makes every thread pack all of B (k×n), splitting N all of A (m×k): prefer the
+        // split that duplicates the smaller operand unless it is clearly worse balanced.
+        bool splitM = tilesN < threads ? tilesM >= threads
+            : tilesM < threads ? false
+            : job.N <= job.M ? imbalanceM <= 1.25 * imbalanceN : 1.25 * imbalanceM < imbalanceN;
         int parts = splitM ? (tilesM + chunkM - 1) / chunkM : (tilesN + chunkN - 1) / chunkN;
         var split = new Split { Job = job, SplitM = splitM, ChunkM = chunkM, ChunkN = chunkN, Parts = parts };
         if (runner is not null && runner.Threads >= parts)

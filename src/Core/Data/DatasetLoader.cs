@@ -5,8 +5,8 @@ using ModelCost.Core.Errors;
 namespace ModelCost.Core.Data;
 
 /// <summary>
-/// Loads IDX pairs into <see cref="TrainingData"/>: pixels scaled to [0, 1] (byte / 255) as
-/// float32, labels as class indices checked against the class count. One-hot encoding is the
+/// Loads IDX pairs into <see cref="TrainingData"/>: pixels scaled to [0, 1] (byte / 255, kept as bytes and
+/// scaled as the engine reads them), labels as class indices checked against the class count. One-hot encoding is the
 /// loss's business, not the loader's.
 /// </summary>
 public static class DatasetLoader
@@ -20,7 +20,7 @@ public static class DatasetLoader
             throw new ModelCostException(ErrorIds.DatasetNotFound, ModelCostErrorCategory.ObjectNotFound,
                 $"No {info.Name} test files in '{folder.Location}' any more: expected {DatasetFolder.ExpectedNames}.", folder.Location) { File = folder.Location };
         int classes = info.Classes > 0 ? info.Classes : 10;
-        float[] trainX = [];
+        byte[] trainX = [];
         int[] trainY = [];
         int[] shape;
         if (folder.HasTrain)
@@ -31,9 +31,9 @@ public static class DatasetLoader
             Name = info.Name,
             SampleShape = shape,
             Classes = classes,
-            TrainX = trainX,
+            TrainPixels = trainX,
             TrainY = trainY,
-            TestX = testX,
+            TestPixels = testX,
             TestY = testY,
         };
     }
@@ -55,17 +55,14 @@ public static class DatasetLoader
             Name = name ?? Path.GetFileName(imagesPath),
             SampleShape = shape,
             Classes = classes,
-            TrainX = x,
+            TrainPixels = x,
             TrainY = y,
-            TestX = [],
+            TestPixels = [],
             TestY = [],
         };
     }
 
-    // Keras scripts do x / 255.0 in float64 and the model casts to float32: same values here.
-    private static readonly float[] Scale = Enumerable.Range(0, 256).Select(v => (float)(v / 255.0)).ToArray();
-
-    internal static (float[] X, int[] Y, int[] Shape) LoadPair(string imagesPath, string labelsPath, int classes, CancellationToken ct)
+    internal static (byte[] Pixels, int[] Y, int[] Shape) LoadPair(string imagesPath, string labelsPath, int classes, CancellationToken ct)
     {
         // Headers first: a count mismatch fails before 47 MB of pixels are read.
         var ih = IdxReader.ReadHeader(imagesPath, IdxReader.ImagesMagic);
@@ -85,9 +82,7 @@ public static class DatasetLoader
 
         var images = IdxReader.ReadImages(imagesPath, ct);
         if (images.Count != y.Length) throw DatasetCatalog.CountMismatch(ih.Path, images.Count, lh.Path, y.Length);
-        var x = new float[images.Pixels.Length];
-        var px = images.Pixels;
-        for (int i = 0; i < px.Length; i++) x[i] = Scale[px[i]];
-        return (x, y, [images.Rows, images.Cols]);
+        // Kept as bytes: the engine scales each sample to [0, 1] (byte / 255) as it copies it into a batch.
+        return (images.Pixels, y, [images.Rows, images.Cols]);
     }
 }

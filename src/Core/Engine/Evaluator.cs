@@ -37,7 +37,7 @@ public static class Evaluator
         EngineChecks.CheckData(resolved, data);
         int t = EngineChecks.ResolveThreads(threads);
         bool keepLogits = LossFunction.Plan(resolved, kind, fromLogits, data.Classes);
-        var (x, y) = test ? (data.TestX, data.TestY) : (data.TrainX, data.TrainY);
+        var (x, y) = test ? (data.TestSamples, data.TestY) : (data.TrainSamples, data.TrainY);
         int count = y.Length;
         using var net = EngineChecks.Build(resolved, Math.Max(1, Math.Min(batchSize, Math.Max(count, 1))), training: false, t, keepLogits);
         net.ImportTensors(model.Tensors);

@@ -90,7 +90,7 @@ public static class Trainer
                 $"Training of '{spec.Name}' was cancelled {when}; the result (Target) holds the weights after the last whole step.",
                 Result("Cancelled", net.ExportTensors(), double.NaN, double.NaN));
 
-        (double Loss, double Accuracy) Evaluate(float[] x, int[] y, int start, int count, string when)
+        (double Loss, double Accuracy) Evaluate(SampleStore x, int[] y, int start, int count, string when)
         {
             try { return BatchRunner.Evaluate(net, loss, x, y, start, count, cancellationToken); }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { throw Cancelled(when); }
@@ -107,7 +107,7 @@ public static class Trainer
                 if (cancellationToken.IsCancellationRequested) throw Cancelled(Inv($"at epoch {epoch}, before batch {b + 1} of {batches}"));
                 int start = b * options.BatchSize, n = Math.Min(options.BatchSize, trainCount - start);
                 var idx = order.AsSpan(start, n);
-                BatchRunner.Gather(net, data.TrainX, idx, sampleSize);
+                BatchRunner.Gather(net, data.TrainSamples, idx, sampleSize);
                 for (int i = 0; i < n; i++) labels[i] = data.TrainY[idx[i]];
                 Array.Copy(net.State, net.PreviousState, net.State.Length);
 
@@ -142,7 +142,7 @@ public static class Trainer
                     }
                 }
             }
-            var (vl, va) = Evaluate(data.TrainX, data.TrainY, trainCount, valCount, Inv($"while validating epoch {epoch}"));
+            var (vl, va) = Evaluate(data.TrainSamples, data.TrainY, trainCount, valCount, Inv($"while validating epoch {epoch}"));
             history.Add(new TrainingEpoch
             {
                 Epoch = epoch, Loss = lossSum / seen, Accuracy = correctSum / seen,
@@ -151,7 +151,7 @@ public static class Trainer
         }
 
         var (tl, ta) = options.EvaluateTest
-            ? Evaluate(data.TestX, data.TestY, 0, data.TestCount, "while evaluating the test split")
+            ? Evaluate(data.TestSamples, data.TestY, 0, data.TestCount, "while evaluating the test split")
             : (double.NaN, double.NaN);
         return Result("Completed", net.ExportTensors(), tl, ta);
     }

@@ -3,15 +3,15 @@ namespace ModelCost.Core.Engine.Runtime;
 /// <summary>Gathers samples into the network input and runs inference over a range: validation, test and evaluation.</summary>
 internal static class BatchRunner
 {
-    public static void Gather(Network net, float[] x, ReadOnlySpan<int> indices, int sampleSize)
+    public static void Gather(Network net, SampleStore x, ReadOnlySpan<int> indices, int sampleSize)
     {
         var dst = net.Input;
         for (int i = 0; i < indices.Length; i++)
-            Array.Copy(x, (long)indices[i] * sampleSize, dst, (long)i * sampleSize, sampleSize);
+            x.CopyTo((long)indices[i] * sampleSize, dst, (long)i * sampleSize, sampleSize);
     }
 
     /// <summary>Mean loss and accuracy of samples [start, start+count) in inference mode.</summary>
-    public static (double Loss, double Accuracy) Evaluate(Network net, LossFunction loss, float[] x, int[] y, int start, int count, CancellationToken ct)
+    public static (double Loss, double Accuracy) Evaluate(Network net, LossFunction loss, SampleStore x, int[] y, int start, int count, CancellationToken ct)
     {
         if (count <= 0) return (double.NaN, double.NaN);
         double l = 0, c = 0;
@@ -20,7 +20,7 @@ internal static class BatchRunner
         {
             ct.ThrowIfCancellationRequested();
             int n = Math.Min(net.Capacity, start + count - b);
-            Array.Copy(x, (long)b * size, net.Input, 0, (long)n * size);
+            x.CopyTo((long)b * size, net.Input, 0, (long)n * size);
             net.Forward(n, training: false);
             var (bl, bc) = loss.Compute(n, y.AsSpan(b, n), gradient: false);
             l += bl; c += bc;

@@ -22,8 +22,8 @@ internal static class EngineChecks
         if (modelIn != sample)
             throw new ModelCostException(ErrorIds.DatasetShapeMismatch, ModelCostErrorCategory.InvalidArgument,
                 $"Model '{model.Name}' takes inputs of shape {ShapeText.FormatWithBatch(model.InputShape)} ({modelIn} values) but dataset '{data.Name}' has samples of shape {ShapeText.FormatWithBatch(data.SampleShape)} ({sample} values).", data.Name);
-        Lengths(data, "train", data.TrainX.Length, data.TrainY, sample);
-        Lengths(data, "test", data.TestX.Length, data.TestY, sample);
+        Lengths(data, "train", data.TrainSamples.Length, data.TrainY, sample);
+        Lengths(data, "test", data.TestSamples.Length, data.TestY, sample);
         if (data.Classes < 1)
             throw new ModelCostException(ErrorIds.DatasetShapeMismatch, ModelCostErrorCategory.InvalidData,
                 $"Dataset '{data.Name}' declares {data.Classes} classes.", data.Name);

@@ -14,6 +14,8 @@
       TrainPath    the first Invoke-ModelTraining binds a spec file (Core loads on first bind)
       Latency      the first Measure-ModelLatency, then a training
       Parallel     ForEach-Object -Parallel costs specs in 4 runspaces at once, then a training
+      FirstLoadRace  the module's very first use is 8 runspaces at once (ModelCost.Core resolved
+                   through the private load context concurrently), then a training
       Evaluate     Get-ModelDataset, a training, Invoke-ModelEvaluation
 
     A watchdog samples how much CPU each session's threads used or waited for in the run queue
@@ -47,7 +49,8 @@ param(
     [ValidateRange(0, 64)] [int] $LoadProcesses = [Environment]::ProcessorCount,
     # Tmux: interactive pwsh in a tmux pane, commands typed in. File: pwsh -File. Both: alternate.
     [ValidateSet('Tmux', 'File', 'Both')] [string] $Mode = 'Both',
-    [ValidateSet('Train', 'TrainPath', 'Latency', 'Parallel', 'Evaluate')] [string[]] $Scenario = @('Train', 'TrainPath', 'Latency', 'Parallel', 'Evaluate'),
+    # Scenarios to rotate through (a comma-separated list works from pwsh -File too).
+    [string[]] $Scenario = @('Train', 'TrainPath', 'Latency', 'Parallel', 'FirstLoadRace', 'Evaluate'),
     # A session that used less than -StallCpuPercent of one core for this long is stalled.
     [ValidateRange(5, 3600)] [int] $StallSeconds = 40,
     [ValidateRange(0, 100)] [double] $StallCpuPercent = 8,
@@ -63,6 +66,9 @@ param(
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 if (-not $IsLinux) { throw 'This stress script needs Linux (tmux, /proc, sh).' }
+$known = 'Train', 'TrainPath', 'Latency', 'Parallel', 'FirstLoadRace', 'Evaluate'
+$Scenario = @($Scenario -split ',' | ForEach-Object { $_.Trim() } | Where-Object { $_ })
+foreach ($name in $Scenario) { if ($name -notin $known) { throw "Unknown scenario '$name'; known: $($known -join ', ')." } }
 if ($Sessions -le 0 -and $Minutes -le 0) { throw 'Give -Sessions or -Minutes (or both).' }
 
 $root = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
@@ -100,6 +106,9 @@ function Get-ScenarioLines([string] $Name, [string] $Done) {
         'TrainPath' { "`$r = '$specFile' | $train" }
         'Latency' { "`$l = $cnn | Measure-ModelLatency -Iterations 50", "`$r = '$specFile' | $train" }
         'Parallel' { "`$c = 1..4 | ForEach-Object -ThrottleLimit 4 -Parallel { Import-Module '$module'; '$specFile' | Measure-ModelCost }", "`$r = $cnn | $train" }
+        # No command of the module has run yet in any runspace: the first resolution of ModelCost.Core happens 8 times at once.
+        'FirstLoadRace' { "`$c = 1..8 | ForEach-Object -ThrottleLimit 8 -Parallel { Import-Module '$module'; New-ModelSpec -Name `"M`$_`" -InputShape 4 -Layer 'Dense(2)' | Measure-ModelCost }", "`$r = $cnn | $train",
+            "if (@(`$c).Count -ne 8) { `$r = [pscustomobject]@{ Status = 'FirstLoadRaceFailed'; TestAccuracy = @(`$c).Count } }" }
         'Evaluate' { "`$d = Get-ModelDataset FashionMNIST", "`$r = '$specFile' | $train -ValidationSplit 0", "`$e = `$r | Invoke-ModelEvaluation -Dataset `$d" }
     }
     @("Import-Module '$module'") + $lines + @("Set-Content -LiteralPath '$Done' -Value (`$r.Status + ' ' + `$r.TestAccuracy)")

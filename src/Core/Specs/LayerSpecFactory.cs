@@ -29,7 +29,7 @@ public static class LayerSpecFactory
     /// Builds and validates a model as New-ModelSpec does. When <paramref name="inputShape"/> is null the
     /// first layer's <c>input_shape</c> (string or hashtable) is used, as in Keras. Errors name the layer index.
     /// </summary>
-    public static ModelSpec Create(string name, int[]? inputShape, IEnumerable<object> layers, Func<object?, object?>? unwrap = null)
+    public static ModelSpec Create(string name, int[]? inputShape, IEnumerable<object> layers, Func<object?, object?>? unwrap = null, string? inputDtype = null)
     {
         ArgumentNullException.ThrowIfNull(layers);
         if (string.IsNullOrWhiteSpace(name))
@@ -67,7 +67,10 @@ public static class LayerSpecFactory
         if (shape is null)
             throw new ModelCostException(ErrorIds.InvalidInputShape, ModelCostErrorCategory.InvalidArgument,
                 $"Model '{name}' needs an input shape: pass -InputShape (e.g. 28,28,1) or give the first layer input_shape=(28, 28, 1).", name) { Option = "InputShape" };
-        var spec = new ModelSpec { Name = name, InputShape = shape, Layers = list };
+        if (!InputDtypes.TryNormalize(inputDtype, out var dtype))
+            throw new ModelCostException(ErrorIds.InvalidInputShape, ModelCostErrorCategory.InvalidArgument,
+                $"Model '{name}': input dtype '{inputDtype}' is not known; use float32 (the default) or int32 (token ids).", inputDtype) { Option = "InputDtype" };
+        var spec = new ModelSpec { Name = name, InputShape = shape, Layers = list, InputDtype = dtype == InputDtypes.Float32 ? null : dtype };
         ShapeInference.Resolve(spec);
         return spec;
     }

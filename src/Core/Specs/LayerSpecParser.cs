@@ -53,6 +53,14 @@ public static class LayerSpecParser
         LayerTypes.Activation => [LayerOptions.Activation],
         LayerTypes.ZeroPadding2D => [LayerOptions.Padding],
         LayerTypes.Concatenate => [LayerOptions.Axis],
+        LayerTypes.Embedding => [LayerOptions.InputDim, LayerOptions.OutputDim],
+        LayerTypes.PositionEmbedding => [LayerOptions.SequenceLength],
+        LayerTypes.MultiHeadAttention => [LayerOptions.NumHeads, LayerOptions.KeyDim, LayerOptions.ValueDim, LayerOptions.Dropout, LayerOptions.UseBias],
+        LayerTypes.Reshape => [LayerOptions.TargetShape],
+        LayerTypes.Cropping1D => [LayerOptions.Cropping],
+        // KerasNLP's order: intermediate_dim, num_heads, dropout, activation, layer_norm_epsilon.
+        LayerTypes.TransformerEncoder or LayerTypes.TransformerDecoder =>
+            [LayerOptions.IntermediateDim, LayerOptions.NumHeads, LayerOptions.Dropout, LayerOptions.Activation, LayerOptions.LayerNormEpsilon],
         _ => [],
     };
 
@@ -124,7 +132,7 @@ public static class LayerSpecParser
                     if (inputShape is not null) throw Error(ErrorIds.InvalidLayerOption, argCol, key, "give input_shape or input_dim, not both.");
                     inputShape = LayerOptionValues.Shape(value, key, (id, opt, reason) => Error(id, valueCol, opt, reason));
                 }
-                else if (key == InputDimKey)
+                else if (key == InputDimKey && type != LayerTypes.Embedding) // Embedding's input_dim is its vocabulary
                 {
                     // Keras 2's Dense(64, input_dim=784) means input_shape=(784,).
                     if (inputShape is not null) throw Error(ErrorIds.InvalidLayerOption, argCol, key, "give input_shape or input_dim, not both.");

@@ -84,6 +84,10 @@ public class ExampleSpecsTests
         // 1,536; 12 encoder blocks of 7,087,872 (the same sum as GPT-2's: attention 2,362,368, two LayerNorms 3,072,
         // feed-forward 4,722,432) = 85,054,464; pooler 768·768 + 768 = 590,592 → 109,482,240.
         { "bert_base.yaml", 109_482_240, 109_482_240, 0 },
+        // Vision transformer: patch conv 7·7·1·64 + 64 = 3,200; positions 16·64 = 1,024; two pre-LN encoders
+        // 4·64² + 4·64 (attention) + 4·64 (LayerNorms) + 64·128 + 128 + 128·64 + 64 = 33,472 each; final LayerNorm 128;
+        // classifier 64·10 + 10 = 650 → 3,200 + 1,024 + 66,944 + 128 + 650 = 71,946.
+        { "vit_fashion_mnist.yaml", 71_946, 71_946, 0 },
     };
 
     [Theory]

@@ -325,7 +325,7 @@ public static class ShapeInference
                 int positions = Positive(c, s.SequenceLength, "sequence_length", required: true);
                 if (inShape[0] > positions)
                     throw c.Error(ErrorIds.SequenceTooLong, "sequence_length",
-                        $"the input has {inShape[0]} positions but sequence_length is {positions}; the table has no embedding for positions {positions} to {inShape[0] - 1}. Raise sequence_length or shorten the input.");
+                        $"the input has {inShape[0]} positions but sequence_length is {positions}; the table has no embedding for {(inShape[0] - 1 == positions ? $"position {positions}" : $"positions {positions} to {inShape[0] - 1}")}. Raise sequence_length or shorten the input.");
                 b.SequenceLength = positions; b.Out = inShape;
                 b.Trainable = Mul(c, positions, inShape[1]);
                 break;

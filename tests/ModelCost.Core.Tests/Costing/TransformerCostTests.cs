@@ -75,6 +75,10 @@ public class TransformerCostTests(ITestOutputHelper output)
         Assert.Equal(106_300_440_576, r.Total.InferenceMacs);
         Assert.Equal(212_600_881_152, r.Total.InferenceFlops);
         Assert.Equal(2 * 8_858_370_048L, r.Layers.Single(l => l.Name == "transformer_layer_3").Flops);
+        // FlopsWithBias adds one per biased output: per block q, k, v, output 4·L·d = 3,145,728 and the feed-forward
+        // L·I + L·d = 3,932,160 → 7,077,888; 12 blocks 84,934,656.
+        var withBias = CostCalculator.Measure(ExampleSpecsTests.Load("gpt2_small.yaml"), new CostOptions { Convention = CostConvention.FlopsWithBias });
+        Assert.Equal(212_600_881_152 + 84_934_656, withBias.Total.InferenceFlops);
 
         // Kaplan et al. (2020): C_forward ≈ 2N + 2·n_layer·n_ctx·d_attn per token, N = 2·d·n_layer·(2·d_attn + d_ff)
         // = 84,934,656 (no biases, LayerNorms or embeddings) → 169,869,312 + 2·12·1024·768 = 188,743,680 per token.

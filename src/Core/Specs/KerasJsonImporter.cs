@@ -233,15 +233,7 @@ public static class KerasJsonImporter
                     break;
                 case LayerTypes.BatchNormalization:
                     b.Epsilon = OptDbl(c, "epsilon", n); b.Momentum = OptDbl(c, "momentum", n);
-                    foreach (var flag in new[] { "center", "scale" })
-                        if (c.TryGetProperty(flag, out var f) && f.ValueKind == JsonValueKind.False)
-                            throw Invalid(n, flag, $"{flag}=False (no {(flag == "center" ? "beta" : "gamma")}) is not supported.");
-                    if (c.TryGetProperty("axis", out var ax) && ax.ValueKind != JsonValueKind.Null)
-                    {
-                        var axes = ax.ValueKind == JsonValueKind.Array ? Shape(ax, "axis", n, allowNegative: true) : [IntValue(ax, "axis", n)];
-                        if (axes.Length != 1) throw Invalid(n, "axis", "normalising over several axes is not supported.");
-                        bnAxes.Add((index, axes[0], n));
-                    }
+                    Normalization(c, n, index, bnAxes);
                     break;
                 case LayerTypes.SimpleRNN or LayerTypes.LSTM or LayerTypes.GRU:
                     b.Units = Int(c, "units", n); b.Activation = Act(c, "activation", n); b.UseBias = OptBool(c, "use_bias", n);
@@ -265,17 +257,9 @@ public static class KerasJsonImporter
                     break;
                 case LayerTypes.LayerNormalization:
                     b.Epsilon = OptDbl(c, "epsilon", n);
-                    foreach (var flag in new[] { "center", "scale" })
-                        if (c.TryGetProperty(flag, out var f) && f.ValueKind == JsonValueKind.False)
-                            throw Invalid(n, flag, $"{flag}=False (no {(flag == "center" ? "beta" : "gamma")}) is not supported.");
                     if (c.TryGetProperty("rms_scaling", out var rms) && rms.ValueKind == JsonValueKind.True)
                         throw Invalid(n, "rms_scaling", "rms_scaling=True (RMS normalisation) is not supported.");
-                    if (c.TryGetProperty("axis", out var lax) && lax.ValueKind != JsonValueKind.Null)
-                    {
-                        var axes = lax.ValueKind == JsonValueKind.Array ? Shape(lax, "axis", n, allowNegative: true) : [IntValue(lax, "axis", n)];
-                        if (axes.Length != 1) throw Invalid(n, "axis", "normalising over several axes is not supported.");
-                        bnAxes.Add((index, axes[0], n));
-                    }
+                    Normalization(c, n, index, bnAxes);
                     break;
                 case LayerTypes.MultiHeadAttention:
                     b.NumHeads = Int(c, "num_heads", n); b.KeyDim = Int(c, "key_dim", n); b.ValueDim = OptInt(c, "value_dim", n);
@@ -333,6 +317,23 @@ public static class KerasJsonImporter
                     break;
             }
             return b.Build();
+        }
+
+        /// <summary>
+        /// BatchNormalization / LayerNormalization: both γ and β (center, scale) and one axis, which is checked to be
+        /// the channels (last) axis once shapes are known.
+        /// </summary>
+        private void Normalization(JsonElement c, string n, int index, List<(int, int, string)> axesToCheck)
+        {
+            foreach (var flag in new[] { "center", "scale" })
+                if (c.TryGetProperty(flag, out var f) && f.ValueKind == JsonValueKind.False)
+                    throw Invalid(n, flag, $"{flag}=False (no {(flag == "center" ? "beta" : "gamma")}) is not supported.");
+            if (c.TryGetProperty("axis", out var ax) && ax.ValueKind != JsonValueKind.Null)
+            {
+                var axes = ax.ValueKind == JsonValueKind.Array ? Shape(ax, "axis", n, allowNegative: true) : [IntValue(ax, "axis", n)];
+                if (axes.Length != 1) throw Invalid(n, "axis", "normalising over several axes is not supported.");
+                axesToCheck.Add((index, axes[0], n));
+            }
         }
 
         /// <summary>The spec type for a Keras class name, or null when it cannot be costed. ReLU and Softmax layers are activations.</summary>

@@ -179,6 +179,7 @@ public static class ModelSpecYaml
         public string Source { get; } = file ?? "YAML";
         private readonly List<LayerMarks> _marks = [];
         private YamlNode? _inputShapeNode, _layersNode, _nameNode;
+        private bool _tokenInput; // a layer string's input_length (Keras 2 Embedding) declared token ids
 
         private sealed record LayerMarks(YamlNode Node, Dictionary<string, YamlNode> Options);
 
@@ -241,6 +242,7 @@ public static class ModelSpecYaml
             }
             if (inputShape is null)
                 throw Schema(specNode, "spec needs 'inputShape' (the input shape without the batch dimension, e.g. [28, 28, 1]).");
+            if (_tokenInput && !spec.ContainsKey("inputDtype")) inputDtype = InputDtypes.Int32;
 
             var result = new ModelSpec { Name = name, Description = description, InputShape = inputShape, Layers = layers, InputDtype = inputDtype };
             try
@@ -280,7 +282,9 @@ public static class ModelSpecYaml
                 _marks.Add(new LayerMarks(node, []));
                 try
                 {
-                    return LayerSpecParser.ParseWithInputShape(s.Value);
+                    var (layer, shape, tokens) = LayerSpecParser.ParseWithInput(s.Value);
+                    if (tokens) _tokenInput = true;
+                    return (layer, shape);
                 }
                 catch (ModelCostException ex)
                 {

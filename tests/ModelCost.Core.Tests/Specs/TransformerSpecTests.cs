@@ -119,6 +119,26 @@ public class TransformerSpecTests
     }
 
     [Fact]
+    public void KerasTwoInputLengthDeclaresTokenIdsInEverySyntax()
+    {
+        // Keras 2: Embedding(100, 32, input_length=16) as the first layer means an input of 16 token ids.
+        var a = LayerSpecFactory.Create("m", null, ["Embedding(100, 32, input_length=16)", "GlobalAveragePooling1D()"]);
+        var b = LayerSpecFactory.Create("m", null,
+            [new Hashtable { ["Type"] = "Embedding", ["InputDim"] = 100, ["OutputDim"] = 32, ["InputLength"] = 16 }, "GlobalAveragePooling1D()"]);
+        var c = ModelSpecYaml.Parse("apiVersion: modelcost/v1\nkind: ModelSpec\nmetadata: {name: m}\nspec:\n  layers: ['Embedding(100, 32, input_length=16)', 'GlobalAveragePooling1D()']\n");
+        foreach (var spec in new[] { a, b, c })
+        {
+            Assert.Equal([16], spec.InputShape);
+            Assert.Equal("int32", spec.InputDtype);
+        }
+        Assert.Equal(a, b);
+        Assert.Equal(a, c);
+        // An explicit dtype wins; input_length on another type is an unknown option.
+        Assert.Null(LayerSpecFactory.Create("m", null, ["Embedding(100, 32, input_length=16)"], inputDtype: "float32").InputDtype);
+        Assert.Equal(ErrorIds.UnknownLayerOption, Fails(() => LayerSpecFactory.Create("m", null, ["Dense(3, input_length=16)"])).ErrorId);
+    }
+
+    [Fact]
     public void Keras3FunctionalTransformerImports()
     {
         // Keras 3 model.to_json() of a small functional model (int32 InputLayer, KerasNLP PositionEmbedding and

@@ -77,8 +77,8 @@ public sealed class CostConvention
         (CostOps.Activation(Activations.HardSigmoid), 2),
         // Keras 3 attention: query scaling (Mul), mask add (AddV2), Softmax 5; the einsums are not registered (0).
         (CostOps.AttentionScale, 1), (CostOps.AttentionMask, 1), (CostOps.AttentionSoftmax, 5),
-        // Keras 3 LayerNormalization (see docs/conventions.md): 8 per element, 6 per row.
-        (CostOps.LayerNormElement, 8), (CostOps.LayerNormRow, 6));
+        // Keras 3 LayerNormalization with tf.nn.moments (see docs/conventions.md): 9 per element, 4 per row.
+        (CostOps.LayerNormElement, 9), (CostOps.LayerNormRow, 4));
 
     /// <summary>Seed 003's course rules: FC 2·in·out + out, ReLU/Sigmoid/Tanh 1, Softmax 6 per element (conv like FC, pooling window reads).</summary>
     public static CostConvention Course { get; } = Table("Course",

@@ -24,6 +24,9 @@ BeforeDiscovery {
         }
     }
     $TableTypes = @($TypeNames | Where-Object { $_ -notlike '*ComparisonConclusion' })
+    # Wide types: a default display property set (types.ps1xml) and a list view with every property.
+    # The others have a few properties and no set, so Format-List shows all of them.
+    $WideTypes = @($TypeNames | Where-Object { $_ -match '\.(LayerSummary|ModelCost|LayerCost|TrainingResult|LatencyMeasurement|ComparisonRow|ComparisonConclusion)$' })
 }
 
 BeforeAll {
@@ -217,7 +220,7 @@ Describe 'List views show every property' {
 }
 
 Describe 'Type data and deserialized objects' {
-    It 'declares the default display property set of <_>' -ForEach $TypeNames {
+    It 'declares the default display property set of <_>' -ForEach $WideTypes {
         $item = $Objects[$_][0]
         $set = $item.PSStandardMembers.DefaultDisplayPropertySet.ReferencedPropertyNames
         $set | Should -Not -BeNullOrEmpty

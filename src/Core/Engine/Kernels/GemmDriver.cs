@@ -34,11 +34,18 @@ internal static unsafe class GemmDriver
         : Vector128.IsHardwareAccelerated ? GemmIsa.Vector128
         : GemmIsa.Scalar;
 
+    /// <summary>
+    /// Sees every call's shape (the benchmarks list the shapes a model produces this way); null in
+    /// production. Called concurrently when layers run GEMMs on several threads.
+    /// </summary>
+    internal static Action<GemmShape>? Observer;
+
     public static void Run(GemmIsa isa, int threads, bool transA, bool transB, int m, int n, int k, float alpha,
         float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc, float* bias, GemmActivation activation,
         GemmPath path = GemmPath.Auto, IParallelRunner? runner = null)
     {
         if (m == 0 || n == 0) return;
+        Observer?.Invoke(new GemmShape(m, n, k, transA, transB, threads));
         var e = new GemmEpilogue
         {
             Alpha = alpha,

@@ -20,6 +20,7 @@ public static class SgemmPeer
     public static int Run(string[] args)
     {
         string models = "mlp,cnn,resnet18";
+        string? only = null;
         int rounds = 7, square = 2048;
         for (int i = 1; i + 1 < args.Length; i += 2)
         {
@@ -28,6 +29,7 @@ public static class SgemmPeer
                 case "--models": models = args[i + 1]; break;
                 case "--rounds": rounds = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--square": square = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--shapes": only = args[i + 1]; break;
                 default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
             }
         }
@@ -40,7 +42,9 @@ public static class SgemmPeer
         Console.WriteLine();
         Console.WriteLine("| Shape (m×n×k) | Where | Ours GFLOP/s | OpenBLAS GFLOP/s | Ratio |");
         Console.WriteLine("|---|---|---|---|---|");
-        var results = Compare(models.Split(','), rounds, square, r => Console.WriteLine(Row(r)));
+        var results = only is null
+            ? Compare(models.Split(','), rounds, square, r => Console.WriteLine(Row(r)))
+            : Compare(ParseShapes(only), rounds, r => Console.WriteLine(Row(r)));
         var worst = results.MinBy(r => r.Ratio)!;
         Console.WriteLine();
         Console.WriteLine(Invariant($"{results.Count} shapes; worst ratio {worst.Ratio:F2} at {worst.Shape} ({worst.Where}); {results.Count(r => r.Ratio >= 0.9)} of {results.Count} at ≥ 0.9×."));
@@ -53,15 +57,17 @@ public static class SgemmPeer
     public static string Row(Result r) =>
         Invariant($"| {r.Shape} | {r.Where} | {r.Ours:F1} | {r.Peer:F1} | {r.Ratio:F2} |");
 
-    /// <summary>Compares every recorded shape of <paramref name="models"/> plus square³ (0 = none).</summary>
-    public static List<Result> Compare(IEnumerable<string> models, int rounds, int square, Action<Result>? each = null)
+    /// <summary>"2048x2048x2048,43264x9x32t" (m×n×k, then a/b/t for Aᵀ/Bᵀ/both).</summary>
+    private static List<(GemmShape, string)> ParseShapes(string text) =>
+        text.Split(',').Select(t =>
+        {
+            string dims = t.TrimEnd('a', 'b', 't'), flags = t[dims.Length..];
+            var d = dims.Split('x').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+            return (new GemmShape(d[0], d[1], d[2], flags is "a" or "t", flags is "b" or "t", 1), "given");
+        }).ToList();
+
+    private static List<Result> Compare(List<(GemmShape Shape, string Where)> shapes, int rounds, Action<Result>? each)
     {
-        var shapes = new List<(GemmShape Shape, string Where)>();
-        if (square > 0) shapes.Add((new GemmShape(square, square, square, false, false, 1), "square"));
-        foreach (var model in models)
-            foreach (var (s, where) in ModelGemmShapes.Record(model, threads: 2))
-                if (!shapes.Any(x => x.Shape with { Threads = 0 } == s with { Threads = 0 }))
-                    shapes.Add((s, $"{model} {where}"));
         var results = new List<Result>();
         foreach (var (s, where) in shapes)
         {
@@ -71,6 +77,18 @@ public static class SgemmPeer
             results.Add(r);
         }
         return results;
+    }
+
+    /// <summary>Compares every recorded shape of <paramref name="models"/> plus square³ (0 = none).</summary>
+    public static List<Result> Compare(IEnumerable<string> models, int rounds, int square, Action<Result>? each = null)
+    {
+        var shapes = new List<(GemmShape Shape, string Where)>();
+        if (square > 0) shapes.Add((new GemmShape(square, square, square, false, false, 1), "square"));
+        foreach (var model in models)
+            foreach (var (s, where) in ModelGemmShapes.Record(model, threads: 2))
+                if (!shapes.Any(x => x.Shape with { Threads = 0 } == s with { Threads = 0 }))
+                    shapes.Add((s, $"{model} {where}"));
+        return Compare(shapes, rounds, each);
     }
 
     /// <summary>GFLOP/s of ours and of OpenBLAS at one shape, one thread, best of alternating rounds.</summary>

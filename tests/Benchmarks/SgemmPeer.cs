@@ -33,6 +33,7 @@ public static class SgemmPeer
                 default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
             }
         }
+        SgemmTiming.ApplyOverrides();
         if (!OpenBlas.Load())
         {
             Console.WriteLine("OpenBLAS not found (apt-get install libopenblas0-openmp): nothing to compare with.");

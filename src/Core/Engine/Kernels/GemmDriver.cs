@@ -23,7 +23,7 @@ internal static unsafe class GemmDriver
     internal static int NC = 3072;
 
     /// <summary>B (k×n floats) up to this size is read in place instead of packed.</summary>
-    internal static long DirectMaxB = 48 * 1024;
+    internal static long DirectMaxB = 8 * 1024;
 
     /// <summary>Below this many multiply-adds a parallel call runs on one thread.</summary>
     internal static long ParallelMinMacs = 256 * 1024;
@@ -261,75 +261,11 @@ internal static unsafe class GemmDriver
 
     private static int RoundUp(int x, int m) => (x + m - 1) / m * m;
 
-    /// <summary>A[ic..ic+mc, pc..pc+kc] into MR-tall panels: panel q holds (r, p) at p·MR + r.</summary>
     private static void PackA<TK>(in Job job, int ic, int mc, int pc, int kc, float* dst) where TK : struct, IMicroKernel
-    {
-        int mr = TK.MR;
-        for (int i = 0; i < mc; i += mr)
-        {
-            int rows = Math.Min(mr, mc - i);
-            float* panel = dst + i * kc;
-            if (job.TransA)
-            {
-                float* src = job.A + pc * job.Lda + ic + i;
-                for (int p = 0; p < kc; p++, src += job.Lda)
-                {
-                    float* d = panel + p * mr;
-                    for (int r = 0; r < rows; r++) d[r] = src[r];
-                }
-            }
-            else
-            {
-                for (int r = 0; r < rows; r++)
-                {
-                    float* src = job.A + (ic + i + r) * job.Lda + pc;
-                    float* d = panel + r;
-                    for (int p = 0; p < kc; p++) d[p * mr] = src[p];
-                }
-            }
-        }
-    }
+        => GemmPacking.PackA(job.A, job.Lda, job.TransA, ic, mc, pc, kc, TK.MR, dst);
 
-    /// <summary>op(B)[pc..pc+kc, jc..jc+nc] into NR-wide panels, zero-padded: (p, j) at p·NR + j.</summary>
     private static void PackB<TK>(in Job job, int pc, int kc, int jc, int nc, float* dst) where TK : struct, IMicroKernel
-    {
-        int nr = TK.NR;
-        for (int j = 0; j < nc; j += nr)
-        {
-            int cols = Math.Min(nr, nc - j);
-            float* panel = dst + j * kc;
-            if (job.TransB)
-            {
-                for (int jj = 0; jj < cols; jj++)
-                {
-                    float* src = job.B + (jc + j + jj) * job.Ldb + pc;
-                    float* d = panel + jj;
-                    for (int p = 0; p < kc; p++) d[p * nr] = src[p];
-                }
-                if (cols < nr)
-                    for (int p = 0; p < kc; p++)
-                        for (int jj = cols; jj < nr; jj++) panel[p * nr + jj] = 0f;
-            }
-            else
-            {
-                float* src = job.B + pc * job.Ldb + jc + j;
-                if (cols == nr)
-                {
-                    for (int p = 0; p < kc; p++, src += job.Ldb)
-                        Unsafe.CopyBlockUnaligned(panel + p * nr, src, (uint)(nr * sizeof(float)));
-                }
-                else
-                {
-                    for (int p = 0; p < kc; p++, src += job.Ldb)
-                    {
-                        float* d = panel + p * nr;
-                        for (int jj = 0; jj < cols; jj++) d[jj] = src[jj];
-                        for (int jj = cols; jj < nr; jj++) d[jj] = 0f;
-                    }
-                }
-            }
-        }
-    }
+        => GemmPacking.PackB(job.B, job.Ldb, job.TransB, pc, kc, jc, nc, TK.NR, dst);
 
     /// <summary>k = 0 or alpha = 0: no product, C = act(beta·C + bias).</summary>
     private static void ScaleOnly(in Job job)

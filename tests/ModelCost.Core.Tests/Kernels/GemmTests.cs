@@ -24,7 +24,7 @@ public class GemmTests
 
     private static readonly GemmIsa[] AllIsas = [GemmIsa.Scalar, GemmIsa.Vector128, GemmIsa.Avx2Fma, GemmIsa.Avx512];
 
-    private sealed record Case(int M, int N, int K, bool TransA, bool TransB, float Alpha, float Beta,
+    internal sealed record Case(int M, int N, int K, bool TransA, bool TransB, float Alpha, float Beta,
         int PadA, int PadB, int PadC, bool Bias, GemmActivation Activation);
 
     private static float[] RandomArray(Random rng, int length, double scale = 1.0)
@@ -35,7 +35,7 @@ public class GemmTests
     }
 
     /// <summary>Runs one case and returns the worst error divided by its bound (≤ 1 passes).</summary>
-    private static double WorstRatio(Case t, GemmIsa isa, int threads, GemmPath path, int seed)
+    internal static double WorstRatio(Case t, GemmIsa isa, int threads, GemmPath path, int seed)
     {
         var rng = new Random(seed);
         int lda = (t.TransA ? t.M : t.K) + t.PadA, ldb = (t.TransB ? t.K : t.N) + t.PadB, ldc = t.N + t.PadC;

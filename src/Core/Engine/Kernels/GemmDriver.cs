@@ -69,6 +69,9 @@ internal static unsafe class GemmDriver
         }
         switch (isa)
         {
+            // A 32-wide tile would be half empty for n ≤ 16 (a 16-filter convolution, a 10-class head):
+            // the 6×16 ymm kernel wastes nothing there and runs at the same rate on AVX-512 hardware.
+            case GemmIsa.Avx512 when n <= 16: Run<Avx2Kernel>(threads, job, runner); break;
             case GemmIsa.Avx512: Run<Avx512Kernel>(threads, job, runner); break;
             case GemmIsa.Avx2Fma: Run<Avx2Kernel>(threads, job, runner); break;
             case GemmIsa.Vector128: Run<Vector128Kernel>(threads, job, runner); break;

@@ -132,6 +132,18 @@ public class GemmTests
     }
 
     [Fact]
+    public void PartialColumnPanelsReadInPlaceOrPackedMatchTheReference()
+    {
+        // n = 10 and 25 leave a partial 16-wide panel that the AVX2 kernel reads in place under lane masks;
+        // ldb = 16 (n + 6) is the packed-panel stride, so that case is copied zero-padded instead. Rows 1-13.
+        int seed = 77;
+        foreach (var (m, n, padB) in new[] { (1, 10, 0), (13, 10, 6), (7, 25, 0), (6, 10, 3), (2, 3, 13) })
+            foreach (var isa in AllIsas)
+                foreach (var beta in new[] { 0f, 1f })
+                    AssertWithinBound(new Case(m, n, 37, false, false, 1f, beta, 0, padB, 1, beta == 0f, GemmActivation.Relu), isa, 1, GemmPath.Direct, seed++);
+    }
+
+    [Fact]
     public void FusedBiasAndReluMatchReferenceFollowedByBiasAndRelu()
     {
         int seed = 5;

@@ -18,6 +18,8 @@ internal unsafe struct Avx512Kernel : IMicroKernel
 
     public static int NR => 32;
 
+    public static bool ReadsPartialPanels => false;
+
     public static void Tile(int rows, int cols, int kc, float* a, nint rsA, nint csA,
         float* b, nint rsB, float* c, nint ldc, in GemmEpilogue e, int col0)
     {

@@ -183,8 +183,8 @@ internal static unsafe class GemmDriver
 
     /// <summary>
     /// No A packing: kernels read A through its strides. B rows are read in place, except a
-    /// transposed B (packed whole into panels) and the last partial column panel (copied zero-padded
-    /// so the kernel never reads past B).
+    /// transposed B (packed whole into panels) and, for kernels that cannot mask their loads, the
+    /// last partial column panel (copied zero-padded so the kernel never reads past B).
     /// </summary>
     private static void Direct<TK>(in Job job, int i0, int i1, int j0, int j1) where TK : struct, IMicroKernel
     {
@@ -192,6 +192,8 @@ internal static unsafe class GemmDriver
         nint rsA = job.TransA ? 1 : job.Lda, csA = job.TransA ? job.Lda : 1;
         float* panels = null;
         int jFull = j1;
+        // A panel read in place must not have the packed stride NR, which tells kernels it is zero-padded.
+        bool inPlaceEdge = !job.TransB && TK.ReadsPartialPanels && job.Ldb != nr;
         if (job.TransB)
         {
             panels = GemmBuffers.Edge(k * RoundUp(j1 - j0, nr));
@@ -200,7 +202,7 @@ internal static unsafe class GemmDriver
         else
         {
             jFull = j0 + (j1 - j0) / nr * nr;
-            if (jFull < j1)
+            if (jFull < j1 && !inPlaceEdge)
             {
                 panels = GemmBuffers.Edge(k * nr);
                 PackB<TK>(job, 0, k, jFull, j1 - jFull, panels);
@@ -220,7 +222,10 @@ internal static unsafe class GemmDriver
             for (int j = j0; j < jFull; j += nr)
                 TK.Tile(rows, nr, k, ai, rsA, csA, job.B + j, job.Ldb, ci + j, job.Ldc, job.E, j);
             if (jFull < j1)
-                TK.Tile(rows, j1 - jFull, k, ai, rsA, csA, panels, nr, ci + jFull, job.Ldc, job.E, jFull);
+            {
+                if (inPlaceEdge) TK.Tile(rows, j1 - jFull, k, ai, rsA, csA, job.B + jFull, job.Ldb, ci + jFull, job.Ldc, job.E, jFull);
+                else TK.Tile(rows, j1 - jFull, k, ai, rsA, csA, panels, nr, ci + jFull, job.Ldc, job.E, jFull);
+            }
         }
     }
 

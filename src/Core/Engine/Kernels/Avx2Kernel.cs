@@ -20,40 +20,24 @@ internal unsafe struct Avx2Kernel : IMicroKernel
         float* b, nint rsB, float* c, nint ldc, in GemmEpilogue e, int col0)
     {
         // Packed panels get their strides as JIT constants (immediate offsets, fewer live registers).
-        if (rsA == 1 && csA == 6 && rsB == 16)
-        {
-            switch (rows)
-            {
-                case 6: Kernel<Rows6, Packed>(cols, kc, a, 1, 6, b, 16, c, ldc, e, col0); break;
-                case 5: Kernel<Rows5, Packed>(cols, kc, a, 1, 6, b, 16, c, ldc, e, col0); break;
-                case 4: Kernel<Rows4, Packed>(cols, kc, a, 1, 6, b, 16, c, ldc, e, col0); break;
-                case 3: Kernel<Rows3, Packed>(cols, kc, a, 1, 6, b, 16, c, ldc, e, col0); break;
-                case 2: Kernel<Rows2, Packed>(cols, kc, a, 1, 6, b, 16, c, ldc, e, col0); break;
-                default: Kernel<Rows1, Packed>(cols, kc, a, 1, 6, b, 16, c, ldc, e, col0); break;
-            }
-            return;
-        }
-        if (cols < 16 && rsB != 16 && Avx.IsSupported)
-        {
-            switch (rows)
-            {
-                case 6: Kernel<Rows6, MaskedEdge>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
-                case 5: Kernel<Rows5, MaskedEdge>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
-                case 4: Kernel<Rows4, MaskedEdge>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
-                case 3: Kernel<Rows3, MaskedEdge>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
-                case 2: Kernel<Rows2, MaskedEdge>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
-                default: Kernel<Rows1, MaskedEdge>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
-            }
-            return;
-        }
+        if (rsA == 1 && csA == 6 && rsB == 16) ByRows<Packed>(rows, cols, kc, a, 1, 6, b, 16, c, ldc, e, col0);
+        // A partial panel read in place (not the zero-padded packed stride) loads B under lane masks.
+        else if (cols < 16 && rsB != 16 && Avx.IsSupported) ByRows<MaskedEdge>(rows, cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0);
+        else ByRows<Strided>(rows, cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0);
+    }
+
+    /// <summary>The kernel instantiation for this many rows (each keeps only the accumulators it uses).</summary>
+    private static void ByRows<TL>(int rows, int cols, int kc, float* a, nint rsA, nint csA,
+        float* b, nint rsB, float* c, nint ldc, in GemmEpilogue e, int col0) where TL : struct, ILayout
+    {
         switch (rows)
         {
-            case 6: Kernel<Rows6, Strided>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
-            case 5: Kernel<Rows5, Strided>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
-            case 4: Kernel<Rows4, Strided>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
-            case 3: Kernel<Rows3, Strided>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
-            case 2: Kernel<Rows2, Strided>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
-            default: Kernel<Rows1, Strided>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
+            case 6: Kernel<Rows6, TL>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
+            case 5: Kernel<Rows5, TL>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
+            case 4: Kernel<Rows4, TL>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
+            case 3: Kernel<Rows3, TL>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
+            case 2: Kernel<Rows2, TL>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
+            default: Kernel<Rows1, TL>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
         }
     }
 

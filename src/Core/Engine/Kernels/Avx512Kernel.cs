@@ -10,7 +10,7 @@ namespace ModelCost.Core.Engine.Kernels;
 /// Partial tiles store through two 256-bit masked halves (AVX masked load/store), so C is never
 /// touched past the tile. Where AVX-512 is missing (tests force this family everywhere) the
 /// runtime emulates Vector512 with two 256-bit halves: same arithmetic, only slower.
-/// Generated from <see cref="Avx2Kernel"/>'s source (keep the two in step).
+/// Mirrors <see cref="Avx2Kernel"/> line for line on the wider type (keep the two in step).
 /// </summary>
 internal unsafe struct Avx512Kernel : IMicroKernel
 {
@@ -24,27 +24,22 @@ internal unsafe struct Avx512Kernel : IMicroKernel
         float* b, nint rsB, float* c, nint ldc, in GemmEpilogue e, int col0)
     {
         // Packed panels get their strides as JIT constants (immediate offsets, fewer live registers).
-        if (rsA == 1 && csA == 6 && rsB == 32)
-        {
-            switch (rows)
-            {
-                case 6: Kernel<Rows6, Packed>(cols, kc, a, 1, 6, b, 32, c, ldc, e, col0); break;
-                case 5: Kernel<Rows5, Packed>(cols, kc, a, 1, 6, b, 32, c, ldc, e, col0); break;
-                case 4: Kernel<Rows4, Packed>(cols, kc, a, 1, 6, b, 32, c, ldc, e, col0); break;
-                case 3: Kernel<Rows3, Packed>(cols, kc, a, 1, 6, b, 32, c, ldc, e, col0); break;
-                case 2: Kernel<Rows2, Packed>(cols, kc, a, 1, 6, b, 32, c, ldc, e, col0); break;
-                default: Kernel<Rows1, Packed>(cols, kc, a, 1, 6, b, 32, c, ldc, e, col0); break;
-            }
-            return;
-        }
+        if (rsA == 1 && csA == 6 && rsB == 32) ByRows<Packed>(rows, cols, kc, a, 1, 6, b, 32, c, ldc, e, col0);
+        else ByRows<Strided>(rows, cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0);
+    }
+
+    /// <summary>The kernel instantiation for this many rows (each keeps only the accumulators it uses).</summary>
+    private static void ByRows<TL>(int rows, int cols, int kc, float* a, nint rsA, nint csA,
+        float* b, nint rsB, float* c, nint ldc, in GemmEpilogue e, int col0) where TL : struct, ILayout
+    {
         switch (rows)
         {
-            case 6: Kernel<Rows6, Strided>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
-            case 5: Kernel<Rows5, Strided>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
-            case 4: Kernel<Rows4, Strided>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
-            case 3: Kernel<Rows3, Strided>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
-            case 2: Kernel<Rows2, Strided>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
-            default: Kernel<Rows1, Strided>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
+            case 6: Kernel<Rows6, TL>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
+            case 5: Kernel<Rows5, TL>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
+            case 4: Kernel<Rows4, TL>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
+            case 3: Kernel<Rows3, TL>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
+            case 2: Kernel<Rows2, TL>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
+            default: Kernel<Rows1, TL>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
         }
     }
 

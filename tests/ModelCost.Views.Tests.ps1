@@ -11,8 +11,10 @@ BeforeDiscovery {
     # The cases are known before the run: every output type, and every table view the format data has for it.
     . (Join-Path $PSScriptRoot 'ModelCost.TestHelpers.ps1')
     Import-ModelCostTestModule
+    # The cost type's name is read from a real object (the seam branch renames ModelCost to CostSummary).
+    $costType = (New-ModelSpec -Name Probe -InputShape 4 -Layer 'Dense(2)' | Measure-ModelCost).GetType().FullName
     $TypeNames = @(
-        'ModelCost.Core.Specs.ModelSpec', 'ModelCost.Core.Specs.LayerSummary', 'ModelCost.Core.Costing.ModelCost',
+        'ModelCost.Core.Specs.ModelSpec', 'ModelCost.Core.Specs.LayerSummary', $costType,
         'ModelCost.Core.Costing.LayerCost', 'ModelCost.Core.Data.DatasetInfo', 'ModelCost.Core.Engine.TrainingResult',
         'ModelCost.Core.Engine.TrainingEpoch', 'ModelCost.Core.Engine.EvaluationResult', 'ModelCost.Core.Engine.TrainedModel',
         'ModelCost.Core.Latency.LatencyMeasurement', 'ModelCost.Core.Reporting.ComparisonRow', 'ModelCost.Core.Reporting.ComparisonConclusion')
@@ -26,7 +28,7 @@ BeforeDiscovery {
     $TableTypes = @($TypeNames | Where-Object { $_ -notlike '*ComparisonConclusion' })
     # Wide types: a default display property set (types.ps1xml) and a list view with every property.
     # The others have a few properties and no set, so Format-List shows all of them.
-    $WideTypes = @($TypeNames | Where-Object { $_ -match '\.(LayerSummary|ModelCost|LayerCost|TrainingResult|LatencyMeasurement|ComparisonRow|ComparisonConclusion)$' })
+    $WideTypes = @($TypeNames | Where-Object { $_ -match '\.(LayerSummary|ModelCost|CostSummary|LayerCost|TrainingResult|LatencyMeasurement|ComparisonRow|ComparisonConclusion)$' })
 }
 
 BeforeAll {
@@ -54,7 +56,7 @@ BeforeAll {
     $Objects = [ordered]@{
         'ModelCost.Core.Specs.ModelSpec'              = @($specs)
         'ModelCost.Core.Specs.LayerSummary'           = @($cnn, $resnet | Get-ModelSummary)
-        'ModelCost.Core.Costing.ModelCost'            = @($costs)
+        ($costs[0].GetType().FullName)                = @($costs)
         'ModelCost.Core.Costing.LayerCost'            = @($cnn, $resnet | Measure-ModelCost -PerLayer)
         'ModelCost.Core.Data.DatasetInfo'             = @($dataset)
         'ModelCost.Core.Engine.TrainingResult'        = @($run)

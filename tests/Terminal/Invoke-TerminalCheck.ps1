@@ -263,7 +263,10 @@ try {
     }
 }
 finally {
+    # kill-server can leave the socket file behind; remove it too.
+    $socket = Join-Path ($env:TMUX_TMPDIR ?? '/tmp') "tmux-$(& id -u)/$server"
     Invoke-Tmux kill-server 2>$null
+    Remove-Item -LiteralPath $socket -Force -ErrorAction SilentlyContinue
     Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction SilentlyContinue
 }
 

@@ -114,6 +114,10 @@ function Get-ScenarioLines([string] $Name, [string] $Done) {
     @("Import-Module '$module'") + $lines + @("Set-Content -LiteralPath '$Done' -Value (`$r.Status + ' ' + `$r.TestAccuracy)")
 }
 
+# A private tmux server: nobody else's tmux sessions are touched.
+$tmuxServer = "modelcost-stress-$PID"
+function Invoke-Tmux { & tmux -L $tmuxServer @args }
+
 # Busy loops at normal priority: the cores are as contended as during a build.
 $load = @(for ($i = 0; $i -lt $LoadProcesses; $i++) { Start-Process -FilePath sh -ArgumentList '-c "while :; do :; done"' -PassThru })
 
@@ -137,14 +141,14 @@ function Start-StressSession([int] $Index) {
     else {
         # exec: the pane's process is pwsh itself, so its pid is the one to diagnose.
         $s.Tmux = "mcstress$PID-$Index"
-        & tmux new-session -d -s $s.Tmux -x 120 -y 45 -c $root "exec dotnet pwsh -NoProfile"
-        $s.ProcessId = [int](& tmux display-message -p -t $s.Tmux '#{pane_pid}')
+        Invoke-Tmux new-session -d -s $s.Tmux -x 120 -y 45 -c $root "exec dotnet pwsh -NoProfile"
+        $s.ProcessId = [int](Invoke-Tmux display-message -p -t $s.Tmux '#{pane_pid}')
         # Type each line once the prompt is there, as a person would (typing ahead also works, but is less like the report).
         $deadline = [DateTime]::UtcNow.AddSeconds(60)
-        while ([DateTime]::UtcNow -lt $deadline -and -not ((& tmux capture-pane -p -t $s.Tmux) -match 'PS .*> ?$')) { Start-Sleep -Milliseconds 200 }
+        while ([DateTime]::UtcNow -lt $deadline -and -not ((Invoke-Tmux capture-pane -p -t $s.Tmux) -match 'PS .*> ?$')) { Start-Sleep -Milliseconds 200 }
         foreach ($line in $lines) {
-            & tmux send-keys -t $s.Tmux -l $line
-            & tmux send-keys -t $s.Tmux Enter
+            Invoke-Tmux send-keys -t $s.Tmux -l $line
+            Invoke-Tmux send-keys -t $s.Tmux Enter
         }
     }
     $s
@@ -152,8 +156,8 @@ function Start-StressSession([int] $Index) {
 
 function Stop-StressSession($s) {
     if ($s.Tmux) {
-        & tmux capture-pane -p -S -200 -t $s.Tmux > (Join-Path $s.Dir 'pane.txt') 2>$null
-        & tmux kill-session -t $s.Tmux 2>$null
+        Invoke-Tmux capture-pane -p -S -200 -t $s.Tmux > (Join-Path $s.Dir 'pane.txt') 2>$null
+        Invoke-Tmux kill-session -t $s.Tmux 2>$null
     }
     if ($s.ProcessId -and (Get-Process -Id $s.ProcessId -ErrorAction SilentlyContinue)) {
         Stop-Process -Id $s.ProcessId -Force -ErrorAction SilentlyContinue
@@ -231,7 +235,7 @@ function Save-StallEvidence($s, [int] $Number) {
             if (-not $KeepDump) { Remove-Item -LiteralPath $dump -Force }
         }
     }
-    if ($s.Tmux) { & tmux capture-pane -p -S -200 -t $s.Tmux > (Join-Path $dir 'pane.txt') 2>$null }
+    if ($s.Tmux) { Invoke-Tmux capture-pane -p -S -200 -t $s.Tmux > (Join-Path $dir 'pane.txt') 2>$null }
     Copy-Item -Path (Join-Path $s.Dir '*') -Destination $dir -ErrorAction SilentlyContinue
     Write-Host "STALL $Number`: session $($s.Index) ($($s.Scenario), $($s.Kind), pid $p): evidence in $dir"
 }
@@ -279,6 +283,10 @@ try {
 finally {
     foreach ($s in @($running)) { Stop-StressSession $s }
     foreach ($p in $load) { Stop-Process -Id $p.Id -Force -ErrorAction SilentlyContinue }
+    if ($Mode -ne 'File') {
+        Invoke-Tmux kill-server 2>$null
+        Remove-Item -LiteralPath (Join-Path ($env:TMUX_TMPDIR ?? '/tmp') "tmux-$(& id -u)/$tmuxServer") -Force -ErrorAction SilentlyContinue
+    }
 }
 
 $summary = 'sessions: {0} finished in {1:N1} min ({2}), load processes {3}, parallel {4}, mode {5}; stalls: {6}; other failures: {7}; evidence: {8}' -f `

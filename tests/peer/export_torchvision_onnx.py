@@ -1,0 +1,39 @@
+"""Exports torchvision's ResNet-18, ResNet-50, VGG-16 and MobileNetV2 (random weights: counts depend only on
+shapes) to ONNX at 1x3x224x224 with Debian's torch 1.13 and nothing else, for the ONNX import peer test
+(tests/ModelCost.Core.Tests/Onnx/TorchvisionOnnxTests.cs).
+
+BatchNormalization is kept as its own node (training=PRESERVE on a model in eval mode): torch's default
+EVAL export folds it into the preceding Conv, which changes the parameter count (2c of gamma/beta
+becomes c of conv bias). Each model is exported at a different opset to cover the range we read.
+
+Run:  /usr/bin/python3 tests/peer/export_torchvision_onnx.py OUT_DIR
+Prints one line per model: name, file, opset, parameters (sum of p.numel()).
+"""
+import os
+import sys
+
+import torch
+import torchvision.models as tvm
+
+MODELS = [("resnet18", tvm.resnet18, 11), ("resnet50", tvm.resnet50, 13),
+          ("vgg16", tvm.vgg16, 17), ("mobilenet_v2", tvm.mobilenet_v2, 14)]
+
+
+def main(out_dir):
+    os.makedirs(out_dir, exist_ok=True)
+    torch.manual_seed(0)
+    x = torch.zeros(1, 3, 224, 224)
+    only = set(sys.argv[2:])
+    for name, ctor, opset in MODELS:
+        if only and name not in only:
+            continue
+        model = ctor().eval()
+        path = os.path.join(out_dir, name + ".onnx")
+        torch.onnx.export(model, x, path, opset_version=opset, input_names=["input"], output_names=["logits"],
+                          training=torch.onnx.TrainingMode.PRESERVE, do_constant_folding=True)
+        params = sum(p.numel() for p in model.parameters())
+        print(f"{name} {path} opset {opset} params {params}", flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

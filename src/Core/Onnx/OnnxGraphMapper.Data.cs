@@ -198,8 +198,8 @@ internal sealed partial class OnnxGraphMapper
         var layer = new LayerSpecBuilder
         {
             Type = LayerTypes.BatchNormalization,
-            Epsilon = OnnxAttributes.Float(node, "epsilon", 1e-5f),
-            Momentum = OnnxAttributes.Float(node, "momentum", 0.9f),
+            Epsilon = Shortest(OnnxAttributes.Float(node, "epsilon", 1e-5f)),
+            Momentum = Shortest(OnnxAttributes.Float(node, "momentum", 0.9f)),
         };
         var name = Emit(node, layer, [x], weights);
         SetOutput(node, Relabel(x, name));
@@ -498,6 +498,10 @@ internal sealed partial class OnnxGraphMapper
         }
         throw Unsupported(node, $"a mean over axes [{string.Join(", ", set)}] of [{string.Join(", ", x.Shape)}] (only global pooling maps onto a layer)");
     }
+
+    /// <summary>A float attribute as the double it was written as (1e-5f becomes 1e-05, not 9.99999974e-06).</summary>
+    private static double Shortest(float f) =>
+        double.Parse(f.ToString("R", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture);
 
     private static OnnxTensor Relabel(OnnxTensor x, string layer) =>
         new() { Shape = x.Shape, BatchAxis = x.BatchAxis, SpecAxes = x.SpecAxes, Layer = layer };

@@ -1,0 +1,88 @@
+using ModelCost.Core.Costing;
+using ModelCost.Core.Onnx;
+using ModelCost.Core.Specs;
+using Xunit;
+
+namespace ModelCost.Core.Tests.Onnx;
+
+/// <summary>
+/// Exports the four torchvision models to ONNX once (tests/peer/export_torchvision_onnx.py, Debian torch 1.13,
+/// BatchNormalization kept as nodes) for <see cref="TorchvisionOnnxTests"/>; deletes the files afterwards.
+/// </summary>
+public sealed class TorchvisionOnnxFiles : IDisposable
+{
+    public string Folder { get; } = Path.Combine(Path.GetTempPath(), "modelcost-onnx-tv-" + Environment.ProcessId);
+    private bool _exported;
+
+    public string Get(string model)
+    {
+        lock (this)
+        {
+            if (!_exported)
+            {
+                OnnxPeer.RunPython("tests/peer/export_torchvision_onnx.py", Folder);
+                _exported = true;
+            }
+        }
+        return Path.Combine(Folder, model + ".onnx");
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(Folder)) Directory.Delete(Folder, recursive: true);
+    }
+}
+
+/// <summary>
+/// ONNX files no one here wrote, checked against torchvision's own figures:
+///   parameters: sum(p.numel() for p in model.parameters()) — printed by the export script and by
+///     tests/peer/torchvision_macs.py: ResNet-18 11,689,512; ResNet-50 25,557,032; VGG-16 138,357,544; MobileNetV2 3,504,872.
+///     torch counts BN weight and bias only (running mean/var are buffers): our TrainableParams. The BN statistics are
+///     the NonTrainableParams, 2 per BN channel (ResNet-18: 9,600 = 2 × 4,800 BN channels, as in examples/specs/resnet18.yaml).
+///   conv + linear MACs: forward hooks (Conv2d out.numel()·Cin/groups·kh·kw; Linear out.numel()·in_features), from
+///     OMP_NUM_THREADS=2 OPENBLAS_CORETYPE=Haswell /usr/bin/python3 tests/peer/torchvision_macs.py (torch 1.13.0a0):
+///     resnet18 conv 1813561344 linear 512000; resnet50 conv 4087136256 linear 2048000;
+///     vgg16 conv 15346630656 linear 123633664; mobilenet_v2 conv 299494272 linear 1280000.
+/// </summary>
+public class TorchvisionOnnxTests(TorchvisionOnnxFiles files) : IClassFixture<TorchvisionOnnxFiles>
+{
+    public static TheoryData<string, long, long, long, long> Models => new()
+    {
+        { "resnet18", 11_689_512, 9_600, 1_813_561_344, 512_000 },
+        { "resnet50", 25_557_032, 53_120, 4_087_136_256, 2_048_000 },
+        { "vgg16", 138_357_544, 0, 15_346_630_656, 123_633_664 },
+        // MobileNetV2 BN channels by hand from torchvision's block table (t, c, n): stem 32; the t=1 block 32 + 16;
+        // each t=6 block 6·cin (expand) + 6·cin (depthwise) + cout: 528 (c=24) + 1152 (32) + 2944 (64) + 3360 (96)
+        // + 5472 (160) + 2240 (320); last conv 1280. Total 17,056 channels → 34,112 running statistics.
+        { "mobilenet_v2", 3_504_872, 34_112, 299_494_272, 1_280_000 },
+    };
+
+    [TorchOnnxTheory]
+    [MemberData(nameof(Models))]
+    public void ImportedOnnxGivesTorchvisionParamsAndMacs(string model, long trainable, long bnStatistics, long convMacs, long linearMacs)
+    {
+        var spec = ModelSpecReader.Load(files.Get(model));
+        var r = CostCalculator.Measure(spec, new CostOptions { Convention = CostConvention.Macs });
+        Assert.Equal(trainable, r.Total.TrainableParams);
+        Assert.Equal(bnStatistics, r.Total.Params - r.Total.TrainableParams);
+        Assert.Equal(convMacs, r.Layers.Where(l => l.Type is LayerTypes.Conv2D or LayerTypes.DepthwiseConv2D).Sum(l => l.Macs));
+        Assert.Equal(linearMacs, r.Layers.Where(l => l.Type == LayerTypes.Dense).Sum(l => l.Macs));
+        Assert.Equal(convMacs + linearMacs, r.Total.InferenceMacs);
+        Assert.Equal([224, 224, 3], spec.InputShape);
+    }
+
+    [TorchOnnxFact]
+    public void LayersKeepTheOnnxNodeNames()
+    {
+        var result = OnnxImporter.Load(files.Get("resnet18"));
+        var names = result.Spec.Layers.Select(l => l.Name).ToList();
+        // torch 1.13 names nodes after the module path: /conv1/Conv, /layer1/layer1.0/conv1/Conv, /fc/Gemm.
+        Assert.Equal("/conv1/Conv", names[0]);
+        Assert.Contains("/layer4/layer4.1/bn2/BatchNormalization", names);
+        Assert.Equal("/fc/Gemm", names[^1]);
+        Assert.Equal(11, result.Opset);
+        Assert.Empty(result.Skipped);
+        // Every residual Add reads two named layers.
+        Assert.All(result.Spec.Layers.Where(l => l.Type == LayerTypes.Add), l => Assert.Equal(2, l.Inputs!.Length));
+    }
+}

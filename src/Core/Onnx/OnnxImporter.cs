@@ -18,6 +18,18 @@ public static class OnnxImporter
     public static OnnxImportResult Load(string path, OnnxImportOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        try { return LoadChecked(path, options); }
+        catch (Exception ex) when (ex is OverflowException or IndexOutOfRangeException or ArgumentException or InvalidCastException
+                                       or InvalidOperationException or KeyNotFoundException or FormatException)
+        {
+            // A well-formed protobuf whose content contradicts itself in a way no check above names.
+            throw new ModelCostException(ErrorIds.OnnxInvalid, ModelCostErrorCategory.InvalidData,
+                $"{path}: the model's content is inconsistent ({ex.Message}).", path, ex) { File = path };
+        }
+    }
+
+    private static OnnxImportResult LoadChecked(string path, OnnxImportOptions? options)
+    {
         var graph = OnnxFileReader.Read(path);
         long opset = graph.Opset;
         if (opset < MinOpset || opset > MaxOpset)

@@ -1,3 +1,4 @@
+using ModelCost.Core.Costing;
 using ModelCost.Core.Engine;
 using ModelCost.Core.Onnx;
 using ModelCost.Core.Specs;
@@ -66,8 +67,8 @@ public class OnnxExportTests(ITestOutputHelper output)
         {
             OnnxExporter.Save(RandomWeights(spec, 1), path, overwrite: true);
             var back = OnnxImporter.Load(path).Spec;
-            var a = Costing.CostCalculator.Measure(spec, new Costing.CostOptions { Convention = Costing.CostConvention.Macs });
-            var b = Costing.CostCalculator.Measure(back, new Costing.CostOptions { Convention = Costing.CostConvention.Macs });
+            var a = CostCalculator.Measure(spec, new CostOptions { Convention = CostConvention.Macs });
+            var b = CostCalculator.Measure(back, new CostOptions { Convention = CostConvention.Macs });
             Assert.Equal(a.Total.Params, b.Total.Params);
             Assert.Equal(a.Total.TrainableParams, b.Total.TrainableParams);
             Assert.Equal(a.Total.InferenceMacs, b.Total.InferenceMacs);
@@ -87,7 +88,7 @@ public class OnnxExportTests(ITestOutputHelper output)
         {
             OnnxExporter.Save(model, path, overwrite: true);
             int chunk = Math.Min(n, 1000);
-            using var ours = Engine.InferenceSession.Create(model, chunk, threads: 1);
+            using var ours = ModelCost.Core.Engine.InferenceSession.Create(model, chunk, threads: 1);
             using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
             using var ort = new Microsoft.ML.OnnxRuntime.InferenceSession(path, options);
             int inSize = ours.InputSize, outSize = ours.OutputSize;

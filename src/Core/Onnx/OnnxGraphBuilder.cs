@@ -189,6 +189,7 @@ internal sealed class OnnxGraphBuilder(ResolvedModel model, IReadOnlyDictionary<
         {
             Activations.Sigmoid => "Sigmoid", Activations.Tanh => "Tanh", Activations.Relu => "Relu", Activations.Softsign => "Softsign",
             Activations.Softplus => "Softplus", Activations.Elu => "Elu",
+            Activations.Linear => "Affine", // alpha·x + beta with alpha 1, beta 0
             _ => throw Unsupported(l, $"activation '{a}' inside a recurrent cell has no ONNX equivalent"),
         };
         string[] acts = l.Type switch
@@ -200,6 +201,19 @@ internal sealed class OnnxGraphBuilder(ResolvedModel model, IReadOnlyDictionary<
         var strings = new AttributeProto { Name = "activations", Type = AttributeProto.Types.AttributeType.Strings };
         foreach (var a in acts) strings.Strings.Add(Google.Protobuf.ByteString.CopyFromUtf8(a));
         attrs.Add(strings);
+        // Affine and Elu take their alpha (and Affine its beta) from these lists, in activation order.
+        if (acts.Any(a => a is "Affine" or "Elu"))
+        {
+            var alpha = new AttributeProto { Name = "activation_alpha", Type = AttributeProto.Types.AttributeType.Floats };
+            var beta = new AttributeProto { Name = "activation_beta", Type = AttributeProto.Types.AttributeType.Floats };
+            foreach (var a in acts)
+            {
+                if (a is "Affine" or "Elu") alpha.Floats.Add(1f);
+                if (a == "Affine") beta.Floats.Add(0f);
+            }
+            attrs.Add(alpha);
+            if (beta.Floats.Count > 0) attrs.Add(beta);
+        }
 
         string opType = l.Type switch { LayerTypes.LSTM => "LSTM", LayerTypes.GRU => "GRU", _ => "RNN" };
         var node = new NodeProto { Name = Unique(l.Name), OpType = opType };

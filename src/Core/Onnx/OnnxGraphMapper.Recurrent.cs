@@ -77,6 +77,7 @@ internal sealed partial class OnnxGraphMapper
             "Sigmoid" => Activations.Sigmoid, "Tanh" => Activations.Tanh, "Relu" => Activations.Relu,
             "HardSigmoid" => Activations.HardSigmoid, "Softsign" => Activations.Softsign, "Softplus" => Activations.Softplus,
             "Elu" => Activations.Elu,
+            "Affine" => Activations.Linear, // the exporters' identity (alpha 1, beta 0); other factors cost the same
             _ => throw Unsupported(node, $"cell activation '{a}'"),
         };
         if (gates == 1) return (Map(acts[0]), Activations.Sigmoid);

@@ -1,6 +1,6 @@
 """Exports torchvision's ResNet-18, ResNet-50, VGG-16 and MobileNetV2 (random weights: counts depend only on
-shapes) to ONNX at 1x3x224x224 with Debian's torch 1.13 and nothing else, for the ONNX import peer test
-(tests/ModelCost.Core.Tests/Onnx/TorchvisionOnnxTests.cs).
+shapes) to ONNX at 1x3x224x224, and two small LSTM/GRU sequence classifiers at 1x28x28, with Debian's torch 1.13
+and nothing else, for the ONNX import peer test (tests/ModelCost.Core.Tests/Onnx/TorchvisionOnnxTests.cs).
 
 BatchNormalization is kept as its own node (training=PRESERVE on a model in eval mode): torch's default
 EVAL export folds it into the preceding Conv, which changes the parameter count (2c of gamma/beta
@@ -13,10 +13,29 @@ import os
 import sys
 
 import torch
+import torch.nn as nn
 import torchvision.models as tvm
 
 MODELS = [("resnet18", tvm.resnet18, 11), ("resnet50", tvm.resnet50, 13),
           ("vgg16", tvm.vgg16, 17), ("mobilenet_v2", tvm.mobilenet_v2, 14)]
+
+
+class RnnClassifier(nn.Module):
+    """A sequence classifier over 28 steps of 28 features (Fashion-MNIST rows): one recurrent layer, then Linear(64, 10)
+    on the last hidden state h_n[-1]."""
+
+    def __init__(self, cell):
+        super().__init__()
+        self.rnn = cell(28, 64, batch_first=True)
+        self.fc = nn.Linear(64, 10)
+
+    def forward(self, x):
+        _, h = self.rnn(x)
+        h_n = h[0] if isinstance(h, tuple) else h
+        return self.fc(h_n[-1])
+
+
+RNNS = [("lstm_classifier", nn.LSTM, 14), ("gru_classifier", nn.GRU, 12)]
 
 
 def main(out_dir):
@@ -31,6 +50,14 @@ def main(out_dir):
         path = os.path.join(out_dir, name + ".onnx")
         torch.onnx.export(model, x, path, opset_version=opset, input_names=["input"], output_names=["logits"],
                           training=torch.onnx.TrainingMode.PRESERVE, do_constant_folding=True)
+        params = sum(p.numel() for p in model.parameters())
+        print(f"{name} {path} opset {opset} params {params}", flush=True)
+    for name, cell, opset in RNNS:
+        if only and name not in only:
+            continue
+        model = RnnClassifier(cell).eval()
+        path = os.path.join(out_dir, name + ".onnx")
+        torch.onnx.export(model, torch.zeros(1, 28, 28), path, opset_version=opset, input_names=["input"], output_names=["logits"])
         params = sum(p.numel() for p in model.parameters())
         print(f"{name} {path} opset {opset} params {params}", flush=True)
 

@@ -15,8 +15,8 @@ TYPES = {
     "AveragePooling1D": POOL, "AveragePooling2D": POOL, "AveragePooling3D": POOL,
     "GlobalAveragePooling1D": [], "GlobalAveragePooling2D": [], "GlobalMaxPooling2D": [],
     "Flatten": [], "Dropout": ["rate"], "BatchNormalization": ["epsilon", "momentum"], "Activation": ["activation"],
-    "SimpleRNN": ["units", "activation", "use_bias", "return_sequences"],
-    "LSTM": ["units", "activation", "recurrent_activation", "use_bias", "return_sequences"],
+    "SimpleRNN": ["units", "activation", "use_bias", "return_sequences", "recurrent_bias"],
+    "LSTM": ["units", "activation", "recurrent_activation", "use_bias", "return_sequences", "recurrent_bias"],
     "GRU": ["units", "activation", "recurrent_activation", "use_bias", "return_sequences", "reset_after"],
     "Add": [], "Concatenate": ["axis"], "ZeroPadding2D": ["padding"],
 }
@@ -31,6 +31,7 @@ OPTS = {
     "padding": {"type": "string", "enum": ["valid", "same"]},
     "activation": {"$ref": "#/$defs/activation"}, "recurrent_activation": {"$ref": "#/$defs/activation"},
     "use_bias": {"type": "boolean"}, "return_sequences": {"type": "boolean"}, "reset_after": {"type": "boolean"},
+    "recurrent_bias": {"type": "boolean"},
     "rate": {"type": "number", "minimum": 0, "exclusiveMaximum": 1},
     "epsilon": {"type": "number", "exclusiveMinimum": 0},
     "momentum": {"type": "number", "minimum": 0, "exclusiveMaximum": 1},

@@ -132,7 +132,7 @@ internal sealed class LayerOperations
         long backMacs = checked((trainable ? macs : 0) + stateMacs + (needsInputGradient ? inputMacs : 0));
         ops.Add(CostOps.RecurrentMac, macs, backMacs);
 
-        int biasVectors = !layer.UseBias ? 0 : layer.Type == LayerTypes.GRU && layer.ResetAfter ? 2 : 1;
+        int biasVectors = !layer.UseBias ? 0 : (layer.Type == LayerTypes.GRU && layer.ResetAfter) || layer.RecurrentBias ? 2 : 1;
         long bias = checked(steps * gates * units * biasVectors);
         ops.Add(CostOps.RecurrentBiasAdd, bias, trainable ? bias : 0);
 

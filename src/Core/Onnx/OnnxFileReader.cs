@@ -44,9 +44,16 @@ internal static class OnnxFileReader
         }
         catch (InvalidProtocolBufferException ex)
         {
-            bool truncated = ex.Message.Contains("truncated", StringComparison.OrdinalIgnoreCase)
-                || ex.Message.Contains("end of", StringComparison.OrdinalIgnoreCase);
-            throw truncated ? Truncated(path, ex) : Invalid(path, $"it is not a valid ONNX protobuf ({ex.Message}).", inner: ex);
+            // Text or another binary format also "ends early" when read as protobuf: only a file that began as an
+            // ONNX model (its IR version or graph read) is called truncated.
+            bool began = model.IrVersion > 0 || model.Graph is not null;
+            bool truncated = began && (ex.Message.Contains("truncated", StringComparison.OrdinalIgnoreCase)
+                || ex.Message.Contains("end of", StringComparison.OrdinalIgnoreCase));
+            throw truncated ? Truncated(path, ex) : Invalid(path, $"it is not an ONNX model (it does not read as ONNX protobuf: {ex.Message}).", inner: ex);
+        }
+        catch (ModelCostException ex) when (ex.ErrorId == ErrorIds.OnnxTruncated && model.IrVersion <= 0 && model.Graph is null)
+        {
+            throw Invalid(path, "it is not an ONNX model (it does not read as ONNX protobuf).", inner: ex);
         }
         catch (IOException ex)
         {

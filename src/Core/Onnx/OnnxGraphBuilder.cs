@@ -157,6 +157,7 @@ internal sealed class OnnxGraphBuilder(ResolvedModel model, IReadOnlyDictionary<
     /// </summary>
     private Value Recurrent(ResolvedLayer l, Value x)
     {
+        if (l.RecurrentBias && l.UseBias) throw Unsupported(l, "recurrent_bias has no weights in the trained model's layout");
         var seq = Node("Transpose", l.Name + "/time_major", [ToLast(x, l.Name).Name], l.Name + "/time_major", [Ints("perm", [1, 0, 2])]);
         int h = l.Units, f = l.InputShape[1];
         int gates = l.Type switch { LayerTypes.LSTM => 4, LayerTypes.GRU => 3, _ => 1 };

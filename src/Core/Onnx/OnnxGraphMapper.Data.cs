@@ -34,6 +34,7 @@ internal sealed partial class OnnxGraphMapper
             case "Squeeze" or "Unsqueeze": MapSqueeze(node, Data(node, x), inputs); break;
             case "GRU" or "LSTM" or "RNN": MapRecurrent(node, Data(node, x), inputs); break;
             case "ReduceMean": MapReduceMean(node, Data(node, x), inputs); break;
+            case "Gather": MapGather(node, Data(node, x), inputs); break;
             default: throw Unsupported(node, $"operator {node.OpType} has no spec layer");
         }
     }
@@ -475,6 +476,24 @@ internal sealed partial class OnnxGraphMapper
         var shape = new long[rank];
         for (int d = 0, k = 0; d < rank; d++) shape[d] = added.Contains(d) ? 1 : x.Shape[k++];
         SetOutput(node, new OnnxTensor { Shape = shape, BatchAxis = map[x.BatchAxis], SpecAxes = x.SpecAxes.Select(a => map[a]).ToArray(), Layer = x.Layer });
+    }
+
+    /// <summary>Gather of one index along a size-1 axis outside the spec shape (h_n[-1] of a one-layer RNN) only drops the axis.</summary>
+    private void MapGather(NodeProto node, OnnxTensor x, OnnxTensor?[] inputs)
+    {
+        var idx = Need(node, inputs.Length > 1 ? inputs[1] : null);
+        long axis = OnnxAttributes.Int(node, "axis", 0);
+        if (axis < 0) axis += x.Rank;
+        var values = idx.IsStatic ? idx.Values : null;
+        bool select = values is [var i] && idx.Rank == 0 && axis != x.BatchAxis && !x.SpecAxes.Contains((int)axis)
+            && x.Shape[axis] == 1 && (i == 0 || i == -1);
+        if (!select) throw Unsupported(node, $"gathering along axis {axis} of [{string.Join(", ", x.Shape)}] (embeddings and data selection have no spec layer yet)");
+        int Map(int a) => a > axis ? a - 1 : a;
+        SetOutput(node, new OnnxTensor
+        {
+            Shape = x.Shape.Where((_, d) => d != axis).ToArray(), BatchAxis = Map(x.BatchAxis),
+            SpecAxes = x.SpecAxes.Select(Map).ToArray(), Layer = x.Layer,
+        });
     }
 
     /// <summary>ReduceMean over the spatial axes of an image (keepdims or not) is global average pooling.</summary>

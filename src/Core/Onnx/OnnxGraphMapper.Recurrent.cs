@@ -7,7 +7,8 @@ namespace ModelCost.Core.Onnx;
 /// <summary>
 /// ONNX RNN, GRU and LSTM (forward direction). ONNX reads X as [T, N, F] (layout 0, what exporters write)
 /// or [N, T, F] (layout 1) and writes Y [T, directions, N, H] and Y_h [directions, N, H]. Reading Y is a
-/// Keras layer with return_sequences; reading only Y_h is one without.
+/// Keras layer with return_sequences; reading only Y_h is one without. ONNX keeps two bias vectors per gate
+/// (input and recurrent, as PyTorch): LSTM and RNN map with recurrent_bias, GRU with reset_after.
 /// </summary>
 internal sealed partial class OnnxGraphMapper
 {
@@ -40,11 +41,18 @@ internal sealed partial class OnnxGraphMapper
             Units = checked((int)hidden), UseBias = b is not null, Activation = act,
             RecurrentActivation = gates > 1 ? recurrentAct : null,
         };
+        // ONNX B holds the input and the recurrent bias ([Wb, Rb], 2·gates·H); Keras LSTM/SimpleRNN keep one, so the
+        // spec says recurrent_bias. GRU's two vectors are Keras' reset_after.
+        if (b is not null && b.Elements != 2L * gates * hidden)
+            throw Unsupported(node, $"a bias B of {b.Elements} values for {gates} gates of {hidden} units (ONNX holds 2·{gates}·{hidden})");
+        if (b is not null && node.OpType != "GRU") layer.RecurrentBias = true;
         if (node.OpType == "GRU")
         {
             // linear_before_reset = 1 applies the reset gate after the recurrent product: Keras' reset_after=True,
             // with the recurrent bias kept apart (ONNX B holds 6H = Keras' (2, 3H) bias).
             layer.ResetAfter = OnnxAttributes.Int(node, "linear_before_reset", 0) == 1;
+            if (b is not null && layer.ResetAfter != true)
+                throw Unsupported(node, "linear_before_reset = 0 with biases (Keras' reset_after=False keeps one bias vector, ONNX two)");
         }
 
         bool sequence = node.Output.Count > 0 && node.Output[0].Length > 0 && _consumers.GetValueOrDefault(node.Output[0]) > 0;

@@ -33,6 +33,11 @@ public sealed class LayerSpec : IEquatable<LayerSpec>
     public double? Momentum { get; init; }
     /// <summary>GRU only: Keras 2.x/3.x default true (two bias vectors).</summary>
     public bool? ResetAfter { get; init; }
+    /// <summary>
+    /// LSTM and SimpleRNN (ModelCost extension): a second bias vector on the recurrent product, as PyTorch, ONNX and
+    /// cuDNN keep (b_ih and b_hh); Keras has one. Default false. GRU's equivalent is reset_after.
+    /// </summary>
+    public bool? RecurrentBias { get; init; }
     /// <summary>Concatenate axis (Keras default -1).</summary>
     public int? Axis { get; init; }
     /// <summary>ZeroPadding2D amounts as (top, bottom, left, right).</summary>
@@ -48,7 +53,7 @@ public sealed class LayerSpec : IEquatable<LayerSpec>
             && RecurrentActivation == other.RecurrentActivation && UseBias == other.UseBias
             && SeqEq(PoolSize, other.PoolSize) && Rate == other.Rate && DepthMultiplier == other.DepthMultiplier
             && ReturnSequences == other.ReturnSequences && Epsilon == other.Epsilon && Momentum == other.Momentum
-            && ResetAfter == other.ResetAfter && Axis == other.Axis && SeqEq(ZeroPadding, other.ZeroPadding);
+            && ResetAfter == other.ResetAfter && RecurrentBias == other.RecurrentBias && Axis == other.Axis && SeqEq(ZeroPadding, other.ZeroPadding);
     }
 
     public override bool Equals(object? obj) => obj is LayerSpec other && Equals(other);

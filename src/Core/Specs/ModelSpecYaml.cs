@@ -96,6 +96,7 @@ public static class ModelSpecYaml
             if (l.Epsilon is { } e) Put(LayerOptions.Epsilon, Dbl(e));
             if (l.Momentum is { } mo) Put(LayerOptions.Momentum, Dbl(mo));
             if (l.ResetAfter is { } ra) Put(LayerOptions.ResetAfter, Bool(ra));
+            if (l.RecurrentBias is { } rb) Put(LayerOptions.RecurrentBias, Bool(rb));
             if (l.Axis is { } ax) Put(LayerOptions.Axis, Int(ax));
         }
         return sb.ToString();
@@ -322,6 +323,7 @@ public static class ModelSpecYaml
                     case LayerOptions.UseBias: b.UseBias = OptionalBool(v, what); break;
                     case LayerOptions.ReturnSequences: b.ReturnSequences = OptionalBool(v, what); break;
                     case LayerOptions.ResetAfter: b.ResetAfter = OptionalBool(v, what); break;
+                    case LayerOptions.RecurrentBias: b.RecurrentBias = OptionalBool(v, what); break;
                     case LayerOptions.Rate: b.Rate = OptionalDouble(v, what); break;
                     case LayerOptions.Epsilon: b.Epsilon = OptionalDouble(v, what); break;
                     case LayerOptions.Momentum: b.Momentum = OptionalDouble(v, what); break;

@@ -240,11 +240,12 @@ public static class ShapeInference
                 int fin = inShape[1];
                 bool bias = s.UseBias ?? true;
                 bool resetAfter = s.ResetAfter ?? true;
+                bool recurrentBias = s.RecurrentBias ?? false;
                 int gates = type switch { LayerTypes.LSTM => 4, LayerTypes.GRU => 3, _ => 1 };
-                int biasPerGate = !bias ? 0 : type == LayerTypes.GRU && resetAfter ? 2 : 1;
+                int biasPerGate = !bias ? 0 : (type == LayerTypes.GRU && resetAfter) || recurrentBias ? 2 : 1;
                 long perGate = Mul(c, fin, units) + Mul(c, units, units) + (long)biasPerGate * units;
                 b.Trainable = Mul(c, gates, perGate);
-                b.Units = units; b.UseBias = bias; b.ResetAfter = resetAfter;
+                b.Units = units; b.UseBias = bias; b.ResetAfter = resetAfter; b.RecurrentBias = recurrentBias;
                 b.Activation = Act(c, s.Activation ?? Activations.Tanh);
                 b.RecurrentActivation = Act(c, s.RecurrentActivation ?? Activations.Sigmoid, "recurrent_activation");
                 b.ReturnSequences = s.ReturnSequences ?? false;
@@ -417,7 +418,7 @@ public static class ShapeInference
         public int Units, Filters, DepthMultiplier = 1, Axis;
         public int[] KernelSize = [], Strides = [], PadBefore = [], PadAfter = [], PoolSize = [];
         public string Padding = "valid", Activation = Activations.Linear, RecurrentActivation = Activations.Sigmoid;
-        public bool UseBias, ReturnSequences, ResetAfter = true;
+        public bool UseBias, ReturnSequences, ResetAfter = true, RecurrentBias;
         public double Rate, Epsilon = 1e-3, Momentum = 0.99;
 
         public ResolvedLayer Build() => new()
@@ -428,7 +429,7 @@ public static class ShapeInference
             Units = Units, Filters = Filters, KernelSize = KernelSize, Strides = Strides, PadBefore = PadBefore, PadAfter = PadAfter,
             Padding = Padding, Activation = Activation, RecurrentActivation = RecurrentActivation, UseBias = UseBias,
             PoolSize = PoolSize, Rate = Rate, DepthMultiplier = DepthMultiplier, ReturnSequences = ReturnSequences,
-            Epsilon = Epsilon, Momentum = Momentum, ResetAfter = ResetAfter, Axis = Axis,
+            Epsilon = Epsilon, Momentum = Momentum, ResetAfter = ResetAfter, RecurrentBias = RecurrentBias, Axis = Axis,
         };
     }
 }

@@ -117,6 +117,28 @@ public sealed class OnnxImportTests : IDisposable
     }
 
     [Fact]
+    public void LstmWithOnnxBiasesIsKerasLstmWithRecurrentBias()
+    {
+        // ONNX LSTM over [T=5, N, F=3], H=4: W 4·4·3 = 48, R 4·4·4 = 64, B 8·4 = 32 (input and recurrent bias) → 144,
+        // = Keras LSTM(4) on (5, 3) with a second bias vector: 4·(3·4 + 4·4 + 2·4) = 144. Y read: return_sequences.
+        var b = new OnnxModelBuilder(14);
+        b.Graph.Input.Add(Info("x", [1, 5, 3]));
+        b.Node("Transpose", "tm", ["x"], "xt", IntList("perm", 1, 0, 2));
+        b.Node("LSTM", "lstm", ["xt", b.Weight("W", 1, 16, 3), b.Weight("R", 1, 16, 4), b.Weight("B", 1, 32)], "Y", Int("hidden_size", 4));
+        b.Node("Squeeze", "sq", ["Y", b.Ints("ax1", 1)], "ys");
+        b.Node("Transpose", "bm", ["ys"], "yb", IntList("perm", 1, 0, 2));
+        b.Output("yb", 1, 5, 4);
+        var s = Import(b).Spec;
+        var lstm = Assert.Single(s.Layers);
+        Assert.Equal(true, lstm.RecurrentBias);
+        Assert.Equal(true, lstm.ReturnSequences);
+        var m = ShapeInference.Resolve(s);
+        Assert.Equal(144, m.Params);
+        Assert.Equal([5, 4], m.OutputShape);
+        Assert.Equal(s, ModelSpecYaml.Parse(ModelSpecYaml.Serialize(s), "roundtrip"));
+    }
+
+    [Fact]
     public void UnsupportedOperatorNamesTheNodeOrIsSkipped()
     {
         var b = new OnnxModelBuilder(17, 1, 10);

@@ -7,7 +7,8 @@ namespace ModelCost.Core.Tests.Onnx;
 
 /// <summary>
 /// Exports the four torchvision models to ONNX once (tests/peer/export_torchvision_onnx.py, Debian torch 1.13,
-/// BatchNormalization kept as nodes) for <see cref="TorchvisionOnnxTests"/>; deletes the files afterwards.
+/// BatchNormalization kept as nodes) and the two small recurrent classifiers, for <see cref="TorchvisionOnnxTests"/>;
+/// deletes the files afterwards.
 /// </summary>
 public sealed class TorchvisionOnnxFiles : IDisposable
 {
@@ -69,6 +70,26 @@ public class TorchvisionOnnxTests(TorchvisionOnnxFiles files) : IClassFixture<To
         Assert.Equal(linearMacs, r.Layers.Where(l => l.Type == LayerTypes.Dense).Sum(l => l.Macs));
         Assert.Equal(convMacs + linearMacs, r.Total.InferenceMacs);
         Assert.Equal([224, 224, 3], spec.InputShape);
+    }
+
+    /// <summary>
+    /// torch nn.LSTM / nn.GRU (28 features → 64 units, batch_first, 28 steps) + Linear(64, 10) on h_n[-1], exported by the
+    /// same script. torch's sum(p.numel()), printed by it: LSTM 24,714 = 4·64·(28 + 64) weights + 2·4·64 biases (b_ih and
+    /// b_hh) + 650; GRU 18,698 = 3·64·92 + 2·3·64 + 650. MACs per step gates·units·(features + units), 28 steps:
+    /// LSTM 28·4·64·92 = 659,456, GRU 28·3·64·92 = 494,592; Linear 64·10 = 640.
+    /// </summary>
+    [TorchOnnxTheory]
+    [InlineData("lstm_classifier", LayerTypes.LSTM, 24_714, 659_456)]
+    [InlineData("gru_classifier", LayerTypes.GRU, 18_698, 494_592)]
+    public void TorchRecurrentExportsGiveTorchsCounts(string model, string type, long torchParams, long recurrentMacs)
+    {
+        var spec = ModelSpecReader.Load(files.Get(model));
+        Assert.Equal([type, LayerTypes.Dense], spec.Layers.Select(l => l.Type));
+        Assert.Equal([28, 28], spec.InputShape);
+        var r = CostCalculator.Measure(spec, new CostOptions { Convention = CostConvention.Macs });
+        Assert.Equal(torchParams, r.Total.Params);
+        Assert.Equal(recurrentMacs + 640, r.Total.InferenceMacs);
+        Assert.Equal(spec, ModelSpecYaml.Parse(ModelSpecYaml.Serialize(spec), "roundtrip"));
     }
 
     [TorchOnnxFact]

@@ -37,6 +37,7 @@ internal static class LayerOptionValues
             case LayerOptions.UseBias: b.UseBias = Bool(value, key, fail); break;
             case LayerOptions.ReturnSequences: b.ReturnSequences = Bool(value, key, fail); break;
             case LayerOptions.ResetAfter: b.ResetAfter = Bool(value, key, fail); break;
+            case LayerOptions.RecurrentBias: b.RecurrentBias = Bool(value, key, fail); break;
             case LayerOptions.Rate: b.Rate = Dbl(value, key, fail); break;
             case LayerOptions.Epsilon: b.Epsilon = Dbl(value, key, fail); break;
             case LayerOptions.Momentum: b.Momentum = Dbl(value, key, fail); break;

@@ -25,13 +25,14 @@ internal static class LayerOptions
     public const string Epsilon = "epsilon";
     public const string Momentum = "momentum";
     public const string ResetAfter = "reset_after";
+    public const string RecurrentBias = "recurrent_bias";
     public const string Axis = "axis";
 
     /// <summary>Every key a layer mapping may hold.</summary>
     public static readonly string[] All =
     [
         Type, Name, Inputs, Units, Filters, KernelSize, Strides, Padding, Activation, RecurrentActivation, UseBias,
-        PoolSize, Rate, DepthMultiplier, ReturnSequences, Epsilon, Momentum, ResetAfter, Axis,
+        PoolSize, Rate, DepthMultiplier, ReturnSequences, Epsilon, Momentum, ResetAfter, RecurrentBias, Axis,
     ];
 
     /// <summary>
@@ -65,8 +66,8 @@ internal static class LayerOptions
         LayerTypes.Dropout => [Rate],
         LayerTypes.Activation => [Activation],
         LayerTypes.BatchNormalization => [Epsilon, Momentum],
-        LayerTypes.SimpleRNN => [Units, Activation, UseBias, ReturnSequences],
-        LayerTypes.LSTM => [Units, Activation, RecurrentActivation, UseBias, ReturnSequences],
+        LayerTypes.SimpleRNN => [Units, Activation, UseBias, ReturnSequences, RecurrentBias],
+        LayerTypes.LSTM => [Units, Activation, RecurrentActivation, UseBias, ReturnSequences, RecurrentBias],
         LayerTypes.GRU => [Units, Activation, RecurrentActivation, UseBias, ReturnSequences, ResetAfter],
         LayerTypes.Concatenate => [Axis],
         LayerTypes.ZeroPadding2D => [Padding],

@@ -9,7 +9,7 @@ internal sealed class LayerSpecBuilder
     public int? Units, Filters, DepthMultiplier, Axis;
     public int[]? KernelSize, Strides, PoolSize, ZeroPadding;
     public string? Padding, Activation, RecurrentActivation;
-    public bool? UseBias, ReturnSequences, ResetAfter;
+    public bool? UseBias, ReturnSequences, ResetAfter, RecurrentBias;
     public double? Rate, Epsilon, Momentum;
 
     public LayerSpec Build() => new()
@@ -18,7 +18,7 @@ internal sealed class LayerSpecBuilder
         Strides = Strides, Padding = Padding, Activation = Activation, RecurrentActivation = RecurrentActivation,
         UseBias = UseBias, PoolSize = PoolSize, Rate = Rate, DepthMultiplier = DepthMultiplier,
         ReturnSequences = ReturnSequences, Epsilon = Epsilon, Momentum = Momentum, ResetAfter = ResetAfter,
-        Axis = Axis, ZeroPadding = ZeroPadding,
+        RecurrentBias = RecurrentBias, Axis = Axis, ZeroPadding = ZeroPadding,
     };
 
     /// <summary>Lower-cases known activation and padding spellings so every front end yields equal specs.</summary>

@@ -38,6 +38,23 @@ class RnnClassifier(nn.Module):
 RNNS = [("lstm_classifier", nn.LSTM, 14), ("gru_classifier", nn.GRU, 12)]
 
 
+class AttentionClassifier(nn.Module):
+    """One head of self-attention over 16 positions of width 32, written out (Linear q/k/v, q·kᵀ / √32, softmax,
+    p·v, Linear out), a residual add, exact GELU, mean over positions, Linear(32, 10)."""
+
+    def __init__(self, width=32):
+        super().__init__()
+        self.q, self.k, self.v, self.o = (nn.Linear(width, width) for _ in range(4))
+        self.fc = nn.Linear(width, 10)
+        self.scale = width ** 0.5
+
+    def forward(self, x):
+        scores = self.q(x) @ self.k(x).transpose(1, 2) / self.scale
+        context = torch.softmax(scores, dim=-1) @ self.v(x)
+        h = nn.functional.gelu(x + self.o(context))
+        return self.fc(h.mean(dim=1))
+
+
 def main(out_dir):
     os.makedirs(out_dir, exist_ok=True)
     torch.manual_seed(0)
@@ -60,6 +77,12 @@ def main(out_dir):
         torch.onnx.export(model, torch.zeros(1, 28, 28), path, opset_version=opset, input_names=["input"], output_names=["logits"])
         params = sum(p.numel() for p in model.parameters())
         print(f"{name} {path} opset {opset} params {params}", flush=True)
+    if not only or "attention_classifier" in only:
+        model = AttentionClassifier().eval()
+        path = os.path.join(out_dir, "attention_classifier.onnx")
+        torch.onnx.export(model, torch.zeros(1, 16, 32), path, opset_version=17, input_names=["input"], output_names=["logits"])
+        params = sum(p.numel() for p in model.parameters())
+        print(f"attention_classifier {path} opset 17 params {params}", flush=True)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ TYPES = {
     "SimpleRNN": ["units", "activation", "use_bias", "return_sequences", "recurrent_bias"],
     "LSTM": ["units", "activation", "recurrent_activation", "use_bias", "return_sequences", "recurrent_bias"],
     "GRU": ["units", "activation", "recurrent_activation", "use_bias", "return_sequences", "reset_after"],
-    "Add": [], "Concatenate": ["axis"], "ZeroPadding2D": ["padding"],
+    "Add": [], "Concatenate": ["axis"], "ZeroPadding2D": ["padding"], "Permute": ["dims"], "MatMul": [],
 }
 ACTS = ["linear", "relu", "sigmoid", "tanh", "softmax", "elu", "selu", "gelu", "swish", "silu", "softplus", "softsign",
         "hard_sigmoid", "relu6", "leaky_relu", "exponential"]
@@ -32,6 +32,7 @@ OPTS = {
     "activation": {"$ref": "#/$defs/activation"}, "recurrent_activation": {"$ref": "#/$defs/activation"},
     "use_bias": {"type": "boolean"}, "return_sequences": {"type": "boolean"}, "reset_after": {"type": "boolean"},
     "recurrent_bias": {"type": "boolean"},
+    "dims": {"type": "array", "items": POS, "minItems": 1},
     "rate": {"type": "number", "minimum": 0, "exclusiveMaximum": 1},
     "epsilon": {"type": "number", "exclusiveMinimum": 0},
     "momentum": {"type": "number", "minimum": 0, "exclusiveMaximum": 1},

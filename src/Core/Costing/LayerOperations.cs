@@ -113,7 +113,16 @@ internal sealed class LayerOperations
             case LayerTypes.SimpleRNN or LayerTypes.LSTM or LayerTypes.GRU:
                 CountRecurrent(ops, layer, trainable, needsInputGradient);
                 break;
-            // Flatten, Dropout (identity at inference), ZeroPadding2D: data movement only.
+            case LayerTypes.MatMul:
+            {
+                // (…, M, K)·(…, K, N): every output element is K multiply-accumulates. Backward: one product of the same
+                // size for each input's gradient (dA = dY·Bᵀ, dB = Aᵀ·dY), needed when anything upstream trains.
+                long macs = checked(outElems * layer.InputShape[^1]);
+                ops.Macs = checked(ops.Macs + macs);
+                ops.Add(CostOps.BatchMatMulMac, macs, needsInputGradient ? checked(2 * macs) : 0);
+                break;
+            }
+            // Flatten, Dropout (identity at inference), ZeroPadding2D, Permute: data movement only.
         }
         return ops;
     }

@@ -35,6 +35,8 @@ internal sealed partial class OnnxGraphMapper
             case "GRU" or "LSTM" or "RNN": MapRecurrent(node, Data(node, x), inputs); break;
             case "ReduceMean": MapReduceMean(node, Data(node, x), inputs); break;
             case "Gather": MapGather(node, Data(node, x), inputs); break;
+            case "Mul" or "Div" or "Sub" or "Pow" when inputs.Any(t => t is { IsStatic: true }):
+                throw Unsupported(node, $"an elementwise {node.OpType} with a constant (the spec has no scaling layer; Macs and Flops count it 0)");
             default: throw Unsupported(node, $"operator {node.OpType} has no spec layer");
         }
     }
@@ -229,7 +231,12 @@ internal sealed partial class OnnxGraphMapper
         var x = inputs.Length > 0 ? inputs[0] : null;
         var wt = inputs.Length > 1 ? inputs[1] : null;
         if (x is null || x.IsStatic) throw Unsupported(node, "its first operand is a constant");
-        if (wt is null || !wt.IsStatic) throw Unsupported(node, "a product of two computed tensors (only products with a weight matrix map onto Dense)");
+        if (wt is { IsStatic: false })
+        {
+            MapProduct(node, x, wt);
+            return;
+        }
+        if (wt is null) throw Unsupported(node, "its second operand is missing");
         var w = Weight(node, wt, "weight");
         if (w.Dims.Length != 2) throw Unsupported(node, $"a weight of rank {w.Dims.Length}");
         if (!x.IsPlain || x.Rank < 2) throw Unsupported(node, $"an input [{string.Join(", ", x.Shape)}] whose last axis is not the spec's last");
@@ -258,6 +265,18 @@ internal sealed partial class OnnxGraphMapper
             _absorbed.Add(NodeKey(biasAdd));
             SetOutput(biasAdd, result);
         }
+    }
+
+    /// <summary>A product of two computed tensors (attention's Q·Kᵀ and P·V): a MatMul layer with exact MACs.</summary>
+    private void MapProduct(NodeProto node, OnnxTensor a, OnnxTensor b)
+    {
+        if (!a.IsPlain || !b.IsPlain || a.Rank != b.Rank || a.Rank < 3)
+            throw Unsupported(node, $"a product of [{string.Join(", ", a.Shape)}] and [{string.Join(", ", b.Shape)}] that is not batch-first in both (rank 3 or more, equal ranks)");
+        if (a.Shape[^1] != b.Shape[^2])
+            throw Unsupported(node, $"[{string.Join(", ", a.Shape)}] · [{string.Join(", ", b.Shape)}] do not multiply");
+        var lead = Broadcast(node, a.Shape[..^2], b.Shape[..^2]);
+        var name = Emit(node, new LayerSpecBuilder { Type = LayerTypes.MatMul }, [a, b], 0);
+        SetOutput(node, OnnxTensor.Plain([.. lead, a.Shape[^2], b.Shape[^1]], name));
     }
 
     private List<NodeProto> Readers(string tensor) => _g.Nodes.Where(n => n.Input.Contains(tensor)).ToList();
@@ -427,7 +446,7 @@ internal sealed partial class OnnxGraphMapper
         SetOutput(node, Relabel(x, name));
     }
 
-    /// <summary>A transpose is a view change: it becomes no layer as long as the spec's axis order is unchanged.</summary>
+    /// <summary>A transpose that only changes the view (NHWC → NCHW, batch-first → time-first) becomes no layer; one that reorders the data's axes is a Permute.</summary>
     private void MapTranspose(NodeProto node, OnnxTensor x)
     {
         var perm = OnnxAttributes.Ints(node, "perm") ?? Enumerable.Range(0, x.Rank).Reverse().Select(d => (long)d).ToArray();
@@ -439,9 +458,18 @@ internal sealed partial class OnnxGraphMapper
             Shape = perm.Select(p => x.Shape[p]).ToArray(), BatchAxis = position[x.BatchAxis],
             SpecAxes = x.SpecAxes.Select(a => position[a]).ToArray(), Layer = x.Layer,
         };
-        if (!t.IsNatural && !t.IsChannelsFirst && !IsSequenceFirst(t))
-            throw Unsupported(node, $"perm [{string.Join(", ", perm)}] reorders the data's axes (no Permute layer in the spec)");
-        SetOutput(node, t);
+        // A channels-first view is one only when convolutions or pooling read it; otherwise [N, L, C] → [N, C, L] is data.
+        bool view = t.IsNatural || IsSequenceFirst(t) || (t.IsChannelsFirst && FeedsImageOps(node.Output[0], _g.Nodes));
+        if (view)
+        {
+            SetOutput(node, t);
+            return;
+        }
+        // A reorder of the data's own axes (attention's heads split off the sequence): a Keras Permute layer.
+        if (!x.IsPlain || perm[0] != 0)
+            throw Unsupported(node, $"perm [{string.Join(", ", perm)}] on [{string.Join(", ", x.Shape)}] (only reorders after a batch-first layout map onto Permute)");
+        var name = Emit(node, new LayerSpecBuilder { Type = LayerTypes.Permute, Dims = perm.Skip(1).Select(p => (int)p).ToArray() }, [x], 0);
+        SetOutput(node, OnnxTensor.Plain(perm.Select(p => x.Shape[p]).ToArray(), name));
     }
 
     /// <summary>ONNX recurrent layout: [T, N, F] with the batch second.</summary>

@@ -209,18 +209,34 @@ internal sealed partial class OnnxGraphMapper
     private void Skip(NodeProto node, string reason, OnnxTensor?[] inputs)
     {
         _skipped.Add(new OnnxSkippedNode { Node = NodeName(node), OpType = node.OpType, Reason = reason });
-        // A skipped node with one data input keeps that input's result downstream when its declared output
-        // shape equals the input's (an elementwise op); otherwise its consumers are skipped in turn.
+        // A skipped node with one data input keeps that input's result downstream when its output has the input's
+        // shape: declared so in the file's value_info, or an elementwise operator whose constant operands broadcast
+        // into the data (x / √d, x · 0.5). Otherwise its consumers are skipped in turn.
         var data = inputs.Where(t => t is { IsStatic: false, SkippedBy: null }).ToList();
+        bool elementwise = data.Count == 1 && ElementwiseOps.Contains(node.OpType) && node.Output.Count == 1
+            && inputs.All(t => t is null || !t.IsStatic || BroadcastsInto(t.Shape, data[0]!.Shape));
         foreach (var o in node.Output)
         {
             if (o.Length == 0) continue;
             var declared = DeclaredShape(o);
-            if (data.Count >= 1 && declared is not null && data[0]!.Shape.AsSpan(1).SequenceEqual(declared.AsSpan(1)) && declared.Length == data[0]!.Rank)
+            bool same = data.Count >= 1 && declared is not null && declared.Length == data[0]!.Rank && data[0]!.Shape.AsSpan(1).SequenceEqual(declared.AsSpan(1));
+            if (same || (elementwise && declared is null))
                 _tensors[o] = data[0]!;
             else
                 _tensors[o] = new OnnxTensor { Shape = declared ?? [], BatchAxis = 0, SkippedBy = NodeName(node) };
         }
+    }
+
+    private static readonly HashSet<string> ElementwiseOps =
+        ["Add", "Sub", "Mul", "Div", "Pow", "Sqrt", "Erf", "Neg", "Abs", "Exp", "Log", "Reciprocal", "Cast", "Where", "Max", "Min",
+         "Relu", "Sigmoid", "Tanh", "Clip", "LeakyRelu", "Elu", "Selu", "HardSigmoid", "HardSwish", "Softplus", "Softsign", "Mish", "Gelu"];
+
+    private static bool BroadcastsInto(long[] constant, long[] data)
+    {
+        if (constant.Length > data.Length) return false;
+        for (int i = 1; i <= constant.Length; i++)
+            if (constant[^i] != 1 && constant[^i] != data[^i]) return false;
+        return true;
     }
 
     private long[]? DeclaredShape(string tensor)

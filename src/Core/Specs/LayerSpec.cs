@@ -40,6 +40,8 @@ public sealed class LayerSpec : IEquatable<LayerSpec>
     public bool? RecurrentBias { get; init; }
     /// <summary>Concatenate axis (Keras default -1).</summary>
     public int? Axis { get; init; }
+    /// <summary>Permute: the new order of the axes after the batch, 1-based as in Keras (e.g. (2, 1)).</summary>
+    public int[]? Dims { get; init; }
     /// <summary>ZeroPadding2D amounts as (top, bottom, left, right).</summary>
     public int[]? ZeroPadding { get; init; }
 
@@ -53,7 +55,7 @@ public sealed class LayerSpec : IEquatable<LayerSpec>
             && RecurrentActivation == other.RecurrentActivation && UseBias == other.UseBias
             && SeqEq(PoolSize, other.PoolSize) && Rate == other.Rate && DepthMultiplier == other.DepthMultiplier
             && ReturnSequences == other.ReturnSequences && Epsilon == other.Epsilon && Momentum == other.Momentum
-            && ResetAfter == other.ResetAfter && RecurrentBias == other.RecurrentBias && Axis == other.Axis && SeqEq(ZeroPadding, other.ZeroPadding);
+            && ResetAfter == other.ResetAfter && RecurrentBias == other.RecurrentBias && Axis == other.Axis && SeqEq(ZeroPadding, other.ZeroPadding) && SeqEq(Dims, other.Dims);
     }
 
     public override bool Equals(object? obj) => obj is LayerSpec other && Equals(other);

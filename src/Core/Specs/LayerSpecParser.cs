@@ -53,6 +53,7 @@ public static class LayerSpecParser
         LayerTypes.Activation => [LayerOptions.Activation],
         LayerTypes.ZeroPadding2D => [LayerOptions.Padding],
         LayerTypes.Concatenate => [LayerOptions.Axis],
+        LayerTypes.Permute => [LayerOptions.Dims],
         _ => [],
     };
 

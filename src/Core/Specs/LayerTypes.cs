@@ -31,6 +31,10 @@ public static class LayerTypes
     public const string Add = "Add";
     public const string Concatenate = "Concatenate";
     public const string ZeroPadding2D = "ZeroPadding2D";
+    /// <summary>Keras Permute: reorders the axes after the batch (dims 1-based).</summary>
+    public const string Permute = "Permute";
+    /// <summary>ModelCost extension: the matrix product of two computed tensors (numpy/ONNX MatMul), e.g. attention's Q·Kᵀ.</summary>
+    public const string MatMul = "MatMul";
 
     private static readonly (string Canonical, string Prefix, string[] Aliases)[] Table =
     [
@@ -59,6 +63,8 @@ public static class LayerTypes
         (Add, "add", []),
         (Concatenate, "concatenate", []),
         (ZeroPadding2D, "zero_padding2d", []),
+        (Permute, "permute", []),
+        (MatMul, "mat_mul", []),
     ];
 
     private static readonly Dictionary<string, string> Lookup = BuildLookup();

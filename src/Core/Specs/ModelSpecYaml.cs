@@ -98,6 +98,7 @@ public static class ModelSpecYaml
             if (l.ResetAfter is { } ra) Put(LayerOptions.ResetAfter, Bool(ra));
             if (l.RecurrentBias is { } rb) Put(LayerOptions.RecurrentBias, Bool(rb));
             if (l.Axis is { } ax) Put(LayerOptions.Axis, Int(ax));
+            if (l.Dims is not null) Put(LayerOptions.Dims, Ints(l.Dims));
         }
         return sb.ToString();
     }
@@ -314,6 +315,7 @@ public static class ModelSpecYaml
                     case LayerOptions.KernelSize: b.KernelSize = IntOrList(v, what); break;
                     case LayerOptions.Strides: b.Strides = IntOrList(v, what); break;
                     case LayerOptions.PoolSize: b.PoolSize = IntOrList(v, what); break;
+                    case LayerOptions.Dims: b.Dims = IntOrList(v, what); break;
                     case LayerOptions.Padding:
                         if (type == LayerTypes.ZeroPadding2D) b.ZeroPadding = ZeroPadding(v, what);
                         else b.Padding = LayerSpecBuilder.NormalizePadding(OptionalString(v, what));

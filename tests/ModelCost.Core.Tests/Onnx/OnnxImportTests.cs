@@ -175,6 +175,29 @@ public sealed class OnnxImportTests : IDisposable
     }
 
     [Fact]
+    public void ProductOfComputedTensorsIsMatMulAndATransposeOfTheDataIsPermute()
+    {
+        // x [N, 6, 8]: q = x·Wq, k = x·Wk (8×8 each), kᵀ = Transpose(k, [0, 2, 1]) → [N, 8, 6], s = q·kᵀ [N, 6, 6], softmax.
+        // MACs: projections 2·6·8·8 = 768; scores 6·6·8 = 288. Backward of the product (Flops convention ×2 per MAC).
+        var b = new OnnxModelBuilder(17, 1, 6, 8);
+        b.Node("MatMul", "q", ["x", b.Weight("wq", 8, 8)], "qo");
+        b.Node("MatMul", "k", ["x", b.Weight("wk", 8, 8)], "ko");
+        b.Node("Transpose", "kt", ["ko"], "kto", IntList("perm", 0, 2, 1));
+        b.Node("MatMul", "scores", ["qo", "kto"], "s");
+        b.Node("Softmax", "probs", ["s"], "p", Int("axis", -1));
+        b.Output("p", 1, 6, 6);
+        var s = Import(b).Spec;
+        Assert.Equal([LayerTypes.Dense, LayerTypes.Dense, LayerTypes.Permute, LayerTypes.MatMul, LayerTypes.Activation], s.Layers.Select(l => l.Type));
+        Assert.Equal(["q", "kt"], s.Layers[3].Inputs!);
+        var m = ShapeInference.Resolve(s);
+        Assert.Equal([8, 6], m.Layers[2].OutputShape);
+        Assert.Equal([6, 6], m.OutputShape);
+        var c = CostCalculator.Measure(s, new CostOptions { Convention = CostConvention.Macs });
+        Assert.Equal(768 + 288, c.Total.InferenceMacs);
+        Assert.Equal(s, ModelSpecYaml.Parse(ModelSpecYaml.Serialize(s), "roundtrip"));
+    }
+
+    [Fact]
     public void ModelSpecReaderReadsOnnxByExtension()
     {
         var path = SmallCnn().Save(P("cnn.ONNX"));

@@ -92,6 +92,29 @@ public class TorchvisionOnnxTests(TorchvisionOnnxFiles files) : IClassFixture<To
         Assert.Equal(spec, ModelSpecYaml.Parse(ModelSpecYaml.Serialize(spec), "roundtrip"));
     }
 
+    /// <summary>
+    /// One head of self-attention written out in torch (tests/peer/export_torchvision_onnx.py AttentionClassifier, 16
+    /// positions of width 32): torch's sum(p.numel()) = 4·(32·32 + 32) + (32·10 + 10) = 4,554. MACs by hand: q, k, v and
+    /// output projections 4·16·32·32 = 65,536; scores q·kᵀ 16·16·32 = 8,192; p·v 16·32·16 = 8,192; fc 32·10 = 320;
+    /// total 82,240. The scaling by 1/√32 is a Div by a constant: skipped and listed, costing nothing.
+    /// </summary>
+    [TorchOnnxFact]
+    public void WrittenOutAttentionImportsWithExactMacs()
+    {
+        var path = files.Get("attention_classifier");
+        var ex = Assert.Throws<Errors.ModelCostException>(() => OnnxImporter.Load(path));
+        Assert.Equal(Errors.ErrorIds.OnnxOperatorUnsupported, ex.ErrorId);
+        var r = OnnxImporter.Load(path, new OnnxImportOptions { SkipUnsupported = true });
+        Assert.Equal("/Div", Assert.Single(r.Skipped).Node);
+        var c = CostCalculator.Measure(r.Spec, new CostOptions { Convention = CostConvention.Macs });
+        Assert.Equal(4_554, c.Total.Params);
+        Assert.Equal(82_240, c.Total.InferenceMacs);
+        Assert.Equal(8_192 + 8_192, c.Layers.Where(l => l.Type == LayerTypes.MatMul).Sum(l => l.Macs));
+        Assert.Contains(r.Spec.Layers, l => l.Type == LayerTypes.Permute && l.Dims!.SequenceEqual([2, 1]));
+        Assert.Contains(r.Spec.Layers, l => l.Type == LayerTypes.Activation && l.Activation == "gelu");
+        Assert.Contains(r.Spec.Layers, l => l.Type == LayerTypes.GlobalAveragePooling1D);
+    }
+
     [TorchOnnxFact]
     public void LayersKeepTheOnnxNodeNames()
     {

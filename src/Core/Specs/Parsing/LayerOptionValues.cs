@@ -28,6 +28,7 @@ internal static class LayerOptionValues
             case LayerOptions.KernelSize: b.KernelSize = Ints(value, key, fail); break;
             case LayerOptions.Strides: b.Strides = Ints(value, key, fail); break;
             case LayerOptions.PoolSize: b.PoolSize = Ints(value, key, fail); break;
+            case LayerOptions.Dims: b.Dims = Ints(value, key, fail); break;
             case LayerOptions.Padding:
                 if (type == LayerTypes.ZeroPadding2D) b.ZeroPadding = ZeroPad(value, key, fail);
                 else b.Padding = LayerSpecBuilder.NormalizePadding(Str(value, key, fail));

@@ -27,12 +27,13 @@ internal static class LayerOptions
     public const string ResetAfter = "reset_after";
     public const string RecurrentBias = "recurrent_bias";
     public const string Axis = "axis";
+    public const string Dims = "dims";
 
     /// <summary>Every key a layer mapping may hold.</summary>
     public static readonly string[] All =
     [
         Type, Name, Inputs, Units, Filters, KernelSize, Strides, Padding, Activation, RecurrentActivation, UseBias,
-        PoolSize, Rate, DepthMultiplier, ReturnSequences, Epsilon, Momentum, ResetAfter, RecurrentBias, Axis,
+        PoolSize, Rate, DepthMultiplier, ReturnSequences, Epsilon, Momentum, ResetAfter, RecurrentBias, Axis, Dims,
     ];
 
     /// <summary>
@@ -70,6 +71,7 @@ internal static class LayerOptions
         LayerTypes.LSTM => [Units, Activation, RecurrentActivation, UseBias, ReturnSequences, RecurrentBias],
         LayerTypes.GRU => [Units, Activation, RecurrentActivation, UseBias, ReturnSequences, ResetAfter],
         LayerTypes.Concatenate => [Axis],
+        LayerTypes.Permute => [Dims],
         LayerTypes.ZeroPadding2D => [Padding],
         _ => [],
     };

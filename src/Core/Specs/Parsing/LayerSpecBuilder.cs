@@ -7,7 +7,7 @@ internal sealed class LayerSpecBuilder
     public string? Name;
     public string[]? Inputs;
     public int? Units, Filters, DepthMultiplier, Axis;
-    public int[]? KernelSize, Strides, PoolSize, ZeroPadding;
+    public int[]? KernelSize, Strides, PoolSize, ZeroPadding, Dims;
     public string? Padding, Activation, RecurrentActivation;
     public bool? UseBias, ReturnSequences, ResetAfter, RecurrentBias;
     public double? Rate, Epsilon, Momentum;
@@ -18,7 +18,7 @@ internal sealed class LayerSpecBuilder
         Strides = Strides, Padding = Padding, Activation = Activation, RecurrentActivation = RecurrentActivation,
         UseBias = UseBias, PoolSize = PoolSize, Rate = Rate, DepthMultiplier = DepthMultiplier,
         ReturnSequences = ReturnSequences, Epsilon = Epsilon, Momentum = Momentum, ResetAfter = ResetAfter,
-        RecurrentBias = RecurrentBias, Axis = Axis, ZeroPadding = ZeroPadding,
+        RecurrentBias = RecurrentBias, Axis = Axis, ZeroPadding = ZeroPadding, Dims = Dims,
     };
 
     /// <summary>Lower-cases known activation and padding spellings so every front end yields equal specs.</summary>

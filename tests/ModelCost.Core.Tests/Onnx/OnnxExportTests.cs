@@ -42,7 +42,7 @@ public class OnnxExportTests(ITestOutputHelper output)
         Compare(WithoutLastActivation(model), x, batch);
     }
 
-    [FashionMnistOnnxFact]
+    [FashionMnistFact]
     public void TrainedSeedMlpAndCnnGiveOurPredictionsOnTheTestSet()
     {
         var data = TestIdx.Fashion()!;

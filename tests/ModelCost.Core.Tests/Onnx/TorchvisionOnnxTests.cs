@@ -58,7 +58,7 @@ public class TorchvisionOnnxTests(TorchvisionOnnxFiles files) : IClassFixture<To
         { "mobilenet_v2", 3_504_872, 34_112, 299_494_272, 1_280_000 },
     };
 
-    [TorchOnnxTheory]
+    [TorchPeerTheory]
     [MemberData(nameof(Models))]
     public void ImportedOnnxGivesTorchvisionParamsAndMacs(string model, long trainable, long bnStatistics, long convMacs, long linearMacs)
     {
@@ -78,7 +78,7 @@ public class TorchvisionOnnxTests(TorchvisionOnnxFiles files) : IClassFixture<To
     /// b_hh) + 650; GRU 18,698 = 3·64·92 + 2·3·64 + 650. MACs per step gates·units·(features + units), 28 steps:
     /// LSTM 28·4·64·92 = 659,456, GRU 28·3·64·92 = 494,592; Linear 64·10 = 640.
     /// </summary>
-    [TorchOnnxTheory]
+    [TorchPeerTheory]
     [InlineData("lstm_classifier", LayerTypes.LSTM, 24_714, 659_456)]
     [InlineData("gru_classifier", LayerTypes.GRU, 18_698, 494_592)]
     public void TorchRecurrentExportsGiveTorchsCounts(string model, string type, long torchParams, long recurrentMacs)
@@ -98,7 +98,7 @@ public class TorchvisionOnnxTests(TorchvisionOnnxFiles files) : IClassFixture<To
     /// output projections 4·16·32·32 = 65,536; scores q·kᵀ 16·16·32 = 8,192; p·v 16·32·16 = 8,192; fc 32·10 = 320;
     /// total 82,240. The scaling by 1/√32 is a Div by a constant: skipped and listed, costing nothing.
     /// </summary>
-    [TorchOnnxFact]
+    [TorchPeerFact]
     public void WrittenOutAttentionImportsWithExactMacs()
     {
         var path = files.Get("attention_classifier");
@@ -115,7 +115,7 @@ public class TorchvisionOnnxTests(TorchvisionOnnxFiles files) : IClassFixture<To
         Assert.Contains(r.Spec.Layers, l => l.Type == LayerTypes.GlobalAveragePooling1D);
     }
 
-    [TorchOnnxFact]
+    [TorchPeerFact]
     public void LayersKeepTheOnnxNodeNames()
     {
         var result = OnnxImporter.Load(files.Get("resnet18"));

@@ -27,6 +27,13 @@ internal static class LayerFactory
             case LayerTypes.Add: return new AddLayer(net, l);
             case LayerTypes.Concatenate: return new ConcatenateLayer(net, l);
             case LayerTypes.ZeroPadding2D: return new ZeroPadding2DLayer(net, l);
+            case LayerTypes.Reshape: return new CopyLayer(net, l);
+            case LayerTypes.Cropping1D: return new Cropping1DLayer(net, l);
+            case LayerTypes.Embedding: return new EmbeddingLayer(net, l);
+            case LayerTypes.PositionEmbedding: return new PositionEmbeddingLayer(net, l);
+            case LayerTypes.LayerNormalization: return new LayerNormLayer(net, l);
+            case LayerTypes.MultiHeadAttention: return new MultiHeadAttentionLayer(net, l);
+            case LayerTypes.TransformerEncoder or LayerTypes.TransformerDecoder: return new TransformerBlockLayer(net, l);
             case LayerTypes.SimpleRNN or LayerTypes.LSTM or LayerTypes.GRU:
                 if (l.RecurrentBias && l.UseBias)
                     throw Unsupported(l, "recurrent_bias", $"{l.Type} with recurrent_bias (a second bias vector, as PyTorch and ONNX keep) is costed but not implemented by the training engine.");

@@ -55,6 +55,36 @@ class AttentionClassifier(nn.Module):
         return self.fc(h.mean(dim=1))
 
 
+class TinyTransformer(nn.Module):
+    """A pre-LN transformer classifier over 16 token ids (vocabulary 100, width 32, 4 heads of 8, MLP 128): token
+    embedding + learned positions, LayerNorm, multi-head attention written out (view/transpose head split), GELU MLP,
+    the first position's vector (BERT's [CLS]), Linear(32, 10)."""
+
+    def __init__(self, vocab=100, length=16, width=32, heads=4):
+        super().__init__()
+        self.heads = heads
+        self.tok = nn.Embedding(vocab, width)
+        self.pos = nn.Parameter(torch.zeros(1, length, width))
+        self.ln1, self.ln2 = nn.LayerNorm(width), nn.LayerNorm(width)
+        self.q, self.k, self.v, self.o = (nn.Linear(width, width) for _ in range(4))
+        self.up, self.down = nn.Linear(width, 4 * width), nn.Linear(4 * width, width)
+        self.fc = nn.Linear(width, 10)
+
+    def split(self, t):
+        b, n, w = t.shape
+        return t.view(b, n, self.heads, w // self.heads).transpose(1, 2)
+
+    def forward(self, ids):
+        x = self.tok(ids) + self.pos
+        h = self.ln1(x)
+        q, k, v = self.split(self.q(h)), self.split(self.k(h)), self.split(self.v(h))
+        p = torch.softmax(q @ k.transpose(-2, -1) / (q.shape[-1] ** 0.5), dim=-1)
+        b, heads, n, d = q.shape
+        x = x + self.o((p @ v).transpose(1, 2).reshape(b, n, heads * d))
+        x = x + self.down(nn.functional.gelu(self.up(self.ln2(x))))
+        return self.fc(x[:, 0])
+
+
 def main(out_dir):
     os.makedirs(out_dir, exist_ok=True)
     torch.manual_seed(0)
@@ -83,6 +113,12 @@ def main(out_dir):
         torch.onnx.export(model, torch.zeros(1, 16, 32), path, opset_version=17, input_names=["input"], output_names=["logits"])
         params = sum(p.numel() for p in model.parameters())
         print(f"attention_classifier {path} opset 17 params {params}", flush=True)
+    if not only or "tiny_transformer" in only:
+        model = TinyTransformer().eval()
+        path = os.path.join(out_dir, "tiny_transformer.onnx")
+        torch.onnx.export(model, torch.zeros(1, 16, dtype=torch.long), path, opset_version=17, input_names=["ids"], output_names=["logits"])
+        params = sum(p.numel() for p in model.parameters())
+        print(f"tiny_transformer {path} opset 17 params {params}", flush=True)
 
 
 if __name__ == "__main__":

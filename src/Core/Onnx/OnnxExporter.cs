@@ -41,6 +41,7 @@ public static class OnnxExporter
     {
         ArgumentNullException.ThrowIfNull(model);
         var resolved = ShapeInference.Resolve(model.Spec);
+        OnnxGraphBuilder.CheckSupported(resolved);
         var weights = Weights(model, resolved);
         var b = new OnnxGraphBuilder(resolved, weights);
         b.Run();

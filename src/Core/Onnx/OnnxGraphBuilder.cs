@@ -21,6 +21,28 @@ internal sealed class OnnxGraphBuilder(ResolvedModel model, IReadOnlyDictionary<
     /// <summary>A tensor in the graph: its name, whether it is channels first, and its spec rank (without batch).</summary>
     private readonly record struct Value(string Name, bool ChannelsFirst, int Rank);
 
+    /// <summary>The layer types written; the transformer layers (Embedding, attention, the blocks, Reshape, Cropping1D) are not yet.</summary>
+    private static readonly HashSet<string> Written =
+    [
+        LayerTypes.Dense, LayerTypes.Conv1D, LayerTypes.Conv2D, LayerTypes.Conv3D, LayerTypes.DepthwiseConv2D, LayerTypes.SeparableConv2D,
+        LayerTypes.MaxPooling1D, LayerTypes.MaxPooling2D, LayerTypes.MaxPooling3D, LayerTypes.AveragePooling1D, LayerTypes.AveragePooling2D,
+        LayerTypes.AveragePooling3D, LayerTypes.GlobalAveragePooling1D, LayerTypes.GlobalAveragePooling2D, LayerTypes.GlobalMaxPooling2D,
+        LayerTypes.Flatten, LayerTypes.Dropout, LayerTypes.Activation, LayerTypes.BatchNormalization, LayerTypes.Add,
+        LayerTypes.Concatenate, LayerTypes.ZeroPadding2D, LayerTypes.SimpleRNN, LayerTypes.LSTM, LayerTypes.GRU,
+    ];
+
+    /// <summary>Fails naming every layer whose type has no export, before any weight is touched.</summary>
+    public static void CheckSupported(ResolvedModel model)
+    {
+        var missing = model.Layers.Where(l => !Written.Contains(l.Type)).ToList();
+        if (missing.Count == 0) return;
+        var l = missing[0];
+        throw new ModelCostException(ErrorIds.OnnxExportUnsupported, ModelCostErrorCategory.NotImplemented,
+            $"Model '{model.Name}': {missing.Count} layer(s) of a type the ONNX export does not write yet: {string.Join(", ", missing.Take(5).Select(m => $"'{m.Name}' ({m.Type})"))}{(missing.Count > 5 ? ", ..." : "")}. " +
+            $"Written: {string.Join(", ", Written)}.", l.Name)
+        { LayerIndex = l.Index, LayerName = l.Name };
+    }
+
     public void Run()
     {
         Graph.Input.Add(Info("input", model.InputShape));

@@ -18,6 +18,7 @@ internal sealed partial class OnnxGraphMapper
             case "BatchNormalization": MapBatchNorm(node, Data(node, x), inputs); break;
             case "Gemm": MapGemm(node, Data(node, x), inputs); break;
             case "MatMul": MapMatMul(node, inputs); break;
+            case "Add" when TryMapPositionEmbedding(node, inputs): break;
             case "Add" or "Sum": MapAdd(node, inputs); break;
             case "Div" or "Mul" when TryMapErfGelu(node, inputs): break;
             case "Relu" or "Sigmoid" or "Tanh" or "Elu" or "Selu" or "Softplus" or "Softsign" or "HardSigmoid" or "LeakyRelu" or "Gelu" or "Exp":
@@ -34,7 +35,11 @@ internal sealed partial class OnnxGraphMapper
             case "Squeeze" or "Unsqueeze": MapSqueeze(node, Data(node, x), inputs); break;
             case "GRU" or "LSTM" or "RNN": MapRecurrent(node, Data(node, x), inputs); break;
             case "ReduceMean": MapReduceMean(node, Data(node, x), inputs); break;
+            case "Gather" when inputs.Length == 2 && inputs[0] is { IsStatic: true } && inputs[1] is { IsStatic: false }:
+                MapEmbedding(node, inputs[0]!, inputs[1]!);
+                break;
             case "Gather": MapGather(node, Data(node, x), inputs); break;
+            case "LayerNormalization": MapLayerNorm(node, Data(node, x), inputs); break;
             case "Mul" or "Div" or "Sub" or "Pow" when inputs.Any(t => t is { IsStatic: true }):
                 throw Unsupported(node, $"an elementwise {node.OpType} with a constant (the spec has no scaling layer; Macs and Flops count it 0)");
             default: throw Unsupported(node, $"operator {node.OpType} has no spec layer");
@@ -418,7 +423,12 @@ internal sealed partial class OnnxGraphMapper
             SetOutput(node, new OnnxTensor { Shape = target, BatchAxis = 0, SpecAxes = axes, Layer = x.Layer });
             return;
         }
-        throw Unsupported(node, $"reshaping [{string.Join(", ", x.Shape)}] to [{string.Join(", ", target)}] (only flattening maps onto a spec layer)");
+        if (target.Length < 2 || target[0] != x.Shape[0] || x.BatchAxis != 0 || target.Skip(1).Any(d => d > int.MaxValue))
+            throw Unsupported(node, $"reshaping [{string.Join(", ", x.Shape)}] to [{string.Join(", ", target)}] (the batch must stay the first axis)");
+        // Keras Reshape of the spec shape: the same sizes (for a channels-first image the spec's channels-last order
+        // is what is reshaped: equal shapes and costs).
+        var reshaped = Emit(node, new LayerSpecBuilder { Type = LayerTypes.Reshape, TargetShape = target.Skip(1).Select(d => (int)d).ToArray() }, [x], 0);
+        SetOutput(node, OnnxTensor.Plain(target, reshaped));
     }
 
     private void MapConcat(NodeProto node, OnnxTensor?[] inputs)
@@ -515,13 +525,69 @@ internal sealed partial class OnnxGraphMapper
         var values = idx.IsStatic ? idx.Values : null;
         bool select = values is [var i] && idx.Rank == 0 && axis != x.BatchAxis && !x.SpecAxes.Contains((int)axis)
             && x.Shape[axis] == 1 && (i == 0 || i == -1);
-        if (!select) throw Unsupported(node, $"gathering along axis {axis} of [{string.Join(", ", x.Shape)}] (embeddings and data selection have no spec layer yet)");
+        if (!select && values is [var pos] && idx.Rank == 0 && x.IsPlain && x.Rank == 3 && axis == 1)
+        {
+            // One position of a sequence (BERT's x[:, 0]): Cropping1D keeps it, Flatten drops the length-1 axis.
+            long length = x.Shape[1], p = (long)(pos < 0 ? pos + length : pos);
+            if (p < 0 || p >= length) throw Unsupported(node, $"position {pos} of a sequence of {length}");
+            var crop = Emit(node, new LayerSpecBuilder { Type = LayerTypes.Cropping1D, Cropping = [(int)p, (int)(length - 1 - p)] }, [x], 0, "_crop");
+            var cropped = OnnxTensor.Plain([x.Shape[0], 1, x.Shape[2]], crop);
+            var flat = Emit(node, new LayerSpecBuilder { Type = LayerTypes.Flatten }, [cropped], 0);
+            SetOutput(node, OnnxTensor.Plain([x.Shape[0], x.Shape[2]], flat));
+            return;
+        }
+        if (!select) throw Unsupported(node, $"gathering along axis {axis} of [{string.Join(", ", x.Shape)}] (only one position of a sequence, a size-1 axis, or an embedding table maps onto layers)");
         int Map(int a) => a > axis ? a - 1 : a;
         SetOutput(node, new OnnxTensor
         {
             Shape = x.Shape.Where((_, d) => d != axis).ToArray(), BatchAxis = Map(x.BatchAxis),
             SpecAxes = x.SpecAxes.Select(Map).ToArray(), Layer = x.Layer,
         });
+    }
+
+    /// <summary>Gather of rows of a weight table by token ids computed from the input: an Embedding layer.</summary>
+    private void MapEmbedding(NodeProto node, OnnxTensor table, OnnxTensor ids)
+    {
+        var w = Weight(node, table, "embedding table");
+        if (w.Dims.Length != 2 || OnnxAttributes.Int(node, "axis", 0) != 0)
+            throw Unsupported(node, $"gathering from a table of shape [{string.Join(", ", w.Dims)}] (an embedding is a 2-D table read along axis 0)");
+        if (!ids.IsPlain) throw Unsupported(node, $"token ids [{string.Join(", ", ids.Shape)}] that are not batch-first");
+        if (ids.Layer != ShapeInference.InputName) throw Unsupported(node, "token ids computed in the graph (only the model input can hold ids)");
+        var layer = new LayerSpecBuilder { Type = LayerTypes.Embedding, InputDim = checked((int)w.Dims[0]), OutputDim = checked((int)w.Dims[1]) };
+        var name = Emit(node, layer, [ids], w.Elements);
+        SetOutput(node, OnnxTensor.Plain([.. ids.Shape, w.Dims[1]], name));
+    }
+
+    /// <summary>Adding a learned (positions, width) table to a sequence: KerasNLP's PositionEmbedding (table rows = positions).</summary>
+    private bool TryMapPositionEmbedding(NodeProto node, OnnxTensor?[] inputs)
+    {
+        if (inputs.Length != 2) return false;
+        var data = inputs.FirstOrDefault(t => t is { IsStatic: false });
+        var table = inputs.FirstOrDefault(t => t is { IsStatic: true, Initializer: not null });
+        if (data is null || table is null || !data.IsPlain || data.Rank != 3) return false;
+        var dims = table.Initializer!.Dims.SkipWhile(d => d == 1).ToArray();
+        if (dims.Length != 2 || dims[0] != data.Shape[1] || dims[1] != data.Shape[2]) return false;
+        var layer = new LayerSpecBuilder { Type = LayerTypes.PositionEmbedding, SequenceLength = checked((int)dims[0]) };
+        var name = Emit(node, layer, [data], table.Initializer.Elements);
+        SetOutput(node, Relabel(data, name));
+        return true;
+    }
+
+    /// <summary>ONNX LayerNormalization (opset 17) over the last axis: the Keras layer (γ and β of the width).</summary>
+    private void MapLayerNorm(NodeProto node, OnnxTensor x, OnnxTensor?[] inputs)
+    {
+        long axis = OnnxAttributes.Int(node, "axis", -1);
+        if (axis < 0) axis += x.Rank;
+        if (axis != x.Rank - 1 || !x.IsNatural || x.SpecAxes.Length == 0 || x.SpecAxes[^1] != axis)
+            throw Unsupported(node, $"normalising from axis {axis} of [{string.Join(", ", x.Shape)}] (only the last axis maps onto LayerNormalization)");
+        var scale = Weight(node, inputs.Length > 1 ? inputs[1] : null, "scale");
+        var bias = inputs.Length > 2 && inputs[2] is not null ? Weight(node, inputs[2], "bias") : null;
+        for (int o = 1; o < node.Output.Count; o++)
+            if (node.Output[o].Length > 0 && _consumers.GetValueOrDefault(node.Output[o]) > 0)
+                throw Unsupported(node, "its mean or inverse-deviation outputs are used");
+        var layer = new LayerSpecBuilder { Type = LayerTypes.LayerNormalization, Epsilon = Shortest(OnnxAttributes.Float(node, "epsilon", 1e-5f)) };
+        var name = Emit(node, layer, [x], scale.Elements + (bias?.Elements ?? 0));
+        SetOutput(node, Relabel(x, name));
     }
 
     /// <summary>ReduceMean over the spatial axes of an image (keepdims or not) is global average pooling.</summary>

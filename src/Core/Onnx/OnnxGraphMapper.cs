@@ -26,6 +26,7 @@ internal sealed partial class OnnxGraphMapper
     private readonly Dictionary<string, long> _weightsByLayer = new(StringComparer.Ordinal);
     private long _initializerParams;
     private int[] _inputShape = [];
+    private string? _inputDtype;
     private string _file => _g.File;
 
     private OnnxGraphMapper(OnnxGraph g, OnnxImportOptions options)
@@ -51,7 +52,7 @@ internal sealed partial class OnnxGraphMapper
 
         var spec = new ModelSpec
         {
-            Name = modelName, InputShape = m._inputShape, Layers = m._layers,
+            Name = modelName, InputShape = m._inputShape, InputDtype = m._inputDtype, Layers = m._layers,
             Description = m.Describe(),
         };
         m.CheckCounts(spec);
@@ -131,6 +132,11 @@ internal sealed partial class OnnxGraphMapper
                     $"{_file}: input '{input.Name}' dimension {d} is {dim.DimValue}, beyond the largest supported ({int.MaxValue}).", _file) { File = _file };
             shape[d] = dim.DimValue;
         }
+        int elemType = input.Type!.TensorType!.ElemType;
+        if (elemType is 6 or 7) _inputDtype = InputDtypes.Int32; // token ids (int32 or int64)
+        else if (elemType is not (1 or 10 or 11 or 16))
+            throw new ModelCostException(ErrorIds.OnnxOperatorUnsupported, ModelCostErrorCategory.NotImplemented,
+                $"{_file}: input '{input.Name}' has ONNX element type {elemType}; a spec input holds floats or integer token ids.", _file) { File = _file };
         var t = FeedsImageOps(input.Name, order) ? OnnxTensor.ChannelsFirst(shape, ShapeInference.InputName) : OnnxTensor.Plain(shape, ShapeInference.InputName);
         _tensors[input.Name] = t;
         _inputShape = t.SpecShape;

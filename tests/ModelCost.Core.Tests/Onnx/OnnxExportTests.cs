@@ -1,5 +1,6 @@
 using ModelCost.Core.Costing;
 using ModelCost.Core.Engine;
+using ModelCost.Core.Errors;
 using ModelCost.Core.Onnx;
 using ModelCost.Core.Specs;
 using ModelCost.Core.Tests.Engine;
@@ -19,6 +20,12 @@ public class OnnxExportTests(ITestOutputHelper output)
 {
     private const double Tolerance = 1e-4;
 
+    private static readonly string[] TransformerTypes =
+    [
+        LayerTypes.Embedding, LayerTypes.PositionEmbedding, LayerTypes.LayerNormalization, LayerTypes.MultiHeadAttention,
+        LayerTypes.TransformerEncoder, LayerTypes.TransformerDecoder, LayerTypes.Reshape, LayerTypes.Cropping1D,
+    ];
+
     public static TheoryData<string> ExampleSpecs()
     {
         var d = new TheoryData<string>();
@@ -35,6 +42,14 @@ public class OnnxExportTests(ITestOutputHelper output)
     public void ExampleSpecExportRunsOnOnnxRuntimeWithOurOutputs(string file)
     {
         var spec = ModelSpecReader.Load(Path.Combine(AppContext.BaseDirectory, "specs", file));
+        if (ShapeInference.Resolve(spec).Layers.Any(l => TransformerTypes.Contains(l.Type)))
+        {
+            // Not written yet (docs/onnx.md): the export refuses them by name before touching any weight.
+            var ex = Assert.Throws<ModelCostException>(() => OnnxExporter.Build(new TrainedModel(spec, [])));
+            Assert.Equal(ErrorIds.OnnxExportUnsupported, ex.ErrorId);
+            output.WriteLine($"{file}: {ex.Message}");
+            return;
+        }
         var model = RandomWeights(spec, seed: 5);
         int batch = ShapeInference.Elements(spec.InputShape) > 100_000 ? 2 : 8;
         var x = RandomInput(spec, batch, seed: 9);

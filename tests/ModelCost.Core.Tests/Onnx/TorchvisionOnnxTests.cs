@@ -115,6 +115,34 @@ public class TorchvisionOnnxTests(TorchvisionOnnxFiles files) : IClassFixture<To
         Assert.Contains(r.Spec.Layers, l => l.Type == LayerTypes.GlobalAveragePooling1D);
     }
 
+    /// <summary>
+    /// A pre-LN transformer written in torch (export script's TinyTransformer: 16 token ids, vocabulary 100, width 32,
+    /// 4 heads of 8, MLP 128). torch's sum(p.numel()) = 16,746, by hand: token table 100·32 = 3,200; positions 16·32 = 512;
+    /// two LayerNorms 2·64; q, k, v, o 4·(32·32 + 32) = 4,224; MLP 32·128 + 128 + 128·32 + 32 = 8,352; fc 330.
+    /// MACs: projections 4·16·32·32 = 65,536; Q·Kᵀ 4·16·16·8 = 8,192; P·V 8,192; MLP 2·16·32·128 = 131,072; fc 320;
+    /// total 213,312. Only the 1/√8 Div is skipped.
+    /// </summary>
+    [TorchPeerFact]
+    public void TorchTransformerImportsOntoTransformerLayers()
+    {
+        var r = OnnxImporter.Load(files.Get("tiny_transformer"), new OnnxImportOptions { SkipUnsupported = true });
+        Assert.Equal("/Div", Assert.Single(r.Skipped).Node);
+        var s = r.Spec;
+        Assert.Equal(InputDtypes.Int32, s.InputDtype);
+        Assert.Equal([16], s.InputShape);
+        var types = s.Layers.Select(l => l.Type).ToList();
+        Assert.Equal([LayerTypes.Embedding, LayerTypes.PositionEmbedding, LayerTypes.LayerNormalization], types.Take(3));
+        Assert.Equal(2, types.Count(t => t == LayerTypes.LayerNormalization));
+        Assert.Equal(2, types.Count(t => t == LayerTypes.MatMul));
+        Assert.Contains(LayerTypes.Reshape, types);
+        Assert.Contains(LayerTypes.Cropping1D, types); // x[:, 0]
+        var c = CostCalculator.Measure(s, new CostOptions { Convention = CostConvention.Macs });
+        Assert.Equal(16_746, c.Total.Params);
+        Assert.Equal(213_312, c.Total.InferenceMacs);
+        Assert.Equal(2 * 8_192, c.Layers.Where(l => l.Type == LayerTypes.MatMul).Sum(l => l.Macs));
+        Assert.Equal(s, ModelSpecYaml.Parse(ModelSpecYaml.Serialize(s), "roundtrip"));
+    }
+
     [TorchPeerFact]
     public void LayersKeepTheOnnxNodeNames()
     {

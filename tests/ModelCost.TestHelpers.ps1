@@ -28,6 +28,7 @@ function Get-FashionMnistPath {
     return $null
 }
 
+# Synthetic IDX files (MNIST format, uncompressed): label k draws a bright row k, so tiny models learn them quickly.
 function Set-BigEndianInt32([byte[]] $Buffer, [int] $Offset, [int] $Value) {
     $Buffer[$Offset] = ($Value -shr 24) -band 0xFF
     $Buffer[$Offset + 1] = ($Value -shr 16) -band 0xFF
@@ -35,9 +36,7 @@ function Set-BigEndianInt32([byte[]] $Buffer, [int] $Offset, [int] $Value) {
     $Buffer[$Offset + 3] = $Value -band 0xFF
 }
 
-# Writes <prefix>-images-idx3-ubyte (magic 0x00000803) and <prefix>-labels-idx1-ubyte (0x00000801),
-# uncompressed: $Size x $Size images whose label k (0..3) lights row k, four patterns a softmax
-# regression separates perfectly. Tests train on these instead of a downloaded dataset.
+# Writes <prefix>-images-idx3-ubyte (magic 0x00000803) and <prefix>-labels-idx1-ubyte (0x00000801), uncompressed.
 function New-SyntheticIdxPair([string] $Folder, [string] $Prefix, [int] $Count, [int] $Size = 8) {
     $pixels = $Size * $Size
     $images = [byte[]]::new(16 + $Count * $pixels)

@@ -113,6 +113,8 @@ public static class Trainer
 
                 net.Forward(n, training: true);
                 var (bl, bc) = loss.Compute(n, labels.AsSpan(0, n), gradient: true);
+                // Keras: batch loss = mean sample loss + regularization penalty (at the weights of this forward pass).
+                if (net.Penalty.Any) bl += n * net.Penalty.Value(net.Params);
                 if (!double.IsFinite(bl))
                 {
                     var diverged = Result("Diverged", net.ExportTensors(previous: true), double.NaN, double.NaN);
@@ -121,6 +123,7 @@ public static class Trainer
                         diverged);
                 }
                 net.Backward(n);
+                if (net.Penalty.Any) net.Penalty.AddGradient(net.Params, net.Grads);
                 opt.Step(net.Params, net.Grads, net.PreviousParams, net.Pool);
                 net.SwapParams();
                 net.Step++;

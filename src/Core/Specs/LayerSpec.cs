@@ -37,6 +37,21 @@ public sealed class LayerSpec : IEquatable<LayerSpec>
     public int? Axis { get; init; }
     /// <summary>ZeroPadding2D amounts as (top, bottom, left, right).</summary>
     public int[]? ZeroPadding { get; init; }
+    /// <summary>Slope for x &lt; 0 of a leaky_relu Activation layer (Keras' LeakyReLU layer: 0.3; the leaky_relu activation: 0.2).</summary>
+    public double? NegativeSlope { get; init; }
+
+    // Weight regularizers (Keras kernel_regularizer=l2(0.001), ...): added to the training loss.
+    public Regularizer? KernelRegularizer { get; init; }
+    public Regularizer? BiasRegularizer { get; init; }
+    public Regularizer? RecurrentRegularizer { get; init; }
+    public Regularizer? DepthwiseRegularizer { get; init; }
+    public Regularizer? PointwiseRegularizer { get; init; }
+    public Regularizer? GammaRegularizer { get; init; }
+    public Regularizer? BetaRegularizer { get; init; }
+
+    /// <summary>True when any weight of the layer carries a regularizer.</summary>
+    public bool HasRegularizer => KernelRegularizer is not null || BiasRegularizer is not null || RecurrentRegularizer is not null
+        || DepthwiseRegularizer is not null || PointwiseRegularizer is not null || GammaRegularizer is not null || BetaRegularizer is not null;
 
     public bool Equals(LayerSpec? other)
     {
@@ -48,7 +63,12 @@ public sealed class LayerSpec : IEquatable<LayerSpec>
             && RecurrentActivation == other.RecurrentActivation && UseBias == other.UseBias
             && SeqEq(PoolSize, other.PoolSize) && Rate == other.Rate && DepthMultiplier == other.DepthMultiplier
             && ReturnSequences == other.ReturnSequences && Epsilon == other.Epsilon && Momentum == other.Momentum
-            && ResetAfter == other.ResetAfter && Axis == other.Axis && SeqEq(ZeroPadding, other.ZeroPadding);
+            && ResetAfter == other.ResetAfter && Axis == other.Axis && SeqEq(ZeroPadding, other.ZeroPadding)
+            && NegativeSlope == other.NegativeSlope
+            && Equals(KernelRegularizer, other.KernelRegularizer) && Equals(BiasRegularizer, other.BiasRegularizer)
+            && Equals(RecurrentRegularizer, other.RecurrentRegularizer) && Equals(DepthwiseRegularizer, other.DepthwiseRegularizer)
+            && Equals(PointwiseRegularizer, other.PointwiseRegularizer) && Equals(GammaRegularizer, other.GammaRegularizer)
+            && Equals(BetaRegularizer, other.BetaRegularizer);
     }
 
     public override bool Equals(object? obj) => obj is LayerSpec other && Equals(other);

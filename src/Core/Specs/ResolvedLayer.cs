@@ -46,6 +46,8 @@ public sealed class ResolvedLayer
     public bool ResetAfter { get; init; } = true;
     /// <summary>Concatenate axis as a 0-based index into the shape without batch.</summary>
     public int Axis { get; init; }
+    /// <summary>Slope for x &lt; 0 of a leaky_relu activation (Keras default 0.2; LeakyReLU layers 0.3).</summary>
+    public double NegativeSlope { get; init; } = ShapeInference.LeakyReluDefaultSlope;
 
     /// <summary>The single input shape (most layers have one input).</summary>
     public int[] InputShape => InputShapes[0];

@@ -40,6 +40,8 @@ internal static class LayerOptionValues
             case LayerOptions.Rate: b.Rate = Dbl(value, key, fail); break;
             case LayerOptions.Epsilon: b.Epsilon = Dbl(value, key, fail); break;
             case LayerOptions.Momentum: b.Momentum = Dbl(value, key, fail); break;
+            case LayerOptions.NegativeSlope: b.NegativeSlope = Dbl(value, key, fail); break;
+            case var r when LayerOptions.IsRegularizer(r): b.SetRegularizer(r, RegularizerValues.From(value, key, fail)); break;
             default: throw fail(ErrorIds.UnknownLayerOption, key, $"unknown option '{key}'.");
         }
     }
@@ -127,6 +129,7 @@ internal static class LayerOptionValues
             string str => $"'{str}'",
             bool b => b ? "True" : "False",
             IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+            CallValue c => c.ToString(),
             IList l => "(" + string.Join(", ", l.Cast<object?>().Take(8).Select(Show)) + (l.Count > 8 ? ", …" : "") + ")",
             _ => v.GetType().Name,
         };

@@ -26,26 +26,60 @@ internal static class LayerOptions
     public const string Momentum = "momentum";
     public const string ResetAfter = "reset_after";
     public const string Axis = "axis";
+    public const string NegativeSlope = "negative_slope";
+    public const string KernelRegularizer = "kernel_regularizer";
+    public const string BiasRegularizer = "bias_regularizer";
+    public const string RecurrentRegularizer = "recurrent_regularizer";
+    public const string DepthwiseRegularizer = "depthwise_regularizer";
+    public const string PointwiseRegularizer = "pointwise_regularizer";
+    public const string GammaRegularizer = "gamma_regularizer";
+    public const string BetaRegularizer = "beta_regularizer";
 
     /// <summary>Every key a layer mapping may hold.</summary>
     public static readonly string[] All =
     [
         Type, Name, Inputs, Units, Filters, KernelSize, Strides, Padding, Activation, RecurrentActivation, UseBias,
-        PoolSize, Rate, DepthMultiplier, ReturnSequences, Epsilon, Momentum, ResetAfter, Axis,
+        PoolSize, Rate, DepthMultiplier, ReturnSequences, Epsilon, Momentum, ResetAfter, Axis, NegativeSlope,
+        KernelRegularizer, BiasRegularizer, RecurrentRegularizer, DepthwiseRegularizer, PointwiseRegularizer,
+        GammaRegularizer, BetaRegularizer,
     ];
 
+    /// <summary>Each regularizer option and the weight (<see cref="Engine.WeightLayout"/> param) it applies to.</summary>
+    public static readonly (string Option, string Param)[] Regularizers =
+    [
+        (KernelRegularizer, "kernel"), (BiasRegularizer, "bias"), (RecurrentRegularizer, "recurrent_kernel"),
+        (DepthwiseRegularizer, "depthwise_kernel"), (PointwiseRegularizer, "pointwise_kernel"),
+        (GammaRegularizer, "gamma"), (BetaRegularizer, "beta"),
+    ];
+
+    public static bool IsRegularizer(string key) => Regularizers.Any(r => r.Option == key);
+
+    /// <summary>The regularizer a layer spec sets for one of its weights (by param name), or null.</summary>
+    public static Regularizer? RegularizerFor(LayerSpec l, string param) => param switch
+    {
+        "kernel" => l.KernelRegularizer,
+        "bias" => l.BiasRegularizer,
+        "recurrent_kernel" => l.RecurrentRegularizer,
+        "depthwise_kernel" => l.DepthwiseRegularizer,
+        "pointwise_kernel" => l.PointwiseRegularizer,
+        "gamma" => l.GammaRegularizer,
+        "beta" => l.BetaRegularizer,
+        _ => null,
+    };
+
+    /// <summary>The regularizer a layer spec holds for a regularizer option, or null.</summary>
+    public static Regularizer? RegularizerOption(LayerSpec l, string option) =>
+        RegularizerFor(l, Regularizers.First(r => r.Option == option).Param);
+
     /// <summary>
-    /// Keras options accepted in layer strings and hashtables and dropped: initializers, regularizers,
-    /// constraints, dtype and trainable do not change shapes or parameter counts.
+    /// Keras options accepted in layer strings and hashtables and dropped: initializers and dtype change
+    /// neither shapes, parameter counts nor what training computes (the engine initialises weights itself).
     /// </summary>
     public static readonly string[] Ignored =
     [
         "kernel_initializer", "bias_initializer", "depthwise_initializer", "pointwise_initializer",
         "recurrent_initializer", "beta_initializer", "gamma_initializer", "moving_mean_initializer",
-        "moving_variance_initializer", "kernel_regularizer", "bias_regularizer", "activity_regularizer",
-        "depthwise_regularizer", "pointwise_regularizer", "recurrent_regularizer", "beta_regularizer",
-        "gamma_regularizer", "kernel_constraint", "bias_constraint", "depthwise_constraint",
-        "pointwise_constraint", "recurrent_constraint", "beta_constraint", "gamma_constraint", "dtype", "trainable",
+        "moving_variance_initializer", "dtype",
     ];
 
     public static bool IsIgnored(string key) => Array.IndexOf(Ignored, key) >= 0;
@@ -56,18 +90,18 @@ internal static class LayerOptions
     /// </summary>
     public static IReadOnlyList<string> AllowedFor(string canonicalType) => canonicalType switch
     {
-        LayerTypes.Dense => [Units, Activation, UseBias],
-        LayerTypes.Conv1D or LayerTypes.Conv2D or LayerTypes.Conv3D => [Filters, KernelSize, Strides, Padding, Activation, UseBias],
-        LayerTypes.SeparableConv2D => [Filters, KernelSize, Strides, Padding, DepthMultiplier, Activation, UseBias],
-        LayerTypes.DepthwiseConv2D => [KernelSize, Strides, Padding, DepthMultiplier, Activation, UseBias],
+        LayerTypes.Dense => [Units, Activation, UseBias, KernelRegularizer, BiasRegularizer],
+        LayerTypes.Conv1D or LayerTypes.Conv2D or LayerTypes.Conv3D => [Filters, KernelSize, Strides, Padding, Activation, UseBias, KernelRegularizer, BiasRegularizer],
+        LayerTypes.SeparableConv2D => [Filters, KernelSize, Strides, Padding, DepthMultiplier, Activation, UseBias, DepthwiseRegularizer, PointwiseRegularizer, BiasRegularizer],
+        LayerTypes.DepthwiseConv2D => [KernelSize, Strides, Padding, DepthMultiplier, Activation, UseBias, DepthwiseRegularizer, BiasRegularizer],
         LayerTypes.MaxPooling1D or LayerTypes.MaxPooling2D or LayerTypes.MaxPooling3D or LayerTypes.AveragePooling1D
             or LayerTypes.AveragePooling2D or LayerTypes.AveragePooling3D => [PoolSize, Strides, Padding],
         LayerTypes.Dropout => [Rate],
-        LayerTypes.Activation => [Activation],
-        LayerTypes.BatchNormalization => [Epsilon, Momentum],
-        LayerTypes.SimpleRNN => [Units, Activation, UseBias, ReturnSequences],
-        LayerTypes.LSTM => [Units, Activation, RecurrentActivation, UseBias, ReturnSequences],
-        LayerTypes.GRU => [Units, Activation, RecurrentActivation, UseBias, ReturnSequences, ResetAfter],
+        LayerTypes.Activation => [Activation, NegativeSlope],
+        LayerTypes.BatchNormalization => [Epsilon, Momentum, Axis, GammaRegularizer, BetaRegularizer],
+        LayerTypes.SimpleRNN => [Units, Activation, UseBias, ReturnSequences, KernelRegularizer, RecurrentRegularizer, BiasRegularizer],
+        LayerTypes.LSTM => [Units, Activation, RecurrentActivation, UseBias, ReturnSequences, KernelRegularizer, RecurrentRegularizer, BiasRegularizer],
+        LayerTypes.GRU => [Units, Activation, RecurrentActivation, UseBias, ReturnSequences, ResetAfter, KernelRegularizer, RecurrentRegularizer, BiasRegularizer],
         LayerTypes.Concatenate => [Axis],
         LayerTypes.ZeroPadding2D => [Padding],
         _ => [],

@@ -10,7 +10,9 @@ internal sealed class LayerSpecBuilder
     public int[]? KernelSize, Strides, PoolSize, ZeroPadding;
     public string? Padding, Activation, RecurrentActivation;
     public bool? UseBias, ReturnSequences, ResetAfter;
-    public double? Rate, Epsilon, Momentum;
+    public double? Rate, Epsilon, Momentum, NegativeSlope;
+    public Regularizer? KernelRegularizer, BiasRegularizer, RecurrentRegularizer, DepthwiseRegularizer, PointwiseRegularizer,
+        GammaRegularizer, BetaRegularizer;
 
     public LayerSpec Build() => new()
     {
@@ -18,8 +20,27 @@ internal sealed class LayerSpecBuilder
         Strides = Strides, Padding = Padding, Activation = Activation, RecurrentActivation = RecurrentActivation,
         UseBias = UseBias, PoolSize = PoolSize, Rate = Rate, DepthMultiplier = DepthMultiplier,
         ReturnSequences = ReturnSequences, Epsilon = Epsilon, Momentum = Momentum, ResetAfter = ResetAfter,
-        Axis = Axis, ZeroPadding = ZeroPadding,
+        Axis = Axis, ZeroPadding = ZeroPadding, NegativeSlope = NegativeSlope,
+        KernelRegularizer = KernelRegularizer, BiasRegularizer = BiasRegularizer, RecurrentRegularizer = RecurrentRegularizer,
+        DepthwiseRegularizer = DepthwiseRegularizer, PointwiseRegularizer = PointwiseRegularizer,
+        GammaRegularizer = GammaRegularizer, BetaRegularizer = BetaRegularizer,
     };
+
+    /// <summary>Sets the regularizer named by its Keras option (kernel_regularizer, bias_regularizer, ...).</summary>
+    public void SetRegularizer(string option, Regularizer? r)
+    {
+        switch (option)
+        {
+            case LayerOptions.KernelRegularizer: KernelRegularizer = r; break;
+            case LayerOptions.BiasRegularizer: BiasRegularizer = r; break;
+            case LayerOptions.RecurrentRegularizer: RecurrentRegularizer = r; break;
+            case LayerOptions.DepthwiseRegularizer: DepthwiseRegularizer = r; break;
+            case LayerOptions.PointwiseRegularizer: PointwiseRegularizer = r; break;
+            case LayerOptions.GammaRegularizer: GammaRegularizer = r; break;
+            case LayerOptions.BetaRegularizer: BetaRegularizer = r; break;
+            default: throw new ArgumentOutOfRangeException(nameof(option), option, "not a regularizer option");
+        }
+    }
 
     /// <summary>Lower-cases known activation and padding spellings so every front end yields equal specs.</summary>
     public static string? NormalizeActivation(string? a) =>

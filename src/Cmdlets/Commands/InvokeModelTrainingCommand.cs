@@ -48,16 +48,16 @@ public sealed class InvokeModelTrainingCommand : ModelCostCmdlet
     [Parameter]
     public double ValidationSplit { get; set; } = 0.1;
 
-    /// <summary>Adam (default), AdamW, SGD or RMSprop, with Keras defaults.</summary>
+    /// <summary>Adam (default), AdamW, SGD, Momentum (SGD with momentum 0.9 unless -Momentum says otherwise), RMSprop or Adagrad, with Keras defaults; the same names Measure-ModelCost -Optimizer costs.</summary>
     [Parameter]
-    [ValidateSet("Adam", "AdamW", "SGD", "RMSprop", IgnoreCase = true)]
+    [ValidateSet("Adam", "AdamW", "SGD", "Momentum", "RMSprop", "Adagrad", IgnoreCase = true)]
     public string Optimizer { get; set; } = "Adam";
 
-    /// <summary>Default: the optimizer's Keras default (Adam/AdamW/RMSprop 1e-3, SGD 1e-2).</summary>
+    /// <summary>Default: the optimizer's Keras default (Adam/AdamW/RMSprop/Adagrad 1e-3, SGD/Momentum 1e-2).</summary>
     [Parameter]
     public double? LearningRate { get; set; }
 
-    /// <summary>SGD momentum (Keras default 0).</summary>
+    /// <summary>Momentum of SGD (Keras default 0) and of the Momentum optimizer (default 0.9).</summary>
     [Parameter]
     public double? Momentum { get; set; }
 

@@ -38,6 +38,7 @@ public sealed class ExportModelCostChartCommand : ExportCollectedCommand
         ChartData data;
         try
         {
+            SvgBarChart.CheckExtension(target);
             data = ChartData.FromItems(Items, Property, Title);
         }
         catch (ModelCostException ex)

@@ -140,14 +140,13 @@ public static class SvgBarChart
     /// <summary>Writes the chart atomically (temp file + rename); <paramref name="overwrite"/> false fails with FileExists.</summary>
     public static void Save(ChartData data, string path, bool overwrite = true, CancellationToken cancellationToken = default)
     {
-        CheckExtension(path);
         var svg = Render(data);
         AtomicFile.WriteText(path, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + svg, overwrite, cancellationToken);
     }
 
     /// <summary>
     /// Charts are SVG only: a path ending in another extension (.png, .jpg, .pdf) would get SVG text under a
-    /// misleading name, so it is refused before anything is written.
+    /// misleading name, so Export-ModelCostChart refuses it (before anything is written) with this check.
     /// </summary>
     public static void CheckExtension(string path)
     {

@@ -14,7 +14,17 @@ public sealed class LayerSpec : IEquatable<LayerSpec>
     public string? Name { get; init; }
 
     /// <summary>Names of the layers feeding this one (<c>input</c> is the model input); null means the previous layer.</summary>
-    public string[]? Inputs { get; init; }
+    public string[]? Inputs { get => _inputs; init => _inputs = value; }
+
+    private string[]? _inputs;
+
+    /// <summary>This layer with other <see cref="Inputs"/> (every other option kept).</summary>
+    public LayerSpec WithInputs(string[]? inputs)
+    {
+        var copy = (LayerSpec)MemberwiseClone();
+        copy._inputs = inputs;
+        return copy;
+    }
 
     public int? Units { get; init; }
     public int? Filters { get; init; }
@@ -48,10 +58,43 @@ public sealed class LayerSpec : IEquatable<LayerSpec>
     public Regularizer? PointwiseRegularizer { get; init; }
     public Regularizer? GammaRegularizer { get; init; }
     public Regularizer? BetaRegularizer { get; init; }
+    public Regularizer? EmbeddingsRegularizer { get; init; }
 
     /// <summary>True when any weight of the layer carries a regularizer.</summary>
     public bool HasRegularizer => KernelRegularizer is not null || BiasRegularizer is not null || RecurrentRegularizer is not null
-        || DepthwiseRegularizer is not null || PointwiseRegularizer is not null || GammaRegularizer is not null || BetaRegularizer is not null;
+        || DepthwiseRegularizer is not null || PointwiseRegularizer is not null || GammaRegularizer is not null || BetaRegularizer is not null || EmbeddingsRegularizer is not null;
+
+    /// <summary>Embedding: vocabulary size (rows of the table).</summary>
+    public int? InputDim { get; init; }
+    /// <summary>Embedding: width of each embedding vector.</summary>
+    public int? OutputDim { get; init; }
+    /// <summary>
+    /// Embedding (ModelCost extension): look up this row for every position instead of reading the input's ids,
+    /// e.g. BERT's token-type table with all-zero segment ids (HF's default when token_type_ids is not given).
+    /// </summary>
+    public int? ConstantId { get; init; }
+    /// <summary>PositionEmbedding: the longest sequence it has positions for.</summary>
+    public int? SequenceLength { get; init; }
+    /// <summary>MultiHeadAttention, TransformerEncoder/Decoder: number of attention heads.</summary>
+    public int? NumHeads { get; init; }
+    /// <summary>MultiHeadAttention: width of each head's query and key.</summary>
+    public int? KeyDim { get; init; }
+    /// <summary>MultiHeadAttention: width of each head's value (Keras default: key_dim).</summary>
+    public int? ValueDim { get; init; }
+    /// <summary>MultiHeadAttention (attention probabilities) and TransformerEncoder/Decoder: dropout rate.</summary>
+    public double? Dropout { get; init; }
+    /// <summary>MultiHeadAttention: mask future positions (Keras passes it at call time; a spec fixes it on the layer).</summary>
+    public bool? UseCausalMask { get; init; }
+    /// <summary>Reshape: the output shape without batch; one entry may be -1.</summary>
+    public int[]? TargetShape { get; init; }
+    /// <summary>TransformerEncoder/Decoder: width of the feed-forward hidden layer.</summary>
+    public int? IntermediateDim { get; init; }
+    /// <summary>TransformerEncoder/Decoder: LayerNorm before each sub-block (pre-LN, GPT-2) instead of after (post-LN, BERT).</summary>
+    public bool? NormalizeFirst { get; init; }
+    /// <summary>TransformerEncoder/Decoder: epsilon of their LayerNormalizations (KerasNLP default 1e-5).</summary>
+    public double? LayerNormEpsilon { get; init; }
+    /// <summary>Cropping1D: positions removed at the start and at the end.</summary>
+    public int[]? Cropping { get; init; }
 
     public bool Equals(LayerSpec? other)
     {
@@ -68,7 +111,12 @@ public sealed class LayerSpec : IEquatable<LayerSpec>
             && Equals(KernelRegularizer, other.KernelRegularizer) && Equals(BiasRegularizer, other.BiasRegularizer)
             && Equals(RecurrentRegularizer, other.RecurrentRegularizer) && Equals(DepthwiseRegularizer, other.DepthwiseRegularizer)
             && Equals(PointwiseRegularizer, other.PointwiseRegularizer) && Equals(GammaRegularizer, other.GammaRegularizer)
-            && Equals(BetaRegularizer, other.BetaRegularizer);
+            && Equals(BetaRegularizer, other.BetaRegularizer) && Equals(EmbeddingsRegularizer, other.EmbeddingsRegularizer)
+            && InputDim == other.InputDim && OutputDim == other.OutputDim && ConstantId == other.ConstantId
+            && SequenceLength == other.SequenceLength && NumHeads == other.NumHeads && KeyDim == other.KeyDim
+            && ValueDim == other.ValueDim && Dropout == other.Dropout && UseCausalMask == other.UseCausalMask
+            && SeqEq(TargetShape, other.TargetShape) && IntermediateDim == other.IntermediateDim
+            && NormalizeFirst == other.NormalizeFirst && LayerNormEpsilon == other.LayerNormEpsilon && SeqEq(Cropping, other.Cropping);
     }
 
     public override bool Equals(object? obj) => obj is LayerSpec other && Equals(other);

@@ -28,6 +28,8 @@ public static class LayerSpecParser
 
     private const string InputShapeKey = "input_shape";
     private const string InputDimKey = "input_dim";
+    /// <summary>Keras 2's Embedding(…, input_length=n): the model input is n token ids.</summary>
+    internal const string InputLengthKey = "input_length";
 
     /// <summary>Prefixes people paste with a layer (layers.Dense, keras.layers.Dense, tf.keras.layers.Dense).</summary>
     private static readonly HashSet<string> PrefixWords = new(StringComparer.Ordinal) { "tf", "tensorflow", "keras", "layers" };
@@ -53,6 +55,13 @@ public static class LayerSpecParser
                 $"Layer string '{Clip(text)}': {item.CallName}(...) gives the model input, not a layer; put it first in New-ModelSpec -Layer, or give its shape as the input shape.", text)
             { Option = "shape" };
         return (item.Layer, ResolvedShape(item, text));
+    }
+
+    /// <summary>Like <see cref="ParseWithInputShape"/>, also telling whether the input was declared as token ids (an Embedding's input_length).</summary>
+    internal static (LayerSpec Layer, int[]? InputShape, bool TokenInput) ParseWithInput(string text)
+    {
+        var (layer, shape) = ParseWithInputShape(text);
+        return (layer, shape, ParseItem(text).TokenInput);
     }
 
     /// <summary>Parses one layer string (or one line of pasted code holding one layer or input) with what surrounds it.</summary>
@@ -105,6 +114,14 @@ public static class LayerSpecParser
         LayerTypes.Activation => [LayerOptions.Activation],
         LayerTypes.ZeroPadding2D => [LayerOptions.Padding],
         LayerTypes.Concatenate => [LayerOptions.Axis],
+        LayerTypes.Embedding => [LayerOptions.InputDim, LayerOptions.OutputDim],
+        LayerTypes.PositionEmbedding => [LayerOptions.SequenceLength],
+        LayerTypes.MultiHeadAttention => [LayerOptions.NumHeads, LayerOptions.KeyDim, LayerOptions.ValueDim, LayerOptions.Dropout, LayerOptions.UseBias],
+        LayerTypes.Reshape => [LayerOptions.TargetShape],
+        LayerTypes.Cropping1D => [LayerOptions.Cropping],
+        // KerasNLP's order: intermediate_dim, num_heads, dropout, activation, layer_norm_epsilon.
+        LayerTypes.TransformerEncoder or LayerTypes.TransformerDecoder =>
+            [LayerOptions.IntermediateDim, LayerOptions.NumHeads, LayerOptions.Dropout, LayerOptions.Activation, LayerOptions.LayerNormEpsilon],
         _ => [],
     };
 
@@ -424,7 +441,7 @@ public static class LayerSpecParser
 
         private static KerasItem Copy(KerasItem i, string? assignedTo = null, string? addedTo = null, string[]? appliedTo = null) => new()
         {
-            Layer = i.Layer, CallName = i.CallName, InputShape = i.InputShape, InputName = i.InputName, Position = i.Position,
+            Layer = i.Layer, CallName = i.CallName, InputShape = i.InputShape, InputName = i.InputName, Position = i.Position, TokenInput = i.TokenInput,
             AssignedTo = assignedTo ?? i.AssignedTo, AddedTo = addedTo ?? i.AddedTo, AppliedTo = appliedTo ?? i.AppliedTo,
         };
 
@@ -482,14 +499,23 @@ public static class LayerSpecParser
         {
             var b = new LayerSpecBuilder { Type = type };
             InputShapeText? inputShape = null;
+            bool tokens = false;
             foreach (var a in Named(args, Positional(type), type))
             {
                 string key = a.Key!;
-                if (key is InputShapeKey or InputDimKey)
+                // Embedding's input_dim is its vocabulary; on other layers Keras 2's Dense(64, input_dim=784) means input_shape=(784,).
+                if (key == InputShapeKey || (key == InputDimKey && type != LayerTypes.Embedding))
                 {
                     if (inputShape is not null) throw Error(ErrorIds.InvalidLayerOption, a.ArgPos, key, "give input_shape or input_dim, not both.");
-                    // Keras 2's Dense(64, input_dim=784) means input_shape=(784,).
                     inputShape = ShapeOf(key == InputDimKey && a.Value is not null ? new object?[] { a.Value } : a.Value, key, a.ValuePos);
+                    continue;
+                }
+                if (key == InputLengthKey && type == LayerTypes.Embedding)
+                {
+                    // Keras 2's Embedding(…, input_length=n): the model input is n token ids.
+                    if (inputShape is not null) throw Error(ErrorIds.InvalidLayerOption, a.ArgPos, key, "give input_shape or input_length, not both.");
+                    inputShape = ShapeOf(a.Value is not null ? new object?[] { a.Value } : a.Value, key, a.ValuePos);
+                    tokens = true;
                     continue;
                 }
                 if (key == "batch_input_shape")
@@ -511,13 +537,14 @@ public static class LayerSpecParser
                 }
                 LayerOptionValues.Apply(b, key, value, fail);
             }
-            return new KerasItem { Layer = b.Build(), CallName = type, InputShape = inputShape, Position = position };
+            return new KerasItem { Layer = b.Build(), CallName = type, InputShape = inputShape, TokenInput = tokens, Position = position };
         }
 
         private KerasItem InputCall(string ident, List<Arg> args, int position)
         {
             InputShapeText? shape = null;
             string? inputName = null;
+            bool tokens = false;
             foreach (var a in Named(args, ["shape"], ident))
             {
                 string key = a.Key!;
@@ -530,7 +557,15 @@ public static class LayerSpecParser
                     case "name":
                         inputName = Plain(a.Value) as string ?? throw Error(ErrorIds.InvalidLayerOption, a.ValuePos, key, "name must be a string.");
                         break;
-                    case "dtype" or "batch_size":
+                    case "dtype":
+                        // keras.Input(shape=(128,), dtype="int32"): token ids for an Embedding.
+                        var dtype = Plain(a.Value) as string;
+                        if (dtype is not null && !InputDtypes.TryNormalize(dtype, out _))
+                            throw Error(ErrorIds.InvalidLayerOption, a.ValuePos, key, $"input dtype '{dtype}' is not supported; use float32 (the default) or int32 (token ids).");
+                        InputDtypes.TryNormalize(dtype, out var normalized);
+                        tokens = normalized == InputDtypes.Int32;
+                        break;
+                    case "batch_size":
                         break;
                     case "sparse" or "ragged" or "input_tensor":
                         if (Plain(a.Value) is not (null or false))
@@ -541,7 +576,7 @@ public static class LayerSpecParser
                 }
             }
             if (shape is null) throw Error(ErrorIds.MissingLayerOption, position, "shape", $"{ident} needs the input shape, e.g. {ident}(shape=(784,)).");
-            return new KerasItem { CallName = ident, InputShape = shape, InputName = inputName, Position = position };
+            return new KerasItem { CallName = ident, InputShape = shape, InputName = inputName, TokenInput = tokens, Position = position };
         }
 
         /// <summary>Keras activation layers (ReLU(), LeakyReLU(), Softmax(), ELU()) become Activation layers.</summary>

@@ -145,11 +145,12 @@ public class SvgBarChartTests
         var dir = Directory.CreateTempSubdirectory("mc-chart-");
         try
         {
-            var ex = Assert.Throws<ModelCostException>(() => SvgBarChart.Save(ChartData.FromItems([MlpCost(), CnnCost()], ["Params"]), Path.Combine(dir.FullName, name)));
+            // Export-ModelCostChart checks the path with CheckExtension before it renders or writes anything.
+            var ex = Assert.Throws<ModelCostException>(() => SvgBarChart.CheckExtension(Path.Combine(dir.FullName, name)));
             Assert.Equal(ErrorIds.UnsupportedChartFormat, ex.ErrorId);
             Assert.Contains(".svg", ex.Message);
-            Assert.Empty(Directory.GetFiles(dir.FullName)); // refused before writing
-            SvgBarChart.Save(ChartData.FromItems([MlpCost(), CnnCost()], ["Params"]), Path.Combine(dir.FullName, "ok.SVG"));
+            Assert.Empty(Directory.GetFiles(dir.FullName));
+            SvgBarChart.CheckExtension(Path.Combine(dir.FullName, "ok.SVG"));
         }
         finally { dir.Delete(recursive: true); }
     }

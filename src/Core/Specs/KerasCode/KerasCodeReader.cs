@@ -75,6 +75,7 @@ public static class KerasCodeReader
         public InputShapeText? Shape { get; set; }
         public int ShapePosition { get; set; }
         public bool Closed { get; set; }
+        public bool TokenInput { get; set; }
         public List<LayerSpec> Layers { get; } = [];
         public List<int[]?> Inputs { get; } = [];  // producer indices (-1 = model input); null = the previous layer
         public List<int> Positions { get; } = [];
@@ -117,7 +118,7 @@ public static class KerasCodeReader
                         // x = keras.Input(shape=...): a new functional model starts.
                         if (item.AssignedTo is null)
                             throw Error(ErrorIds.InvalidLayerOption, item.Position, null, $"{item.CallName}(...) must be assigned to a variable (x = {item.CallName}(...)) so that layers can be applied to it.");
-                        var b = new Builder(item.Position, null, functional: true) { Shape = item.InputShape, ShapePosition = item.Position };
+                        var b = new Builder(item.Position, null, functional: true) { Shape = item.InputShape, ShapePosition = item.Position, TokenInput = item.TokenInput };
                         b.Tensors[item.AssignedTo] = -1;
                         _models.Add(b);
                     }
@@ -139,6 +140,7 @@ public static class KerasCodeReader
                     throw Error(ErrorIds.InvalidInputShape, item.Position, "shape", $"{item.CallName}(...) gives the model input, so it must come first, before every layer.");
                 b.Shape = item.InputShape;
                 b.ShapePosition = item.Position;
+                b.TokenInput = item.TokenInput;
                 return;
             }
             if (item.InputShape is not null)
@@ -149,6 +151,7 @@ public static class KerasCodeReader
                     throw Error(ErrorIds.InvalidInputShape, item.Position, item.InputShape.Option, "the model input is given twice (an input layer and input_shape).");
                 b.Shape = item.InputShape;
                 b.ShapePosition = item.Position;
+                b.TokenInput = item.TokenInput;
             }
             b.Layers.Add(item.Layer);
             b.Inputs.Add(null);
@@ -230,9 +233,9 @@ public static class KerasCodeReader
                 for (int i = 0; i < b.Layers.Count; i++)
                 {
                     var l = b.Layers[i];
-                    layers.Add(b.Inputs[i] is { } inputs ? With(l, inputs.Select(p => p < 0 ? ShapeInference.InputName : names[p]).ToArray()) : l);
+                    layers.Add(b.Inputs[i] is { } inputs ? l.WithInputs(inputs.Select(p => p < 0 ? ShapeInference.InputName : names[p]).ToArray()) : l);
                 }
-                var spec = new ModelSpec { Name = modelName, InputShape = shape, Layers = layers };
+                var spec = new ModelSpec { Name = modelName, InputShape = shape, Layers = layers, InputDtype = b.TokenInput ? InputDtypes.Int32 : null };
                 try { ShapeInference.Resolve(spec); }
                 catch (ModelCostException ex) when (ex.LayerIndex is int li && li >= 0 && li < b.Positions.Count)
                 {
@@ -248,18 +251,6 @@ public static class KerasCodeReader
         }
 
         private static string Numbered(string prefix, int n) => n == 0 ? prefix : prefix + "_" + n.ToString(CultureInfo.InvariantCulture);
-
-        private static LayerSpec With(LayerSpec l, string[] inputs) => new()
-        {
-            Type = l.Type, Name = l.Name, Inputs = inputs, Units = l.Units, Filters = l.Filters, KernelSize = l.KernelSize,
-            Strides = l.Strides, Padding = l.Padding, Activation = l.Activation, RecurrentActivation = l.RecurrentActivation,
-            UseBias = l.UseBias, PoolSize = l.PoolSize, Rate = l.Rate, DepthMultiplier = l.DepthMultiplier,
-            ReturnSequences = l.ReturnSequences, Epsilon = l.Epsilon, Momentum = l.Momentum, ResetAfter = l.ResetAfter,
-            Axis = l.Axis, ZeroPadding = l.ZeroPadding, NegativeSlope = l.NegativeSlope,
-            KernelRegularizer = l.KernelRegularizer, BiasRegularizer = l.BiasRegularizer, RecurrentRegularizer = l.RecurrentRegularizer,
-            DepthwiseRegularizer = l.DepthwiseRegularizer, PointwiseRegularizer = l.PointwiseRegularizer,
-            GammaRegularizer = l.GammaRegularizer, BetaRegularizer = l.BetaRegularizer,
-        };
 
         private ModelCostException Error(string id, int pos, string? option, string reason, int? layerIndex = null, string? layerName = null)
         {

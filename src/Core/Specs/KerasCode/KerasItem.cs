@@ -17,6 +17,9 @@ internal sealed class KerasItem
     /// <summary>The input shape the call gives (input_shape=, input_dim=, shape=), if any.</summary>
     public InputShapeText? InputShape { get; init; }
 
+    /// <summary>The input holds token ids: an Embedding's input_length, or an Input with an integer dtype.</summary>
+    public bool TokenInput { get; init; }
+
     /// <summary>The <c>name=</c> of an Input, which later calls refer to through its variable.</summary>
     public string? InputName { get; init; }
 

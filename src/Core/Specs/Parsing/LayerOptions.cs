@@ -34,6 +34,21 @@ internal static class LayerOptions
     public const string PointwiseRegularizer = "pointwise_regularizer";
     public const string GammaRegularizer = "gamma_regularizer";
     public const string BetaRegularizer = "beta_regularizer";
+    public const string EmbeddingsRegularizer = "embeddings_regularizer";
+    public const string InputDim = "input_dim";
+    public const string OutputDim = "output_dim";
+    public const string ConstantId = "constant_id";
+    public const string SequenceLength = "sequence_length";
+    public const string NumHeads = "num_heads";
+    public const string KeyDim = "key_dim";
+    public const string ValueDim = "value_dim";
+    public const string Dropout = "dropout";
+    public const string UseCausalMask = "use_causal_mask";
+    public const string TargetShape = "target_shape";
+    public const string IntermediateDim = "intermediate_dim";
+    public const string NormalizeFirst = "normalize_first";
+    public const string LayerNormEpsilon = "layer_norm_epsilon";
+    public const string Cropping = "cropping";
 
     /// <summary>Every key a layer mapping may hold.</summary>
     public static readonly string[] All =
@@ -41,7 +56,9 @@ internal static class LayerOptions
         Type, Name, Inputs, Units, Filters, KernelSize, Strides, Padding, Activation, RecurrentActivation, UseBias,
         PoolSize, Rate, DepthMultiplier, ReturnSequences, Epsilon, Momentum, ResetAfter, Axis, NegativeSlope,
         KernelRegularizer, BiasRegularizer, RecurrentRegularizer, DepthwiseRegularizer, PointwiseRegularizer,
-        GammaRegularizer, BetaRegularizer,
+        GammaRegularizer, BetaRegularizer, EmbeddingsRegularizer,
+        InputDim, OutputDim, ConstantId, SequenceLength, NumHeads, KeyDim, ValueDim, Dropout, UseCausalMask,
+        TargetShape, IntermediateDim, NormalizeFirst, LayerNormEpsilon, Cropping,
     ];
 
     /// <summary>Each regularizer option and the weight (<see cref="Engine.WeightLayout"/> param) it applies to.</summary>
@@ -49,27 +66,49 @@ internal static class LayerOptions
     [
         (KernelRegularizer, "kernel"), (BiasRegularizer, "bias"), (RecurrentRegularizer, "recurrent_kernel"),
         (DepthwiseRegularizer, "depthwise_kernel"), (PointwiseRegularizer, "pointwise_kernel"),
-        (GammaRegularizer, "gamma"), (BetaRegularizer, "beta"),
+        (GammaRegularizer, "gamma"), (BetaRegularizer, "beta"), (EmbeddingsRegularizer, "embeddings"),
     ];
 
     public static bool IsRegularizer(string key) => Regularizers.Any(r => r.Option == key);
 
-    /// <summary>The regularizer a layer spec sets for one of its weights (by param name), or null.</summary>
-    public static Regularizer? RegularizerFor(LayerSpec l, string param) => param switch
+    /// <summary>
+    /// The regularizer a layer spec sets for one of its weights, or null. The weight is named by its param,
+    /// whose last part decides (MultiHeadAttention's query/kernel, key/kernel, ... all take kernel_regularizer,
+    /// as in Keras); a regularizer the layer type does not take is never returned.
+    /// </summary>
+    public static Regularizer? RegularizerFor(LayerSpec l, string param)
     {
-        "kernel" => l.KernelRegularizer,
-        "bias" => l.BiasRegularizer,
-        "recurrent_kernel" => l.RecurrentRegularizer,
-        "depthwise_kernel" => l.DepthwiseRegularizer,
-        "pointwise_kernel" => l.PointwiseRegularizer,
-        "gamma" => l.GammaRegularizer,
-        "beta" => l.BetaRegularizer,
-        _ => null,
-    };
+        var last = param[(param.LastIndexOf('/') + 1)..];
+        var r = last switch
+        {
+            "kernel" => l.KernelRegularizer,
+            "bias" => l.BiasRegularizer,
+            "recurrent_kernel" => l.RecurrentRegularizer,
+            "depthwise_kernel" => l.DepthwiseRegularizer,
+            "pointwise_kernel" => l.PointwiseRegularizer,
+            "gamma" => l.GammaRegularizer,
+            "beta" => l.BetaRegularizer,
+            "embeddings" => l.EmbeddingsRegularizer,
+            _ => null,
+        };
+        if (r is null || !LayerTypes.TryCanonicalize(l.Type, out var type)) return null;
+        var option = Regularizers.First(x => x.Param == last).Option;
+        return AllowedFor(type).Contains(option) ? r : null;
+    }
 
     /// <summary>The regularizer a layer spec holds for a regularizer option, or null.</summary>
-    public static Regularizer? RegularizerOption(LayerSpec l, string option) =>
-        RegularizerFor(l, Regularizers.First(r => r.Option == option).Param);
+    public static Regularizer? RegularizerOption(LayerSpec l, string option) => option switch
+    {
+        KernelRegularizer => l.KernelRegularizer,
+        BiasRegularizer => l.BiasRegularizer,
+        RecurrentRegularizer => l.RecurrentRegularizer,
+        DepthwiseRegularizer => l.DepthwiseRegularizer,
+        PointwiseRegularizer => l.PointwiseRegularizer,
+        GammaRegularizer => l.GammaRegularizer,
+        BetaRegularizer => l.BetaRegularizer,
+        EmbeddingsRegularizer => l.EmbeddingsRegularizer,
+        _ => null,
+    };
 
     /// <summary>
     /// Keras options accepted in layer strings and hashtables and dropped: initializers and dtype change
@@ -79,7 +118,7 @@ internal static class LayerOptions
     [
         "kernel_initializer", "bias_initializer", "depthwise_initializer", "pointwise_initializer",
         "recurrent_initializer", "beta_initializer", "gamma_initializer", "moving_mean_initializer",
-        "moving_variance_initializer", "dtype",
+        "moving_variance_initializer", "dtype", "embeddings_initializer", "initializer",
     ];
 
     public static bool IsIgnored(string key) => Array.IndexOf(Ignored, key) >= 0;
@@ -104,6 +143,13 @@ internal static class LayerOptions
         LayerTypes.GRU => [Units, Activation, RecurrentActivation, UseBias, ReturnSequences, ResetAfter, KernelRegularizer, RecurrentRegularizer, BiasRegularizer],
         LayerTypes.Concatenate => [Axis],
         LayerTypes.ZeroPadding2D => [Padding],
+        LayerTypes.Embedding => [InputDim, OutputDim, ConstantId, EmbeddingsRegularizer],
+        LayerTypes.PositionEmbedding => [SequenceLength],
+        LayerTypes.LayerNormalization => [Epsilon, GammaRegularizer, BetaRegularizer],
+        LayerTypes.MultiHeadAttention => [NumHeads, KeyDim, ValueDim, Dropout, UseBias, UseCausalMask, KernelRegularizer, BiasRegularizer],
+        LayerTypes.Reshape => [TargetShape],
+        LayerTypes.Cropping1D => [Cropping],
+        LayerTypes.TransformerEncoder or LayerTypes.TransformerDecoder => [IntermediateDim, NumHeads, Dropout, Activation, LayerNormEpsilon, NormalizeFirst],
         _ => [],
     };
 

@@ -12,7 +12,11 @@ internal sealed class LayerSpecBuilder
     public bool? UseBias, ReturnSequences, ResetAfter;
     public double? Rate, Epsilon, Momentum, NegativeSlope;
     public Regularizer? KernelRegularizer, BiasRegularizer, RecurrentRegularizer, DepthwiseRegularizer, PointwiseRegularizer,
-        GammaRegularizer, BetaRegularizer;
+        GammaRegularizer, BetaRegularizer, EmbeddingsRegularizer;
+    public int? InputDim, OutputDim, ConstantId, SequenceLength, NumHeads, KeyDim, ValueDim, IntermediateDim;
+    public double? Dropout, LayerNormEpsilon;
+    public bool? UseCausalMask, NormalizeFirst;
+    public int[]? TargetShape, Cropping;
 
     public LayerSpec Build() => new()
     {
@@ -23,7 +27,11 @@ internal sealed class LayerSpecBuilder
         Axis = Axis, ZeroPadding = ZeroPadding, NegativeSlope = NegativeSlope,
         KernelRegularizer = KernelRegularizer, BiasRegularizer = BiasRegularizer, RecurrentRegularizer = RecurrentRegularizer,
         DepthwiseRegularizer = DepthwiseRegularizer, PointwiseRegularizer = PointwiseRegularizer,
-        GammaRegularizer = GammaRegularizer, BetaRegularizer = BetaRegularizer,
+        GammaRegularizer = GammaRegularizer, BetaRegularizer = BetaRegularizer, EmbeddingsRegularizer = EmbeddingsRegularizer,
+        InputDim = InputDim, OutputDim = OutputDim, ConstantId = ConstantId, SequenceLength = SequenceLength,
+        NumHeads = NumHeads, KeyDim = KeyDim, ValueDim = ValueDim, Dropout = Dropout, UseCausalMask = UseCausalMask,
+        TargetShape = TargetShape, IntermediateDim = IntermediateDim, NormalizeFirst = NormalizeFirst,
+        LayerNormEpsilon = LayerNormEpsilon, Cropping = Cropping,
     };
 
     /// <summary>Sets the regularizer named by its Keras option (kernel_regularizer, bias_regularizer, ...).</summary>
@@ -38,6 +46,7 @@ internal sealed class LayerSpecBuilder
             case LayerOptions.PointwiseRegularizer: PointwiseRegularizer = r; break;
             case LayerOptions.GammaRegularizer: GammaRegularizer = r; break;
             case LayerOptions.BetaRegularizer: BetaRegularizer = r; break;
+            case LayerOptions.EmbeddingsRegularizer: EmbeddingsRegularizer = r; break;
             default: throw new ArgumentOutOfRangeException(nameof(option), option, "not a regularizer option");
         }
     }

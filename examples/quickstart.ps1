@@ -96,8 +96,8 @@ if (Get-Command -Name Export-TrainedModel -Module ModelCost.PS -ErrorAction Sile
 }
 
 Write-Host "`n=== Comparison (baseline: the MLP) ===" -ForegroundColor Cyan
-$comparison = @($costs) + @($runs) | Compare-ModelCost -Baseline $specs[0].Name
-$comparison | Where-Object { $_.PSObject.TypeNames[0] -like '*ComparisonRow' } |
+$comparison = @($costs) + @($runs) | Compare-ModelCost -Baseline $specs[0].Name -InformationAction Ignore
+$comparison |
     Format-Table Model, Params, ParamsRatio, InferenceFlops, InferenceFlopsRatio, TrainingMemoryMB, TestAccuracy, TrainSeconds, AccuracyGainPts -AutoSize | Out-Host
-$conclusion = $comparison | Where-Object { $_.PSObject.TypeNames[0] -like '*ComparisonConclusion' }
+$conclusion = @($costs) + @($runs) | Compare-ModelCost -Baseline $specs[0].Name -Conclusion
 Write-Host $conclusion.Summary

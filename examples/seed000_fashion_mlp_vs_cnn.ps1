@@ -98,10 +98,10 @@ $table = foreach ($c in $costs) {
 $table | Format-Table -AutoSize | Out-Host
 
 Write-Host '=== Comparison (Compare-ModelCost)' -ForegroundColor Cyan
-$comparison = @($costs) + @($runs) | Compare-ModelCost -Baseline $mlp.Name -Property Params, InferenceFlops, TrainingFlops, TestAccuracy
-$comparison | Where-Object { $_.PSObject.TypeNames[0] -eq 'ModelCost.Core.Reporting.ComparisonRow' } |
+$comparison = @($costs) + @($runs) | Compare-ModelCost -Baseline $mlp.Name -Property Params, InferenceFlops, TrainingFlops, TestAccuracy -InformationAction Ignore
+$comparison |
     Format-Table Model, Params, ParamsRatio, InferenceFlops, InferenceFlopsRatio, TestAccuracy, AccuracyGainPerExtraGFlop -AutoSize | Out-Host
-$conclusion = $comparison | Where-Object { $_.PSObject.TypeNames[0] -eq 'ModelCost.Core.Reporting.ComparisonConclusion' }
+$conclusion = @($costs) + @($runs) | Compare-ModelCost -Baseline $mlp.Name -Property Params, InferenceFlops, TrainingFlops, TestAccuracy -Conclusion
 Write-Host "==================== CONCLUSION ===================="
 Write-Host "- Higher accuracy: $($conclusion.MostAccurate)"
 Write-Host "- Fewer parameters: $($conclusion.Smallest)"

@@ -78,8 +78,10 @@ public static class ModelComparison
             return e;
         }
 
-        foreach (var item in Flatten(items))
+        foreach (var raw in Flatten(items))
         {
+            // A spec is costed as Measure-ModelCost would with its defaults (Flops convention, batch 1, Adam, Float32).
+            var item = raw is Specs.ModelSpec spec ? Costing.CostCalculator.Measure(spec).Total : raw;
             switch (item)
             {
                 case null:
@@ -121,7 +123,7 @@ public static class ModelComparison
                 }
                 default:
                     throw new ModelCostException(ErrorIds.UnsupportedComparisonInput, ModelCostErrorCategory.InvalidArgument,
-                        $"Cannot compare an object of type '{item.GetType().FullName}': pass ModelCost (Measure-ModelCost), TrainingResult (Invoke-ModelTraining) or ComparisonRow objects.",
+                        $"Cannot compare an object of type '{item.GetType().FullName}': pass ModelSpec (costed under the default Flops convention), ModelCost (Measure-ModelCost), TrainingResult (Invoke-ModelTraining) or ComparisonRow objects.",
                         item);
             }
         }

@@ -386,3 +386,33 @@ Describe 'Export-ModelSpec to a folder (issue 16 item 2)' {
         Test-Path $file -PathType Leaf | Should -BeTrue
     }
 }
+
+Describe 'Smaller newcomer fixes (issue 16 item 12)' {
+    It 'completes layer types after New-ModelSpec -Layer, not file names' {
+        $line = "New-ModelSpec -Name m -InputShape 4 -Layer Den"
+        $r = TabExpansion2 -inputScript $line -cursorColumn $line.Length
+        $r.CompletionMatches.CompletionText | Should -Contain "'Dense()'"
+        $r.CompletionMatches.CompletionText | Where-Object { $_ -notlike "'*()'" } | Should -BeNullOrEmpty
+    }
+
+    It 'says a plain spec YAML is missing apiVersion and kind' {
+        $path = Join-Path $TestDrive 'plain.yaml'
+        Set-Content $path "name: m`ninputShape: [4]`nlayers:`n  - Dense(2)`n"
+        $err = { Import-ModelSpec $path -ErrorAction Stop } | Should -Throw -ErrorId 'UnknownSpecFormat,ModelCost.PS.Commands.ImportModelSpecCommand' -PassThru
+        $err.Exception.Message | Should -BeLike '*missing apiVersion and kind*'
+    }
+
+    It 'recommends the Debian package only for Fashion-MNIST' {
+        $err = { Get-ModelDataset MNIST -Path $TestDrive -ErrorAction Stop } | Should -Throw -PassThru
+        $err.ErrorDetails.RecommendedAction | Should -Not -BeLike '*dataset-fashion-mnist*'
+        $err = { Get-ModelDataset FashionMNIST -Path $TestDrive -ErrorAction Stop } | Should -Throw -PassThru
+        $err.ErrorDetails.RecommendedAction | Should -BeLike '*dataset-fashion-mnist*'
+    }
+
+    It 'refuses a chart path that is not .svg before writing anything' {
+        $png = Join-Path $TestDrive 'cost.png'
+        { New-ModelSpec A 4 'Dense(2)' | Measure-ModelCost | Export-ModelCostChart -Path $png } |
+            Should -Throw -ErrorId 'UnsupportedChartFormat,ModelCost.PS.Commands.ExportModelCostChartCommand'
+        Test-Path $png | Should -BeFalse
+    }
+}

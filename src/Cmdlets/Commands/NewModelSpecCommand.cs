@@ -2,6 +2,7 @@ using System.Management.Automation;
 using ModelCost.Core.Errors;
 using ModelCost.Core.Specs;
 using ModelCost.Core.Specs.KerasCode;
+using ModelCost.PS.Completers;
 using ModelCost.PS.Infrastructure;
 
 namespace ModelCost.PS.Commands;
@@ -46,6 +47,7 @@ public sealed class NewModelSpecCommand : ModelCostCmdlet
     [Parameter(Mandatory = true, Position = 2, ValueFromPipeline = true, ParameterSetName = LayerSet)]
     [ValidateNotNull]
     [Alias("Layers")]
+    [ArgumentCompleter(typeof(LayerTypeCompleter))]
     public object[] Layer { get; set; } = Array.Empty<object>();
 
     /// <summary>

@@ -22,8 +22,8 @@ TYPES = {
     "Flatten": [], "Dropout": ["rate"],
     "BatchNormalization": ["epsilon", "momentum", "axis", "gamma_regularizer", "beta_regularizer"],
     "Activation": ["activation", "negative_slope"],
-    "SimpleRNN": ["units", "activation", "use_bias", "return_sequences"] + RNN_REG,
-    "LSTM": ["units", "activation", "recurrent_activation", "use_bias", "return_sequences"] + RNN_REG,
+    "SimpleRNN": ["units", "activation", "use_bias", "return_sequences", "recurrent_bias"] + RNN_REG,
+    "LSTM": ["units", "activation", "recurrent_activation", "use_bias", "return_sequences", "recurrent_bias"] + RNN_REG,
     "GRU": ["units", "activation", "recurrent_activation", "use_bias", "return_sequences", "reset_after"] + RNN_REG,
     "Add": [], "Concatenate": ["axis"], "ZeroPadding2D": ["padding"],
     "Embedding": ["input_dim", "output_dim", "constant_id", "embeddings_regularizer"], "PositionEmbedding": ["sequence_length"],
@@ -31,6 +31,7 @@ TYPES = {
     "MultiHeadAttention": ["num_heads", "key_dim", "value_dim", "dropout", "use_bias", "use_causal_mask"] + KB,
     "Reshape": ["target_shape"], "Cropping1D": ["cropping"],
     "TransformerEncoder": BLOCK, "TransformerDecoder": BLOCK,
+    "Permute": ["dims"], "MatMul": [],
 }
 ACTS = ["linear", "relu", "sigmoid", "tanh", "softmax", "elu", "selu", "gelu", "swish", "silu", "softplus", "softsign",
         "hard_sigmoid", "relu6", "leaky_relu", "exponential"]
@@ -43,6 +44,8 @@ OPTS = {
     "padding": {"type": "string", "enum": ["valid", "same"]},
     "activation": {"$ref": "#/$defs/activation"}, "recurrent_activation": {"$ref": "#/$defs/activation"},
     "use_bias": {"type": "boolean"}, "return_sequences": {"type": "boolean"}, "reset_after": {"type": "boolean"},
+    "recurrent_bias": {"type": "boolean"},
+    "dims": {"type": "array", "items": POS, "minItems": 1},
     "rate": {"type": "number", "minimum": 0, "exclusiveMaximum": 1},
     "epsilon": {"type": "number", "exclusiveMinimum": 0},
     "momentum": {"type": "number", "minimum": 0, "exclusiveMaximum": 1},

@@ -2,20 +2,26 @@ using System.Globalization;
 using System.Management.Automation;
 using ModelCost.Core.Engine;
 using ModelCost.Core.Models;
+using ModelCost.Core.Onnx;
 using ModelCost.PS.Infrastructure;
 
 namespace ModelCost.PS.Commands;
 
 /// <summary>
-/// <para type="synopsis">Saves trained weights as a safetensors file (PyTorch can read it) with the spec in its metadata.</para>
+/// <para type="synopsis">Saves trained weights as a safetensors file (PyTorch can read it) with the spec in its metadata, or the whole model as ONNX.</para>
 /// <example><code>$run | Export-TrainedModel -Path ./cnn.safetensors -PassThru | Select-Object Name, Length</code></example>
+/// <example><code>$run | Export-TrainedModel -Path ./cnn.onnx -Format Onnx</code></example>
 /// </summary>
 /// <remarks>
 /// Accepts a TrainingResult (Invoke-ModelTraining) or a TrainedModel (Import-TrainedModel). The file
 /// is written to a temporary file in the same folder and renamed into place; Ctrl+C or a failure
 /// leaves any old file untouched. Overwrite rules as Export-Csv (-NoClobber, -Force for read-only
 /// files). The saved size is reported with -Verbose and, with -PassThru, as the FileInfo's Length
-/// plus SizeBytes and SizeMB properties (seed 000 compares saved model sizes). A folder as -Path (an existing one, one ending in a separator, or, for several models, a new name without an extension, which is created) writes &lt;Model&gt;.safetensors in it; several models and one file name are refused (OutputPathReused) before anything is written.
+/// plus SizeBytes and SizeMB properties (seed 000 compares saved model sizes). A folder as -Path (an existing one, one ending
+/// in a separator, or, for several models, a new name without an extension, which is created) writes &lt;Model&gt;.safetensors
+/// (or &lt;Model&gt;.onnx) in it; several models and one file name are refused (OutputPathReused) before anything is written.
+/// -Format Onnx writes an ONNX model (opset 17) that ONNX Runtime runs with our engine's
+/// predictions (docs/onnx.md); without -Format a path ending in .onnx means Onnx.
 /// </remarks>
 [Cmdlet(VerbsData.Export, "TrainedModel", SupportsShouldProcess = true)]
 [OutputType(typeof(FileInfo))]
@@ -28,10 +34,15 @@ public sealed class ExportTrainedModelCommand : ExportFileCommand
     [ValidateNotNull]
     public object InputObject { get; set; } = null!;
 
-    /// <summary>The .safetensors file to write, or a folder to write &lt;Model&gt;.safetensors into.</summary>
+    /// <summary>The .safetensors (or .onnx) file to write, or a folder to write &lt;Model&gt;.safetensors (.onnx) into.</summary>
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
+
+    /// <summary>Safetensors (weights and spec, the default) or Onnx (the whole model as an ONNX graph). Default: Onnx when -Path ends in .onnx.</summary>
+    [Parameter]
+    [ValidateSet("Safetensors", "Onnx")]
+    public string? Format { get; set; }
 
     protected override void ProcessRecord()
     {
@@ -42,11 +53,13 @@ public sealed class ExportTrainedModelCommand : ExportFileCommand
 
     protected override void EndProcessing()
     {
-        foreach (var (model, target, _) in _targets.Plan(this, Path, ".safetensors"))
+        bool onnx = Format is null ? Path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) : Format.Equals("Onnx", StringComparison.OrdinalIgnoreCase);
+        foreach (var (model, target, _) in _targets.Plan(this, Path, onnx ? ".onnx" : ".safetensors"))
         {
             long bytes = 0;
-            if (!WriteFile(target, $"Export trained model '{model.Spec.Name}'",
-                    (file, overwrite) => bytes = TrainedModelFile.Save(model, file, overwrite, CancellationToken), stopOnError: false))
+            if (!WriteFile(target, $"Export trained model '{model.Spec.Name}'{(onnx ? " as ONNX" : "")}",
+                    (file, overwrite) => bytes = onnx ? OnnxExporter.Save(model, file, overwrite, CancellationToken) : TrainedModelFile.Save(model, file, overwrite, CancellationToken),
+                    stopOnError: false))
                 continue;
 
             WriteVerbose(string.Format(CultureInfo.InvariantCulture, "Saved '{0}': {1:N0} bytes ({2:F3} MB).", target, bytes, bytes / (1024.0 * 1024.0)));

@@ -35,6 +35,8 @@ internal static class LayerFactory
             case LayerTypes.MultiHeadAttention: return new MultiHeadAttentionLayer(net, l);
             case LayerTypes.TransformerEncoder or LayerTypes.TransformerDecoder: return new TransformerBlockLayer(net, l);
             case LayerTypes.SimpleRNN or LayerTypes.LSTM or LayerTypes.GRU:
+                if (l.RecurrentBias && l.UseBias)
+                    throw Unsupported(l, "recurrent_bias", $"{l.Type} with recurrent_bias (a second bias vector, as PyTorch and ONNX keep) is costed but not implemented by the training engine.");
                 if (l.Type == LayerTypes.GRU && !l.ResetAfter)
                     throw Unsupported(l, "reset_after", "GRU with reset_after=False is not implemented by the training engine; use the Keras 2/3 default reset_after=True.");
                 foreach (var (name, option) in new[] { (l.Activation, "activation"), (l.RecurrentActivation, "recurrent_activation") })

@@ -25,6 +25,7 @@ internal static class LayerOptions
     public const string Epsilon = "epsilon";
     public const string Momentum = "momentum";
     public const string ResetAfter = "reset_after";
+    public const string RecurrentBias = "recurrent_bias";
     public const string Axis = "axis";
     public const string NegativeSlope = "negative_slope";
     public const string KernelRegularizer = "kernel_regularizer";
@@ -49,12 +50,13 @@ internal static class LayerOptions
     public const string NormalizeFirst = "normalize_first";
     public const string LayerNormEpsilon = "layer_norm_epsilon";
     public const string Cropping = "cropping";
+    public const string Dims = "dims";
 
     /// <summary>Every key a layer mapping may hold.</summary>
     public static readonly string[] All =
     [
         Type, Name, Inputs, Units, Filters, KernelSize, Strides, Padding, Activation, RecurrentActivation, UseBias,
-        PoolSize, Rate, DepthMultiplier, ReturnSequences, Epsilon, Momentum, ResetAfter, Axis, NegativeSlope,
+        PoolSize, Rate, DepthMultiplier, ReturnSequences, Epsilon, Momentum, ResetAfter, RecurrentBias, Axis, Dims, NegativeSlope,
         KernelRegularizer, BiasRegularizer, RecurrentRegularizer, DepthwiseRegularizer, PointwiseRegularizer,
         GammaRegularizer, BetaRegularizer, EmbeddingsRegularizer,
         InputDim, OutputDim, ConstantId, SequenceLength, NumHeads, KeyDim, ValueDim, Dropout, UseCausalMask,
@@ -138,10 +140,11 @@ internal static class LayerOptions
         LayerTypes.Dropout => [Rate],
         LayerTypes.Activation => [Activation, NegativeSlope],
         LayerTypes.BatchNormalization => [Epsilon, Momentum, Axis, GammaRegularizer, BetaRegularizer],
-        LayerTypes.SimpleRNN => [Units, Activation, UseBias, ReturnSequences, KernelRegularizer, RecurrentRegularizer, BiasRegularizer],
-        LayerTypes.LSTM => [Units, Activation, RecurrentActivation, UseBias, ReturnSequences, KernelRegularizer, RecurrentRegularizer, BiasRegularizer],
+        LayerTypes.SimpleRNN => [Units, Activation, UseBias, ReturnSequences, RecurrentBias, KernelRegularizer, RecurrentRegularizer, BiasRegularizer],
+        LayerTypes.LSTM => [Units, Activation, RecurrentActivation, UseBias, ReturnSequences, RecurrentBias, KernelRegularizer, RecurrentRegularizer, BiasRegularizer],
         LayerTypes.GRU => [Units, Activation, RecurrentActivation, UseBias, ReturnSequences, ResetAfter, KernelRegularizer, RecurrentRegularizer, BiasRegularizer],
         LayerTypes.Concatenate => [Axis],
+        LayerTypes.Permute => [Dims],
         LayerTypes.ZeroPadding2D => [Padding],
         LayerTypes.Embedding => [InputDim, OutputDim, ConstantId, EmbeddingsRegularizer],
         LayerTypes.PositionEmbedding => [SequenceLength],

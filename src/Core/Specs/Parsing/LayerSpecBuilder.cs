@@ -7,9 +7,9 @@ internal sealed class LayerSpecBuilder
     public string? Name;
     public string[]? Inputs;
     public int? Units, Filters, DepthMultiplier, Axis;
-    public int[]? KernelSize, Strides, PoolSize, ZeroPadding;
+    public int[]? KernelSize, Strides, PoolSize, ZeroPadding, Dims;
     public string? Padding, Activation, RecurrentActivation;
-    public bool? UseBias, ReturnSequences, ResetAfter;
+    public bool? UseBias, ReturnSequences, ResetAfter, RecurrentBias;
     public double? Rate, Epsilon, Momentum, NegativeSlope;
     public Regularizer? KernelRegularizer, BiasRegularizer, RecurrentRegularizer, DepthwiseRegularizer, PointwiseRegularizer,
         GammaRegularizer, BetaRegularizer, EmbeddingsRegularizer;
@@ -24,7 +24,7 @@ internal sealed class LayerSpecBuilder
         Strides = Strides, Padding = Padding, Activation = Activation, RecurrentActivation = RecurrentActivation,
         UseBias = UseBias, PoolSize = PoolSize, Rate = Rate, DepthMultiplier = DepthMultiplier,
         ReturnSequences = ReturnSequences, Epsilon = Epsilon, Momentum = Momentum, ResetAfter = ResetAfter,
-        Axis = Axis, ZeroPadding = ZeroPadding, NegativeSlope = NegativeSlope,
+        RecurrentBias = RecurrentBias, Axis = Axis, ZeroPadding = ZeroPadding, Dims = Dims, NegativeSlope = NegativeSlope,
         KernelRegularizer = KernelRegularizer, BiasRegularizer = BiasRegularizer, RecurrentRegularizer = RecurrentRegularizer,
         DepthwiseRegularizer = DepthwiseRegularizer, PointwiseRegularizer = PointwiseRegularizer,
         GammaRegularizer = GammaRegularizer, BetaRegularizer = BetaRegularizer, EmbeddingsRegularizer = EmbeddingsRegularizer,

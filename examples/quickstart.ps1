@@ -102,7 +102,7 @@ if (Get-Command -Name Export-TrainedModel -Module ModelCost.PS -ErrorAction Sile
 }
 
 Write-Host "`n=== Comparison (baseline: the MLP) ===" -ForegroundColor Cyan
-$comparison = @($costs) + @($runs) | Compare-ModelCost -Baseline $specs[0].Name
-$comparison | Where-Object { $_.PSObject.TypeNames[0] -like '*ComparisonRow' } | Out-Host
-$conclusion = $comparison | Where-Object { $_.PSObject.TypeNames[0] -like '*ComparisonConclusion' }
+$comparison = @($costs) + @($runs) | Compare-ModelCost -Baseline $specs[0].Name -InformationAction Ignore
+$comparison | Out-Host
+$conclusion = @($costs) + @($runs) | Compare-ModelCost -Baseline $specs[0].Name -Conclusion
 Write-Host $conclusion.Summary

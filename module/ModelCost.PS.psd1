@@ -19,6 +19,7 @@
         'Test-ModelCost'
         'Get-ModelDataset'
         'Invoke-ModelTraining'
+        'Get-TrainingHistory'
         'Invoke-ModelEvaluation'
         'Export-TrainedModel'
         'Import-TrainedModel'

@@ -154,31 +154,50 @@ Describe 'Measure-ModelCost' {
 }
 
 Describe 'Test-ModelCost' {
-    It 'returns $true within budget and $false over it' {
+    It 'returns one labelled result per model (issue 16 item 5)' {
         # MLP has 235,146 params, CNN 56,714.
-        $Cnn | Test-ModelCost -MaxParams 100000 | Should -BeTrue
-        $Mlp | Test-ModelCost -MaxParams 100000 | Should -BeFalse
-        @($Mlp, $Cnn | Test-ModelCost -MaxParams 100000) | Should -Be @($false, $true)
+        $r = @($Mlp, $Cnn | Test-ModelCost -MaxParams 100000)
+        $r.Count | Should -Be 2
+        $r[0].Model | Should -Be 'MLP'
+        $r[0].Passed | Should -BeFalse
+        $r[0].Violations[0].Budget | Should -Be 'MaxParams'
+        $r[0].Violations[0].Limit | Should -Be 100000
+        $r[0].Violations[0].Actual | Should -Be 235146
+        $r[0].Exceeded | Should -Be 'MaxParams 100,000 exceeded: Params is 235,146'
+        $r[1].Model | Should -Be 'CNN'
+        $r[1].Passed | Should -BeTrue
+        $r[1].Exceeded | Should -Be ''
+        ($r | Format-Table | Out-String) | Should -Match 'MLP\s+False\s+MaxParams 100,000 exceeded'
+    }
+
+    It 'returns $true or $false with -Quiet' {
+        $Cnn | Test-ModelCost -MaxParams 100000 -Quiet | Should -BeTrue
+        $Mlp | Test-ModelCost -MaxParams 100000 -Quiet | Should -BeFalse
+        @($Mlp, $Cnn | Test-ModelCost -MaxParams 100000 -Quiet) | Should -Be @($false, $true)
     }
 
     It 'checks FLOPs under the chosen convention' {
-        # CNN: Flops 1,413,504 and Macs 706,752 against a limit of 1,000,000.
-        $Cnn | Test-ModelCost -MaxFlops 1000000 | Should -BeFalse
-        $Cnn | Test-ModelCost -MaxFlops 1000000 -Convention Macs | Should -BeTrue
+        # CNN Flops 1,413,504; Macs 706,752.
+        $Cnn | Test-ModelCost -MaxFlops 1000000 -Quiet | Should -BeFalse
+        $Cnn | Test-ModelCost -MaxFlops 1000000 -Convention Macs -Quiet | Should -BeTrue
     }
 
     It 'throws with -Assert, naming every exceeded budget with both numbers' {
-        # MLP: Params 235,146 > 100,000 and Flops 469,504 > 400,000; size 940,584 bytes < 1,000,000 passes.
+        # MLP: Params 235,146; Flops 469,504; SizeBytes 235,146 × 4 = 940,584.
         $err = { $Mlp | Test-ModelCost -MaxParams 100000 -MaxFlops 400000 -MaxSizeBytes 1000000 -Assert } |
             Should -Throw -ErrorId 'BudgetExceeded,ModelCost.PS.Commands.TestModelCostCommand' -PassThru
         $err.Exception.Message | Should -BeLike '*MaxParams*100,000*235,146*'
         $err.Exception.Message | Should -BeLike '*MaxFlops*400,000*469,504*'
         $err.Exception.Message | Should -Not -BeLike '*MaxSizeBytes*'
-        $err.CategoryInfo.Category | Should -Be 'LimitsExceeded'
     }
 
-    It 'passes quietly with -Assert when within budget and the session keeps working' {
-        { $Mlp | Test-ModelCost -MaxParams 10 -Assert } | Should -Throw
-        $Cnn | Test-ModelCost -MaxParams 100000 -Assert | Should -BeTrue
+    It 'with -Assert checks every model, then fails once naming every model that failed' {
+        $big = New-ModelSpec Big 100 'Dense(2000)'   # 100·2000+2000 = 202,000 params
+        $out = [System.Collections.Generic.List[object]]::new()
+        $err = { $Mlp, $Cnn, $big | Test-ModelCost -MaxParams 100000 -Assert | ForEach-Object { $out.Add($_) } } |
+            Should -Throw -ErrorId 'BudgetExceeded,ModelCost.PS.Commands.TestModelCostCommand' -PassThru
+        $out.Count | Should -Be 3   # every model was checked before the error
+        $err.Exception.Message | Should -BeLike "2 of 3 models exceed their budget: 'MLP': MaxParams 100,000 exceeded: Params is 235,146 | 'Big': MaxParams 100,000 exceeded: Params is 202,000*"
+        $Cnn | Test-ModelCost -MaxParams 100000 -Assert -Quiet | Should -BeTrue
     }
 }

@@ -48,16 +48,16 @@ public sealed class InvokeModelTrainingCommand : ModelCostCmdlet
     [Parameter]
     public double ValidationSplit { get; set; } = 0.1;
 
-    /// <summary>Adam (default), AdamW, SGD or RMSprop, with Keras defaults.</summary>
+    /// <summary>Adam (default), AdamW, SGD, Momentum (SGD with momentum 0.9 unless -Momentum says otherwise), RMSprop or Adagrad, with Keras defaults; the same names Measure-ModelCost -Optimizer costs.</summary>
     [Parameter]
-    [ValidateSet("Adam", "AdamW", "SGD", "RMSprop", IgnoreCase = true)]
+    [ValidateSet("Adam", "AdamW", "SGD", "Momentum", "RMSprop", "Adagrad", IgnoreCase = true)]
     public string Optimizer { get; set; } = "Adam";
 
-    /// <summary>Default: the optimizer's Keras default (Adam/AdamW/RMSprop 1e-3, SGD 1e-2).</summary>
+    /// <summary>Default: the optimizer's Keras default (Adam/AdamW/RMSprop/Adagrad 1e-3, SGD/Momentum 1e-2).</summary>
     [Parameter]
     public double? LearningRate { get; set; }
 
-    /// <summary>SGD momentum (Keras default 0).</summary>
+    /// <summary>Momentum of SGD (Keras default 0) and of the Momentum optimizer (default 0.9).</summary>
     [Parameter]
     public double? Momentum { get; set; }
 
@@ -112,8 +112,9 @@ public sealed class InvokeModelTrainingCommand : ModelCostCmdlet
                 pump.PostProgress(new ProgressRecord(ActivityId, activity, $"Loading {info.Name} from {info.Location}") { PercentComplete = 0 }, important: true);
                 var data = DatasetLoader.Load(info, ct);
                 pump.PostVerbose(string.Format(CultureInfo.InvariantCulture,
-                    "Training '{0}' on {1}: {2:N0} training samples (validation split {7}), {3:N0} test samples, {4} epochs, batch {5}, {6}.",
-                    spec.Name, info.Name, data.TrainCount, data.TestCount, options.Epochs, options.BatchSize, options.Optimizer, options.ValidationSplit));
+                    "Training '{0}' on {1}: {2:N0} training samples (validation split {7}), {3:N0} test samples, {4} epoch{8}, batch {5}, {6}.",
+                    spec.Name, info.Name, data.TrainCount, data.TestCount, options.Epochs, options.BatchSize, options.Optimizer, options.ValidationSplit,
+                    options.Epochs == 1 ? "" : "s"));
                 var progress = new SynchronousProgress<TrainingProgress>(p => Report(pump, activity, p));
                 return Trainer.Train(spec, data, options, progress, ct);
             }, completed);
@@ -139,8 +140,9 @@ public sealed class InvokeModelTrainingCommand : ModelCostCmdlet
             WriteVerbose(string.Format(CultureInfo.InvariantCulture,
                 "History {0}/{1} - {2:F1}s - loss: {3:F4} - accuracy: {4:F4} - val_loss: {5:F4} - val_accuracy: {6:F4}",
                 epoch.Epoch, result.Epochs, epoch.Seconds, epoch.Loss, epoch.Accuracy, epoch.ValLoss, epoch.ValAccuracy));
-        WriteVerbose(string.Format(CultureInfo.InvariantCulture, "Test: loss {0:F4} - accuracy {1:F4} ({2:F1}s, {3:N0} samples/s).",
-            result.TestLoss, result.TestAccuracy, result.TrainSeconds, result.SamplesPerSecond));
+        // The test line holds test figures only; the training speed gets its own line.
+        WriteVerbose(string.Format(CultureInfo.InvariantCulture, "Trained in {0:F1}s ({1:N0} training samples/s).", result.TrainSeconds, result.SamplesPerSecond));
+        WriteVerbose(string.Format(CultureInfo.InvariantCulture, "Test: loss {0:F4} - accuracy {1:F4}.", result.TestLoss, result.TestAccuracy));
         WriteObject(result);
     }
 

@@ -76,7 +76,10 @@ internal static class ErrorRecordFactory
             ErrorIds.TrainingDiverged => "Lower -LearningRate; the error's TargetObject (and the command's output) is the result with the last finite weights.",
             ErrorIds.DirectoryNotFound => "Create the folder first, or choose a path in an existing folder.",
             ErrorIds.UnknownConvention => "Use one of the built-in conventions (press Tab after -Convention) or the path of a rules YAML file.",
-            ErrorIds.DatasetNotFound => "Pass -Path to the folder holding the IDX files, set $env:MODELCOST_DATA, or install Debian's dataset-fashion-mnist.",
+            // Debian packages Fashion-MNIST only; recommending it for MNIST would send users to the wrong data.
+            ErrorIds.DatasetNotFound => ((ex.Target as string) + " " + ex.Message).Contains("Fashion", StringComparison.OrdinalIgnoreCase)
+                ? "Pass -Path to the folder holding the IDX files, set $env:MODELCOST_DATA, or install Debian's dataset-fashion-mnist."
+                : "Pass -Path to the folder holding the IDX files or set $env:MODELCOST_DATA.",
             _ => null,
         };
         if (where.Count == 0 && hint is null) return null;

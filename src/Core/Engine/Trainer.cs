@@ -53,7 +53,9 @@ public static class Trainer
         Optimizer opt = optName switch
         {
             "SGD" => new Sgd(lr, net.Params.Length, options.Momentum),
+            "Momentum" => new Sgd(lr, net.Params.Length, options.Momentum == 0 ? DefaultMomentum : options.Momentum),
             "RMSprop" => new RmsProp(lr, net.Params.Length),
+            "Adagrad" => new Adagrad(lr, net.Params.Length),
             "AdamW" => new Adam(lr, net.Params.Length, weightDecay: options.WeightDecay),
             _ => new Adam(lr, net.Params.Length),
         };
@@ -113,6 +115,8 @@ public static class Trainer
 
                 net.Forward(n, training: true);
                 var (bl, bc) = loss.Compute(n, labels.AsSpan(0, n), gradient: true);
+                // Keras: batch loss = mean sample loss + regularization penalty (at the weights of this forward pass).
+                if (net.Penalty.Any) bl += n * net.Penalty.Value(net.Params);
                 if (!double.IsFinite(bl))
                 {
                     var diverged = Result("Diverged", net.ExportTensors(previous: true), double.NaN, double.NaN);
@@ -121,6 +125,7 @@ public static class Trainer
                         diverged);
                 }
                 net.Backward(n);
+                if (net.Penalty.Any) net.Penalty.AddGradient(net.Params, net.Grads);
                 opt.Step(net.Params, net.Grads, net.PreviousParams, net.Pool);
                 net.SwapParams();
                 net.Step++;
@@ -156,6 +161,12 @@ public static class Trainer
         return Result("Completed", net.ExportTensors(), tl, ta);
     }
 
+    /// <summary>The optimizers training accepts (the same names Measure-ModelCost -Optimizer costs).</summary>
+    public static IReadOnlyList<string> Optimizers { get; } = ["Adam", "AdamW", "SGD", "Momentum", "RMSprop", "Adagrad"];
+
+    /// <summary>Momentum of the "Momentum" optimizer (SGD with momentum) when none is given.</summary>
+    public const double DefaultMomentum = 0.9;
+
     /// <summary>Canonical optimizer name and learning rate (Keras default when not given).</summary>
     internal static (string Name, double LearningRate) CheckOptions(TrainingOptions o)
     {
@@ -170,9 +181,11 @@ public static class Trainer
             "adamw" => "AdamW",
             "sgd" => "SGD",
             "rmsprop" => "RMSprop",
-            _ => throw EngineChecks.Option("Optimizer", o.Optimizer, $"Optimizer '{o.Optimizer}' is not known. Use Adam, AdamW, SGD or RMSprop."),
+            "momentum" => "Momentum",
+            "adagrad" => "Adagrad",
+            _ => throw EngineChecks.Option("Optimizer", o.Optimizer, $"Optimizer '{o.Optimizer}' is not known. Use {string.Join(", ", Optimizers)}."),
         };
-        double lr = o.LearningRate ?? (name == "SGD" ? 0.01 : 0.001);
+        double lr = o.LearningRate ?? (name is "SGD" or "Momentum" ? 0.01 : 0.001);
         if (!(lr > 0) || double.IsInfinity(lr))
             throw EngineChecks.Option("LearningRate", o.LearningRate, Inv($"LearningRate {lr} must be a positive finite number."));
         if (!(o.Momentum >= 0 && o.Momentum < 1))

@@ -1,7 +1,8 @@
 namespace ModelCost.Core.Engine;
 
 /// <summary>
-/// Hyper-parameters of a training run, Keras defaults. Optimizer: Adam, AdamW, SGD, RMSprop.
+/// Hyper-parameters of a training run, Keras defaults. Optimizer: Adam, AdamW, SGD, Momentum (SGD with
+/// momentum, default 0.9), RMSprop, Adagrad.
 /// Loss: SparseCategoricalCrossentropy, CategoricalCrossentropy, BinaryCrossentropy.
 /// </summary>
 public sealed class TrainingOptions
@@ -14,10 +15,10 @@ public sealed class TrainingOptions
 
     public string Optimizer { get; set; } = "Adam";
 
-    /// <summary>Null = the optimizer's Keras default (Adam/AdamW/RMSprop 1e-3, SGD 1e-2).</summary>
+    /// <summary>Null = the optimizer's Keras default (Adam/AdamW/RMSprop/Adagrad 1e-3, SGD/Momentum 1e-2).</summary>
     public double? LearningRate { get; set; }
 
-    /// <summary>SGD momentum (Keras default 0).</summary>
+    /// <summary>SGD momentum (Keras default 0); for the Momentum optimizer 0 means its default 0.9.</summary>
     public double Momentum { get; set; }
 
     /// <summary>AdamW weight decay (Keras default 0.004).</summary>

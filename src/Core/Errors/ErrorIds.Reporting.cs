@@ -15,4 +15,6 @@ public static partial class ErrorIds
     public const string DuplicateComparisonModel = "DuplicateComparisonModel";
     /// <summary>Chart input that cannot be drawn (no categories, negative or infinite values, mismatched lengths).</summary>
     public const string InvalidChartData = "InvalidChartData";
+    /// <summary>A chart path whose extension is not .svg (charts are SVG only; nothing is written).</summary>
+    public const string UnsupportedChartFormat = "UnsupportedChartFormat";
 }

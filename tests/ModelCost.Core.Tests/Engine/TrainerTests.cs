@@ -52,7 +52,7 @@ public class TrainerTests
             (new() { ValidationSplit = -0.1 }, "ValidationSplit"),
             (new() { ValidationSplit = double.NaN }, "ValidationSplit"),
             (new() { Epochs = 0 }, "Epochs"),
-            (new() { Optimizer = "Adagrad" }, "Optimizer"),
+            (new() { Optimizer = "Adamax" }, "Optimizer"),
             (new() { LearningRate = double.NaN }, "LearningRate"),
             (new() { LearningRate = 0 }, "LearningRate"),
             (new() { Threads = -1 }, "Threads"),
@@ -290,5 +290,23 @@ public class TrainerTests
     private sealed class SyncProgress(Action<TrainingProgress> onReport) : IProgress<TrainingProgress>
     {
         public void Report(TrainingProgress value) => onReport(value);
+    }
+
+    [Fact]
+    public void MomentumIsSgdWithMomentumAndAdagradTrains()
+    {
+        var data = Synthetic([4], 3, 64, 16);
+        var spec = SmallMlp([4], 3);
+        TrainingOptions O(string opt, double momentum = 0) => new() { Epochs = 2, BatchSize = 16, Optimizer = opt, Momentum = momentum, Seed = 3, Threads = 1 };
+        var m = Trainer.Train(spec, data, O("Momentum"));
+        var s = Trainer.Train(spec, data, O("SGD", 0.9));
+        Assert.Equal("Momentum", m.Optimizer);
+        Assert.Equal(0.01, m.LearningRate);
+        Assert.Equal(s.TrainLoss, m.TrainLoss);  // same arithmetic: SGD(momentum=0.9)
+        Assert.Equal(s.GetTrainedModel().Tensors.Select(t => t.Data), m.GetTrainedModel().Tensors.Select(t => t.Data));
+        var a = Trainer.Train(spec, data, O("Adagrad"));
+        Assert.Equal("Adagrad", a.Optimizer);
+        Assert.True(double.IsFinite(a.TrainLoss));
+        Assert.True(a.History[1].Loss < a.History[0].Loss, "Adagrad lowers the loss on separable blobs");
     }
 }

@@ -1,19 +1,21 @@
 using System.Management.Automation;
-using ModelCost.Core.Errors;
+using ModelCost.Core.Export.PyTorch;
 using ModelCost.Core.Specs;
 using ModelCost.PS.Infrastructure;
 
 namespace ModelCost.PS.Commands;
 
 /// <summary>
-/// <para type="synopsis">Writes a model spec as YAML (apiVersion modelcost/v1) that Import-ModelSpec reads back to an equal spec.</para>
+/// <para type="synopsis">Writes a model spec as YAML (apiVersion modelcost/v1) that Import-ModelSpec reads back to an equal spec, or with -Format PyTorch as a self-contained Python file: an nn.Module with Keras semantics, a safetensors reader/writer and a DistributedDataParallel training entry point.</para>
 /// <example><code>$spec | Export-ModelSpec -Path ./mlp.yaml -NoClobber</code></example>
+/// <example><code>$spec | Export-ModelSpec -Format PyTorch -Path ./model.py; python3 ./model.py --data /usr/share/datasets/fashion-mnist --epochs 1 --out weights.safetensors</code></example>
 /// </summary>
 /// <remarks>
 /// Overwrite rules follow Export-Csv: an existing file is replaced unless -NoClobber is given, and a
 /// read-only file only with -Force. When -Path is an existing folder, each spec is written to
 /// &lt;folder&gt;/&lt;Name&gt;.yaml, so a whole pipeline of specs can be exported at once. The file is
-/// written to a temporary file in the same folder and renamed into place.
+/// written to a temporary file in the same folder and renamed into place. -Format PyTorch writes
+/// &lt;Name&gt;.py into a folder; the file needs only Python 3.8+ and PyTorch (docs/pytorch.md).
 /// </remarks>
 [Cmdlet(VerbsData.Export, "ModelSpec", SupportsShouldProcess = true)]
 [OutputType(typeof(FileInfo))]
@@ -26,18 +28,26 @@ public sealed class ExportModelSpecCommand : ExportFileCommand
     [ValidateNotNull]
     public ModelSpec InputObject { get; set; } = null!;
 
-    /// <summary>The YAML file to write, or an existing folder to write &lt;Name&gt;.yaml into.</summary>
+    /// <summary>The file to write, or an existing folder to write &lt;Name&gt;.yaml (or &lt;Name&gt;.py) into.</summary>
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
 
+    /// <summary>Yaml (default): the spec format Import-ModelSpec reads. PyTorch: one Python file (PyTorch only) with the model as an nn.Module, our safetensors weights reader/writer and a DDP training entry point (torchrun or MASTER_ADDR/MASTER_PORT/RANK/WORLD_SIZE/LOCAL_RANK).</summary>
+    [Parameter]
+    [ValidateSet("Yaml", "PyTorch", IgnoreCase = true)]
+    public string Format { get; set; } = "Yaml";
+
     protected override void ProcessRecord()
     {
-        var target = _targets.Resolve(this, Path, InputObject.Name, ".yaml", InputObject);
+        bool pytorch = string.Equals(Format, "PyTorch", StringComparison.OrdinalIgnoreCase);
+        var target = _targets.Resolve(this, Path, InputObject.Name, pytorch ? ".py" : ".yaml", InputObject);
         if (target is null) return;
         var spec = InputObject;
-        if (WriteFile(target, $"Export model spec '{spec.Name}'",
-                (file, overwrite) => ModelSpecYaml.Save(spec, file, overwrite, CancellationToken), stopOnError: false))
+        Action<string, bool> save = pytorch
+            ? (file, overwrite) => PyTorchExporter.Save(spec, file, overwrite, CancellationToken)
+            : (file, overwrite) => ModelSpecYaml.Save(spec, file, overwrite, CancellationToken);
+        if (WriteFile(target, pytorch ? $"Export model spec '{spec.Name}' as a PyTorch module" : $"Export model spec '{spec.Name}'", save, stopOnError: false))
             WritePassThru(target);
     }
 }

@@ -198,10 +198,35 @@ Describe 'Measure-ModelCost -Devices -Parallelism (issue 12)' {
 
     It 'shows the per-device columns with Format-Table -View Parallel' {
         $text = $Mlp | Measure-ModelCost -Devices 8 -Parallelism ZeRO3 | Format-Table -View Parallel | Out-String -Width 250
-        foreach ($column in 'Devices', 'Parallelism', 'ModelStateGB', 'MemoryGB', 'CommGBPerStep', 'EstimatedStepSeconds') {
+        foreach ($column in 'Devices', 'Parallelism', 'StateGB', 'ActGB', 'MemoryGB', 'CommGB', 'StepSeconds') {
             $text | Should -Match $column
         }
         $text | Should -Match 'ZeRO3'
+    }
+}
+
+Describe 'examples/data_parallel_costs.ps1 (issue 12, item 5)' {
+    It 'costs ResNet-50 and the 1-billion-parameter MLP on 1, 8 and 64 devices, as a table and two charts' {
+        $out = Join-Path $TestDrive 'dp'
+        & (Join-Path (Split-Path -Parent $PSScriptRoot) 'examples/data_parallel_costs.ps1') -OutDir $out 6>$null | Out-Null
+        $rows = @(Import-Csv -LiteralPath (Join-Path $out 'data_parallel_costs.csv'))
+        # Per model: DDP on 1 device, then DDP + ZeRO1-3 on 8 and on 64 devices = 9 rows; two models.
+        $rows.Count | Should -Be 18
+        # ResNet-50, mixed-precision Adam, one device: P = 25,610,152 weights (2 bytes), P_t = 25,557,032 gradients
+        # (2 bytes) and Adam state (K = 12 bytes): 51,220,304 + 51,114,064 + 306,684,384 = 409,018,752 bytes.
+        ($rows | Where-Object { $_.Model -eq 'ResNet50' -and $_.Devices -eq '1' }).ModelStateBytesPerDevice | Should -Be '409018752'
+        # MLP_1B: Psi = 4 * (16,384 * 16,384 + 16,384) = 1,073,807,360, all trainable. DDP: 16 Psi = 17,180,917,760.
+        # ZeRO-3 on 64: 16 * Psi / 64 = 16 * 16,778,240 = 268,451,840; it sends 3 * 63 * 16,778,240 * 2 = 6,342,174,720 bytes.
+        $mlp = $rows | Where-Object Model -EQ 'MLP_1B'
+        ($mlp | Where-Object Devices -EQ '1').ModelStateBytesPerDevice | Should -Be '17180917760'
+        $z3 = $mlp | Where-Object { $_.Devices -eq '64' -and $_.Parallelism -eq 'ZeRO3' }
+        $z3.ModelStateBytesPerDevice | Should -Be '268451840'
+        $z3.CommunicationBytesPerStep | Should -Be '6342174720'
+        foreach ($svg in 'data_parallel_resnet50.svg', 'data_parallel_mlp_1b.svg') {
+            $text = Get-Content -LiteralPath (Join-Path $out $svg) -Raw
+            $text | Should -Match '<svg'
+            $text | Should -Match 'ZeRO3 ×64'
+        }
     }
 }
 

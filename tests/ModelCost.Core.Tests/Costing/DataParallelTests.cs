@@ -196,4 +196,22 @@ public class DataParallelTests
         Assert.Equal(ErrorIds.CostOverflow, ex.ErrorId);
         Assert.Contains("communication bytes", ex.Message);
     }
+
+    [Fact]
+    public void ADeviceSweepComparesAndChartsAsOneRowPerConfiguration()
+    {
+        // The same model on 1 device (DDP) and on 8 devices under DDP and ZeRO-3 are three rows, named by strategy and
+        // device count; the single-device row keeps the model's name (so it still merges with a training run).
+        // Seed MLP, Float32 Adam: ZeRO-3 on 8 devices keeps 16 bytes · ceil(235,146 / 8) = 16 · 29,394 = 470,304 bytes of
+        // model state against DDP's 16 · 235,146 = 3,762,336: ratio 0.125003 (the shard rounds up).
+        var rows = new[] { Cost(Mlp(), 1, Parallelism.DDP, Precision.Float32), Cost(Mlp(), 8, Parallelism.DDP, Precision.Float32),
+            Cost(Mlp(), 8, Parallelism.ZeRO3, Precision.Float32) };
+        var r = ModelCost.Core.Reporting.ModelComparison.Compare(rows, properties: ["ModelStateBytesPerDevice", "CommunicationBytesPerStep"]);
+        Assert.Equal(["MLP", "MLP DDP ×8", "MLP ZeRO3 ×8"], r.Rows.Select(x => x.Model));
+        Assert.Equal([3_762_336L, 3_762_336L, 470_304L], r.Rows.Select(x => x.ModelStateBytesPerDevice!.Value));
+        Assert.Equal(470_304 / 3_762_336.0, r.Rows[2].ModelStateBytesPerDeviceRatio!.Value, 12);
+        Assert.Equal(0L, r.Rows[0].CommunicationBytesPerStep);
+        var chart = ModelCost.Core.Reporting.ChartData.FromItems(rows, ["MemoryBytesPerDevice"]);
+        Assert.Equal(["MLP", "MLP DDP ×8", "MLP ZeRO3 ×8"], chart.Categories);
+    }
 }

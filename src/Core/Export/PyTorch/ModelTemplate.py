@@ -24,6 +24,7 @@ import math
 import os
 import struct
 import sys
+import threading
 import time
 
 import torch
@@ -517,7 +518,9 @@ def to_input(pixels):
 
 
 def emit(record):
-    print(json.dumps(record, separators=(",", ":")), flush=True)
+    """One JSON object per line; NaN and infinities (not JSON) become null."""
+    clean = {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in record.items()}
+    print(json.dumps(clean, separators=(",", ":")), flush=True)
 
 
 def _output_kind(model):
@@ -575,6 +578,19 @@ def _optimizer(name, params, lr, momentum, weight_decay):
     raise SystemExit("unknown optimizer '%s' (adam, adamw, sgd, rmsprop)" % name)
 
 
+def _exit_with_parent():
+    """Set by launchers (Invoke-ModelTraining -Engine PyTorch): end this rank when the process that started it is gone."""
+    parent = os.getppid()
+
+    def watch():
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(3)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description="Train %s data-parallel with PyTorch DistributedDataParallel." % MODEL_NAME)
     p.add_argument("--data", required=True, help="folder with the IDX files (train-images-idx3-ubyte[.gz], ...)")
@@ -591,7 +607,11 @@ def main(argv=None):
     p.add_argument("--threads", type=int, default=0, help="CPU threads per process (default: cores / local processes)")
     p.add_argument("--timeout", type=float, default=300.0, help="seconds a collective may wait for the other ranks")
     p.add_argument("--progress-seconds", type=float, default=0.5, help="least time between 'batch' lines")
+    p.add_argument("--no-shuffle", action="store_true", help="keep the training order (default: reshuffle every epoch)")
+    p.add_argument("--no-test", action="store_true", help="skip the test split after training")
     args = p.parse_args(argv)
+    if os.environ.get("MODELCOST_EXIT_WITH_PARENT") == "1":
+        _exit_with_parent()
     if args.epochs < 1 or args.batch_size < 1 or not 0 <= args.validation_split < 1:
         raise SystemExit("--epochs and --batch-size must be at least 1 and --validation-split in [0, 1)")
 
@@ -639,9 +659,9 @@ def main(argv=None):
     torch.manual_seed(args.seed * 1000003 + rank)  # dropout masks differ between ranks
 
     train_set = torch.utils.data.TensorDataset(torch.arange(train_count))
-    sampler = torch.utils.data.distributed.DistributedSampler(train_set, num_replicas=world, rank=rank, shuffle=True, seed=args.seed)
+    sampler = torch.utils.data.distributed.DistributedSampler(train_set, num_replicas=world, rank=rank, shuffle=not args.no_shuffle, seed=args.seed)
     batches = math.ceil(len(sampler) / args.batch_size)
-    val_indices = torch.arange(train_count + rank, total, world)
+    val_indices = torch.arange(train_count, total)[rank::world]  # each rank validates every world-th sample
     say({"event": "start", "model": MODEL_NAME, "world_size": world, "backend": backend if world > 1 else "none",
          "device": str(device), "params": sum(t.numel() for t in state_tensors(model).values()),
          "train_samples": train_count, "val_samples": total - train_count, "batch_size": args.batch_size,
@@ -680,9 +700,9 @@ def main(argv=None):
     train_seconds = time.perf_counter() - started
 
     test_loss = test_acc = float("nan")
-    if test is not None:
+    if test is not None and not args.no_test:
         tx, ty = test
-        test_loss, test_acc = _evaluate(net, tx, ty, torch.arange(rank, tx.shape[0], world), args.batch_size, kind, fused, device, world)
+        test_loss, test_acc = _evaluate(net, tx, ty, torch.arange(tx.shape[0])[rank::world], args.batch_size, kind, fused, device, world)
         say({"event": "test", "test_loss": test_loss, "test_accuracy": test_acc})
     if rank == 0 and args.out:
         save_weights(model, args.out, {"modelcost.trained_by": "PyTorch DDP, %d process(es), %s" % (world, backend)})

@@ -27,6 +27,13 @@ internal static class LayerFactory
             case LayerTypes.Add: return new AddLayer(net, l);
             case LayerTypes.Concatenate: return new ConcatenateLayer(net, l);
             case LayerTypes.ZeroPadding2D: return new ZeroPadding2DLayer(net, l);
+            case LayerTypes.Reshape: return new CopyLayer(net, l);
+            case LayerTypes.Cropping1D: return new Cropping1DLayer(net, l);
+            case LayerTypes.Embedding: return new EmbeddingLayer(net, l);
+            case LayerTypes.PositionEmbedding: return new PositionEmbeddingLayer(net, l);
+            case LayerTypes.LayerNormalization: return new LayerNormLayer(net, l);
+            case LayerTypes.MultiHeadAttention: return new MultiHeadAttentionLayer(net, l);
+            case LayerTypes.TransformerEncoder or LayerTypes.TransformerDecoder: return new TransformerBlockLayer(net, l);
             case LayerTypes.SimpleRNN or LayerTypes.LSTM or LayerTypes.GRU:
                 if (l.Type == LayerTypes.GRU && !l.ResetAfter)
                     throw Unsupported(l, "reset_after", "GRU with reset_after=False is not implemented by the training engine; use the Keras 2/3 default reset_after=True.");

@@ -374,6 +374,142 @@ class Concatenate(nn.Module):
         return torch.cat(inputs, dim=self.axis)
 
 
+class Embedding(nn.Module):
+    """Keras Embedding: token ids (floats are truncated, as Keras casts them) pick rows of embeddings (input_dim,
+    output_dim), initialised uniform in +-0.05. constant_id (a ModelCost extension) reads that row at every position."""
+
+    def __init__(self, input_dim, output_dim, constant_id=None):
+        super().__init__()
+        self.constant_id = constant_id
+        self.embeddings = nn.Parameter(torch.empty(input_dim, output_dim))
+        with torch.no_grad():
+            self.embeddings.uniform_(-0.05, 0.05)
+
+    def forward(self, x):
+        if self.constant_id is not None:
+            return self.embeddings[self.constant_id].expand(*x.shape, -1)
+        return self.embeddings[x.long()]
+
+
+class PositionEmbedding(nn.Module):
+    """KerasNLP PositionEmbedding: the first L rows of embeddings (sequence_length, width) for every sample; the input
+    only gives L. Add it to the token embeddings with an Add layer."""
+
+    def __init__(self, sequence_length, width):
+        super().__init__()
+        self.embeddings = nn.Parameter(torch.empty(sequence_length, width))
+        glorot_uniform_(self.embeddings)
+
+    def forward(self, x):
+        return self.embeddings[:x.shape[1]].unsqueeze(0).expand(x.shape[0], -1, -1)
+
+
+class LayerNormalization(nn.Module):
+    """Keras LayerNormalization over the last axis (biased variance), gamma 1 and beta 0 at the start."""
+
+    def __init__(self, channels, epsilon=1e-3):
+        super().__init__()
+        self.epsilon = epsilon
+        self.gamma = nn.Parameter(torch.ones(channels))
+        self.beta = nn.Parameter(torch.zeros(channels))
+
+    def forward(self, x):
+        return F.layer_norm(x, (x.shape[-1],), self.gamma, self.beta, self.epsilon)
+
+
+class EinsumDense(nn.Module):
+    """One projection of Keras MultiHeadAttention: kernel (in, heads, width) -> (N, L, heads, width), or for the output
+    projection kernel (heads, width, out) -> (N, L, out). Glorot-uniform kernels with Keras' fans, zero biases."""
+
+    def __init__(self, kernel_shape, bias_shape, output=False):
+        super().__init__()
+        self.output = output
+        self.kernel = nn.Parameter(torch.empty(*kernel_shape))
+        if bias_shape is not None:
+            self.bias = nn.Parameter(torch.zeros(*bias_shape))
+        else:
+            self.register_parameter("bias", None)
+        glorot_uniform_(self.kernel)
+
+    def forward(self, x):
+        y = torch.einsum("blhv,hvd->bld" if self.output else "bld,dhk->blhk", x, self.kernel)
+        return y if self.bias is None else y + self.bias
+
+
+class MultiHeadAttention(nn.Module):
+    """Keras MultiHeadAttention on (query, value, key) (key = value = query when not given): Q is scaled by
+    1/sqrt(key_dim), the causal mask hides later positions, dropout falls on the attention probabilities."""
+
+    def __init__(self, query_features, value_features, key_features, num_heads, key_dim, value_dim, dropout=0.0,
+                 use_bias=True, use_causal_mask=False):
+        super().__init__()
+        self.key_dim, self.dropout, self.use_causal_mask = key_dim, dropout, use_causal_mask
+        self.query = EinsumDense((query_features, num_heads, key_dim), (num_heads, key_dim) if use_bias else None)
+        self.key = EinsumDense((key_features, num_heads, key_dim), (num_heads, key_dim) if use_bias else None)
+        self.value = EinsumDense((value_features, num_heads, value_dim), (num_heads, value_dim) if use_bias else None)
+        self.attention_output = EinsumDense((num_heads, value_dim, query_features), (query_features,) if use_bias else None, output=True)
+
+    def forward(self, query, value=None, key=None):
+        value = query if value is None else value
+        key = value if key is None else key
+        q = self.query(query) * (1.0 / math.sqrt(self.key_dim))
+        k, v = self.key(key), self.value(value)
+        scores = torch.einsum("bqhk,bthk->bhqt", q, k)
+        if self.use_causal_mask:
+            lq, lk = scores.shape[-2], scores.shape[-1]
+            hidden = torch.ones(lq, lk, dtype=torch.bool, device=scores.device).triu(1)
+            scores = scores.masked_fill(hidden, -math.inf)
+        p = F.dropout(torch.softmax(scores, dim=-1), self.dropout, self.training)
+        return self.attention_output(torch.einsum("bhqt,bthv->bqhv", p, v))
+
+
+class TransformerBlock(nn.Module):
+    """KerasNLP TransformerEncoder / TransformerDecoder (decoder-only: causal self-attention, no cross-attention).
+    post-LN (normalize_first=False, BERT): s = x + drop(attn(x)); a = LN1(s); out = LN2(a + drop(ffn(a)))
+    pre-LN (normalize_first=True, GPT-2):  s = x + drop(attn(LN1(x))); out = s + drop(ffn(LN2(s)))
+    ffn(z) = act(z W1 + b1) W2 + b2; the attention probabilities drop out at the same rate. KerasNLP's weight names."""
+
+    def __init__(self, width, intermediate_dim, num_heads, dropout=0.0, activation="relu", layer_norm_epsilon=1e-5,
+                 normalize_first=False, causal=False):
+        super().__init__()
+        head = width // num_heads
+        self.dropout, self.normalize_first = dropout, normalize_first
+        self.self_attention = MultiHeadAttention(width, width, width, num_heads, head, head, dropout, True, causal)
+        self.self_attention_layer_norm = LayerNormalization(width, layer_norm_epsilon)
+        self.feedforward_intermediate_dense = Dense(width, intermediate_dim, True, activation)
+        self.feedforward_output_dense = Dense(intermediate_dim, width, True, "linear")
+        self.feedforward_layer_norm = LayerNormalization(width, layer_norm_epsilon)
+
+    def forward(self, x):
+        drop = lambda t: F.dropout(t, self.dropout, self.training)  # noqa: E731
+        ffn = lambda t: self.feedforward_output_dense(self.feedforward_intermediate_dense(t))  # noqa: E731
+        if self.normalize_first:
+            s = x + drop(self.self_attention(self.self_attention_layer_norm(x)))
+            return s + drop(ffn(self.feedforward_layer_norm(s)))
+        a = self.self_attention_layer_norm(x + drop(self.self_attention(x)))
+        return self.feedforward_layer_norm(a + drop(ffn(a)))
+
+
+class Reshape(nn.Module):
+    def __init__(self, target_shape):
+        super().__init__()
+        self.target_shape = tuple(target_shape)
+
+    def forward(self, x):
+        return x.reshape((x.shape[0],) + self.target_shape)
+
+
+class Cropping1D(nn.Module):
+    """Keras Cropping1D: drops positions at the start and the end of each sequence."""
+
+    def __init__(self, start, end):
+        super().__init__()
+        self.start, self.end = start, end
+
+    def forward(self, x):
+        return x[:, self.start:x.shape[1] - self.end]
+
+
 # @MODEL@
 
 
@@ -438,8 +574,15 @@ def write_safetensors(path, tensors, metadata):
 
 
 def state_tensors(model):
-    """The model's weights under their safetensors names (WEIGHTS maps each to module attribute and parameter)."""
-    return {name: getattr(getattr(model, module), param) for name, (module, param) in WEIGHTS.items()}
+    """The model's weights under their safetensors names. WEIGHTS maps each name to a Model attribute and a path in
+    it ('kernel', or 'self_attention/query/kernel' for a sub-layer as Keras names it)."""
+    tensors = {}
+    for name, (module, path) in WEIGHTS.items():
+        target = getattr(model, module)
+        for part in path.split("/"):
+            target = getattr(target, part)
+        tensors[name] = target
+    return tensors
 
 
 def save_weights(model, path, extra_metadata=None):

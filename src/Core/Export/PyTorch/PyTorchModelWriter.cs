@@ -65,7 +65,7 @@ internal sealed class PyTorchModelWriter
         foreach (var id in _ids) Line($"    {Str(id)},");
         Line(")");
         Line();
-        Line("# Safetensors tensor name -> (Model attribute, parameter or buffer), in Keras layout.");
+        Line("# Safetensors tensor name -> (Model attribute, parameter or buffer path), in Keras layout.");
         Line("WEIGHTS = {");
         foreach (var l in m.Layers)
             foreach (var slot in WeightLayout.For(l))
@@ -141,6 +141,26 @@ internal sealed class PyTorchModelWriter
                 return "Add()";
             case LayerTypes.Concatenate:
                 return $"Concatenate(axis={Int(l.Axis + 1)})";
+            case LayerTypes.Embedding:
+                return $"Embedding({Int(l.InputDim)}, {Int(l.OutputDim)}{(l.ConstantId >= 0 ? $", constant_id={Int(l.ConstantId)}" : "")})";
+            case LayerTypes.PositionEmbedding:
+                return $"PositionEmbedding({Int(l.SequenceLength)}, {Int(cin)})";
+            case LayerTypes.LayerNormalization:
+                return $"LayerNormalization({Int(cin)}, epsilon={Float(l.Epsilon)})";
+            case LayerTypes.MultiHeadAttention:
+            {
+                // Keras' call order: query, value, key (key = value when not given).
+                int[] q = l.InputShapes[0], v = l.InputShapes.Length > 1 ? l.InputShapes[1] : q, k = l.InputShapes.Length > 2 ? l.InputShapes[2] : v;
+                return $"MultiHeadAttention(query_features={Int(q[^1])}, value_features={Int(v[^1])}, key_features={Int(k[^1])}, num_heads={Int(l.NumHeads)}, "
+                    + $"key_dim={Int(l.KeyDim)}, value_dim={Int(l.ValueDim)}, dropout={Float(l.Dropout)}, use_bias={Bool(l.UseBias)}, use_causal_mask={Bool(l.UseCausalMask)})";
+            }
+            case LayerTypes.TransformerEncoder or LayerTypes.TransformerDecoder:
+                return $"TransformerBlock({Int(cin)}, intermediate_dim={Int(l.IntermediateDim)}, num_heads={Int(l.NumHeads)}, dropout={Float(l.Dropout)}, "
+                    + $"activation={Str(l.Activation)}, layer_norm_epsilon={Float(l.Epsilon)}, normalize_first={Bool(l.NormalizeFirst)}, causal={Bool(l.UseCausalMask)})";
+            case LayerTypes.Reshape:
+                return $"Reshape({Tuple(l.OutputShape)})";
+            case LayerTypes.Cropping1D:
+                return $"Cropping1D({Int(l.CropStart)}, {Int(l.CropEnd)})";
             default:
                 throw new ModelCostException(ErrorIds.ExportUnsupportedLayer, ModelCostErrorCategory.NotImplemented,
                     $"Layer {Int(l.Index)} '{l.Name}' ({l.Type}): the PyTorch exporter has no module for {l.Type} layers.", l.Name)

@@ -416,3 +416,40 @@ Describe 'Smaller newcomer fixes (issue 16 item 12)' {
         Test-Path $png | Should -BeFalse
     }
 }
+
+BeforeDiscovery {
+    # The PyTorch checks need Debian's python3 with python3-torch; without them they are reported as skipped.
+    $script:HasTorch = (Test-Path -LiteralPath '/usr/bin/python3') -and $(& /usr/bin/python3 -c 'import torch' 2>$null; $LASTEXITCODE -eq 0)
+}
+
+Describe 'Export-ModelSpec -Format PyTorch (issue 12)' {
+    BeforeEach {
+        $spec = New-ModelSpec -Name CNN -InputShape 28, 28, 1 -Layer $CnnLayers
+    }
+
+    It 'writes <Name>.py per spec into a folder, with the model, the weight table and the training entry point' {
+        $dir = Join-Path $TestDrive 'py'
+        $null = New-Item -ItemType Directory -Path $dir
+        $mlp = New-ModelSpec -Name MLP -InputShape 28, 28 -Layer $MlpLayers
+        $files = @($spec, $mlp | Export-ModelSpec -Format PyTorch -Path $dir -PassThru)
+        $files.Name | Sort-Object | Should -Be @('CNN.py', 'MLP.py')
+        $text = Get-Content -LiteralPath (Join-Path $dir 'CNN.py') -Raw
+        $text | Should -Match 'class Model\(nn\.Module\):'
+        $text | Should -Match '"conv2d\.kernel": \("conv2d", "kernel"\)'
+        $text | Should -Match 'torchrun --nproc_per_node 2 CNN\.py --data DIR'
+        $text | Should -Match 'DistributedDataParallel'
+    }
+
+    It 'rejects an unknown format at binding time' {
+        { $spec | Export-ModelSpec -Format Onnx -Path (Join-Path $TestDrive 'x.onnx') } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
+    }
+
+    It 'runs under python3 with torch (--help lists the DDP options)' -Skip:(-not $HasTorch) {
+        $path = Join-Path $TestDrive 'cnn-help.py'
+        $spec | Export-ModelSpec -Format PyTorch -Path $path
+        $help = & /usr/bin/python3 $path --help 2>&1
+        $LASTEXITCODE | Should -Be 0
+        ($help -join "`n") | Should -Match '--batch-size'
+        ($help -join "`n") | Should -Match '--validation-split'
+    }
+}

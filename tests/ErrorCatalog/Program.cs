@@ -134,6 +134,9 @@ var cases = new List<(string Area, string Case, string Cmdlet, Action Run)>
     ("Writes", "Target is a directory", "Export-*", () => AtomicFile.WriteText(Directory.CreateDirectory(P("target-dir")).FullName, "y", overwrite: true)),
     ("Costing", "Unknown convention", "Measure-ModelCost", () => CostConvention.Resolve("NoSuchConvention")),
     ("Costing", "Convention file with an unknown operation kind", "Measure-ModelCost", () => CostConvention.Load(W("rules.yaml", "name: Mine\ncosts:\n  Teleport: 3\n"))),
+    ("Costing", "No devices (-Devices 0)", "Measure-ModelCost", () => CostCalculator.Measure(Spec("m", [4], "Dense(2)"), new CostOptions { Devices = 0 })),
+    ("Costing", "ZeRO strategy on one device", "Measure-ModelCost", () => CostCalculator.Measure(Spec("m", [4], "Dense(2)"), new CostOptions { Parallelism = Parallelism.ZeRO2 })),
+    ("Costing", "Link bandwidth of 0", "Measure-ModelCost", () => CostCalculator.Measure(Spec("m", [4], "Dense(2)"), new CostOptions { Devices = 8, LinkBandwidth = 0 })),
     ("Costing", "Budget exceeded (Test-ModelCost -Assert)", "Test-ModelCost", () =>
     {
         var cost = CostCalculator.Measure(Spec("MLP", [28, 28], "Flatten()", "Dense(256)", "Dense(10)")).Total;

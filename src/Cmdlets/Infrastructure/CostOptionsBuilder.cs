@@ -31,7 +31,7 @@ internal static class CostOptionsBuilder
     }
 
     public static CostOptions Build(CostConvention convention, int batchSize, string precision, string optimizer,
-        double deviceFlops, string trainingFlopsMethod) => new()
+        double deviceFlops, string trainingFlopsMethod, int devices, string parallelism, double linkBandwidth) => new()
     {
         Convention = convention,
         BatchSize = batchSize,
@@ -39,5 +39,8 @@ internal static class CostOptionsBuilder
         Optimizer = Enum.Parse<OptimizerKind>(optimizer, ignoreCase: true),
         DeviceFlops = deviceFlops,
         TrainingFlopsMethod = Enum.Parse<TrainingFlopsMethod>(trainingFlopsMethod, ignoreCase: true),
+        Devices = devices,
+        Parallelism = Enum.Parse<Parallelism>(parallelism, ignoreCase: true),
+        LinkBandwidth = linkBandwidth,
     };
 }

@@ -89,7 +89,7 @@ public static class ModelComparison
                     break;
                 case ModelCostRow c:
                 {
-                    var e = For(c.Model ?? "");
+                    var e = For(ComparisonFigures.CostRowName(c));
                     if (e.Cost is not null || e.FromRow)
                         throw Duplicate(e.Model, e.Cost is null ? "an earlier comparison row" : $"convention {e.Cost.Convention}", $"convention {c.Convention}",
                             "compare one convention at a time (Measure-ModelCost -Convention ...)");

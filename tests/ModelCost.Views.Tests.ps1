@@ -65,7 +65,7 @@ BeforeAll {
         'ModelCost.Core.Engine.TrainedModel'          = @($run.GetTrainedModel())
         'ModelCost.Core.Latency.LatencyMeasurement'   = @($tiny, $cnn | Measure-ModelLatency -Iterations 20 -Warmup 2)
         'ModelCost.Core.Reporting.ComparisonRow'      = @($comparison | Where-Object { $_.PSObject.TypeNames[0] -like '*.ComparisonRow' })
-        'ModelCost.Core.Reporting.ComparisonConclusion' = @($comparison | Where-Object { $_.PSObject.TypeNames[0] -like '*.ComparisonConclusion' })
+        'ModelCost.Core.Reporting.ComparisonConclusion' = @(@($mlp, $cnn | Measure-ModelCost) + @($run) | Compare-ModelCost -Baseline MLP_FashionMNIST -Conclusion)
     }
 
     # The table views PowerShell has for a type, in order (the first is the default).

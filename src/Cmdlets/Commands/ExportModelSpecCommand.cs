@@ -50,7 +50,7 @@ public sealed class ExportModelSpecCommand : ExportFileCommand
             Action<string, bool> save = pytorch
                 ? (f, overwrite) => PyTorchExporter.Save(spec, f, overwrite, CancellationToken)
                 : (f, overwrite) => ModelSpecYaml.Save(spec, f, overwrite, CancellationToken);
-            if (WriteFile(file, pytorch ? $"Export model spec '{spec.Name}' as a PyTorch module" : $"Export model spec '{spec.Name}'", save, stopOnError: false))
+            if (WriteFile(file, pytorch ? $"Export model spec '{spec.Name}' as a PyTorch module" : $"Export model spec '{spec.Name}'", save, stopOnError: false, _targets.FolderNotCreated))
                 WritePassThru(file);
         }
     }

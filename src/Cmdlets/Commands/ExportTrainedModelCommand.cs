@@ -59,13 +59,13 @@ public sealed class ExportTrainedModelCommand : ExportFileCommand
             long bytes = 0;
             if (!WriteFile(target, $"Export trained model '{model.Spec.Name}'{(onnx ? " as ONNX" : "")}",
                     (file, overwrite) => bytes = onnx ? OnnxExporter.Save(model, file, overwrite, CancellationToken) : TrainedModelFile.Save(model, file, overwrite, CancellationToken),
-                    stopOnError: false))
+                    stopOnError: false, _targets.FolderNotCreated))
                 continue;
 
             WriteVerbose(string.Format(CultureInfo.InvariantCulture, "Saved '{0}': {1:N0} bytes ({2:F3} MB).", target, bytes, bytes / (1024.0 * 1024.0)));
             if (!PassThru.IsPresent) continue;
             // The FileInfo, plus the size in the units seed 000 compares (Length is the same number of bytes).
-            var file = PSObject.AsPSObject(new FileInfo(target));
+            var file = WrittenFile(target);
             file.Properties.Add(new PSNoteProperty("SizeBytes", bytes));
             file.Properties.Add(new PSNoteProperty("SizeMB", bytes / (1024.0 * 1024.0)));
             WriteObject(file);

@@ -25,24 +25,32 @@ public abstract class ExportFileCommand : ModelCostCmdlet
     public SwitchParameter PassThru { get; set; }
 
     /// <summary>
-    /// Asks ShouldProcess, applies the overwrite rules, then calls <paramref name="save"/> (target,
-    /// overwrite). A failure is a non-terminating error for this object, or with
-    /// <paramref name="stopOnError"/> (one file for the whole pipeline) stops the command.
-    /// Returns true when the file was written.
+    /// Applies the overwrite rules (before ShouldProcess, so -WhatIf reports the error a real run would meet,
+    /// e.g. a missing folder), asks ShouldProcess, then calls <paramref name="save"/> (target, overwrite). A
+    /// failure is a non-terminating error for this object, or with <paramref name="stopOnError"/> (one file for
+    /// the whole pipeline) stops the command. <paramref name="folderNotCreated"/> is a folder the plan would have
+    /// created had -WhatIf not declined it: files in it are only announced. Returns true when the file was written.
     /// </summary>
-    private protected bool WriteFile(string target, string action, Action<string, bool> save, bool stopOnError)
+    private protected bool WriteFile(string target, string action, Action<string, bool> save, bool stopOnError, string? folderNotCreated = null)
     {
-        if (!ShouldProcess(target, action)) return false;
-        void Write()
+        bool pending = folderNotCreated is not null
+            && string.Equals(System.IO.Path.GetDirectoryName(target), System.IO.Path.TrimEndingDirectorySeparator(folderNotCreated), StringComparison.Ordinal);
+        bool Run()
         {
-            OutputFilePolicy.Check(target, Force.IsPresent, NoClobber.IsPresent);
+            string? file = pending ? null : OutputFilePolicy.Check(target, Force.IsPresent, NoClobber.IsPresent);
+            if (!ShouldProcess(target, action) || file is null) return false;
+            OutputFilePolicy.Prepare(file, Force.IsPresent);
             save(target, !NoClobber.IsPresent);
+            return true;
         }
-        if (!stopOnError) return TryCore(Write, target);
+        if (!stopOnError)
+        {
+            bool written = false;
+            return TryCore(() => written = Run(), target) && written;
+        }
         try
         {
-            Write();
-            return true;
+            return Run();
         }
         catch (ModelCostException ex)
         {
@@ -51,9 +59,16 @@ public abstract class ExportFileCommand : ModelCostCmdlet
         }
     }
 
-    /// <summary>With -PassThru, outputs the written file.</summary>
+    /// <summary>With -PassThru, outputs the written file as Get-Item does (FileInfo with PSPath, PSParentPath, PSProvider…).</summary>
     private protected void WritePassThru(string target)
     {
-        if (PassThru.IsPresent) WriteObject(new FileInfo(target));
+        if (PassThru.IsPresent) WriteObject(WrittenFile(target));
+    }
+
+    /// <summary>The written file through the FileSystem provider, so Get-Content, Import-ModelSpec and Remove-Item take it from the pipeline.</summary>
+    private protected PSObject WrittenFile(string target)
+    {
+        var items = InvokeProvider.Item.Get([target], force: true, literalPath: true);
+        return items.Count == 1 ? items[0] : PSObject.AsPSObject(new FileInfo(target));
     }
 }

@@ -1,37 +1,42 @@
 using ModelCost.Core.Errors;
+using ModelCost.Core.IO;
 
 namespace ModelCost.PS.Infrastructure;
 
 /// <summary>
 /// The overwrite rules of PowerShell's own Export-Csv and Out-File, applied before the core's atomic
 /// write: an existing file is replaced unless -NoClobber is given; a read-only file is replaced only
-/// with -Force. The core (AtomicFile) does the write itself.
+/// with -Force. The core (AtomicFile) does the write itself and owns the rules about what a target may be
+/// (regular files only, symbolic links followed, folder must exist).
 /// </summary>
 internal static class OutputFilePolicy
 {
-    /// <summary>Throws a ModelCostException when the target may not be written; with -Force clears a read-only flag.</summary>
-    public static void Check(string fullPath, bool force, bool noClobber)
+    /// <summary>
+    /// Throws a ModelCostException when the target may not be written. Changes nothing, so it runs before
+    /// ShouldProcess: -WhatIf reports the error a real run would meet. Returns the file that would be replaced.
+    /// </summary>
+    public static string Check(string fullPath, bool force, bool noClobber)
     {
-        if (Directory.Exists(fullPath))
-            throw new ModelCostException(ErrorIds.PathIsDirectory, ModelCostErrorCategory.InvalidArgument,
-                $"Cannot write '{fullPath}': it is a directory.", fullPath) { File = fullPath };
-        if (!File.Exists(fullPath)) return;
-        if (noClobber)
-            throw new ModelCostException(ErrorIds.FileExists, ModelCostErrorCategory.ResourceExists,
-                $"The file '{fullPath}' already exists and -NoClobber was given; it was left as it was.", fullPath) { File = fullPath };
-        var attributes = File.GetAttributes(fullPath);
-        if ((attributes & FileAttributes.ReadOnly) == 0) return;
-        if (!force)
+        var file = AtomicFile.CheckTarget(fullPath, overwrite: !noClobber);
+        if (!File.Exists(file)) return file;
+        if (AtomicFile.IsReadOnly(file) && !force)
             throw new ModelCostException(ErrorIds.FileReadOnly, ModelCostErrorCategory.WriteError,
-                $"The file '{fullPath}' is read-only; use -Force to replace it.", fullPath) { File = fullPath };
+                $"The file '{file}' is read-only; use -Force to replace it.", file) { File = file };
+        return file;
+    }
+
+    /// <summary>With -Force, clears the read-only flag of the file <see cref="Check"/> returned.</summary>
+    public static void Prepare(string file, bool force)
+    {
+        if (!force || !File.Exists(file) || !AtomicFile.IsReadOnly(file)) return;
         try
         {
-            File.SetAttributes(fullPath, attributes & ~FileAttributes.ReadOnly);
+            AtomicFile.ClearReadOnly(file);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new ModelCostException(ErrorIds.WriteFailed, ModelCostErrorCategory.WriteError,
-                $"Could not clear the read-only flag of '{fullPath}': {ex.Message}", fullPath, ex) { File = fullPath };
+                $"Could not clear the read-only flag of '{file}': {ex.Message}", file, ex) { File = file };
         }
     }
 }

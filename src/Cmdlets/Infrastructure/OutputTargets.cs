@@ -13,6 +13,9 @@ internal sealed class OutputTargets<T>
 {
     private readonly List<(T Item, string Name, object Target)> _items = [];
 
+    /// <summary>The folder the plan would create but -WhatIf (or -Confirm's No) declined; null otherwise.</summary>
+    public string? FolderNotCreated { get; private set; }
+
     public void Add(T item, string name, object target) => _items.Add((item, name, target));
 
     /// <summary>Each object with its file, the folder created first (honouring -WhatIf); empty after writing a terminating error.</summary>
@@ -32,8 +35,11 @@ internal sealed class OutputTargets<T>
             cmdlet.ThrowCoreError(ex, path);
             return [];
         }
-        if (plan.CreateFolder is { } folder && cmdlet.ShouldProcess(folder, "Create folder"))
-            Directory.CreateDirectory(folder);
+        if (plan.CreateFolder is { } folder)
+        {
+            if (cmdlet.ShouldProcess(folder, "Create folder")) Directory.CreateDirectory(folder);
+            else FolderNotCreated = folder;
+        }
         return _items.Select((x, i) => (x.Item, plan.Files[i], x.Target)).ToArray();
     }
 }

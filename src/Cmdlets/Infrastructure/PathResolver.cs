@@ -77,8 +77,10 @@ internal static class PathResolver
     }
 
     /// <summary>
-    /// A file-system path for output (the file need not exist; no wildcard expansion). Returns null
-    /// after writing an error when the path is not on the file system.
+    /// A file-system path for output (the file need not exist). Wildcards resolve as Out-File's do: a
+    /// pattern matching one existing item names it, one matching several is refused, and one matching
+    /// nothing is refused when it holds '*' or '?' (no file is ever created with those in its name); a
+    /// pattern of only '[…]' that matches nothing is the literal name. Returns null after writing an error.
     /// </summary>
     public static string? ResolveOutputPath(PSCmdlet cmdlet, string path)
     {
@@ -97,6 +99,30 @@ internal static class PathResolver
         {
             cmdlet.WriteError(ErrorRecordFactory.Create(ErrorIds.NotFileSystemPath, ErrorCategory.InvalidArgument,
                 $"The path '{path}' is on the {provider.Name} provider; ModelCost writes only file-system paths.", path));
+            return null;
+        }
+        if (!WildcardPattern.ContainsWildcardCharacters(path)) return full;
+
+        Collection<string> matches;
+        try
+        {
+            matches = cmdlet.SessionState.Path.GetResolvedProviderPathFromPSPath(path, out _);
+        }
+        catch (Exception ex) when (ex is ItemNotFoundException or SessionStateException or PSArgumentException or NotSupportedException)
+        {
+            matches = [];
+        }
+        if (matches.Count == 1) return matches[0];
+        if (matches.Count > 1)
+        {
+            cmdlet.WriteError(ErrorRecordFactory.Create(ErrorIds.InvalidFileName, ErrorCategory.InvalidArgument,
+                $"The output path '{path}' matches {matches.Count} items ({string.Join(", ", matches.Take(3).Select(m => $"'{m}'"))}{(matches.Count > 3 ? ", …" : "")}); name one file or folder.", path));
+            return null;
+        }
+        if (path.AsSpan().IndexOfAny('*', '?') >= 0)
+        {
+            cmdlet.WriteError(ErrorRecordFactory.Create(ErrorIds.InvalidFileName, ErrorCategory.InvalidArgument,
+                $"The output path '{path}' holds wildcard characters and matches nothing; no file is created with '*' or '?' in its name. Name the file outright.", path));
             return null;
         }
         return full;

@@ -62,4 +62,23 @@ public static partial class ErrorIds
     public const string FileExists = "FileExists";
     public const string WriteFailed = "WriteFailed";
     public const string DirectoryNotFound = "DirectoryNotFound";
+
+    // Reliability (issue 15)
+    /// <summary>A write target that is a device node, a named pipe or a socket: an atomic replace would turn it into a plain file.</summary>
+    public const string NotRegularFile = "NotRegularFile";
+
+    /// <summary>An output file name that cannot be written portably (wildcard characters, too long).</summary>
+    public const string InvalidFileName = "InvalidFileName";
+
+    /// <summary>The memory a run needs (the model's own estimate) is more than the process may use, or an allocation failed.</summary>
+    public const string InsufficientMemory = "InsufficientMemory";
+
+    /// <summary>A trained model's weights hold NaN or infinity, or an F64 value beyond the float32 range.</summary>
+    public const string NonFiniteWeights = "NonFiniteWeights";
+
+    /// <summary>A model name that is too long or holds control characters.</summary>
+    public const string InvalidModelName = "InvalidModelName";
+
+    /// <summary>Spec text that is not UTF-8 (e.g. Latin-1) or holds NUL characters.</summary>
+    public const string InvalidSpecEncoding = "InvalidSpecEncoding";
 }

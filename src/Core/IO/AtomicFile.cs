@@ -6,28 +6,56 @@ namespace ModelCost.Core.IO;
 /// Every file the module writes goes through here: written to a temporary file in the target's
 /// folder, flushed, then renamed into place. A failure or cancellation leaves the old file
 /// untouched and no temporary file behind.
+/// <list type="bullet">
+/// <item>A symbolic link is followed: the file it points to is replaced (in its own folder) and the link stays a link.</item>
+/// <item>Only regular files are replaced: a device node, named pipe or socket is refused with
+/// <see cref="ErrorIds.NotRegularFile"/> (a rename would put a plain file in its place, e.g. instead of /dev/null).</item>
+/// <item>A replaced file keeps its permission bits and, where the process may set them, its owner and group.</item>
+/// <item>Without overwrite, a file that appears while writing is never replaced (<see cref="ErrorIds.FileExists"/>).</item>
+/// </list>
 /// </summary>
 public static class AtomicFile
 {
-    /// <summary>Writes <paramref name="path"/> atomically. <paramref name="overwrite"/> false fails with FileExists if it exists.</summary>
-    public static void Write(string path, Action<Stream> write, bool overwrite, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The path a write to <paramref name="path"/> replaces (symbolic links followed), after the checks that need
+    /// no writing: a directory, a non-regular file, a missing folder or (without <paramref name="overwrite"/>) an
+    /// existing file fail with a <see cref="ModelCostException"/>. Callers use it to refuse before asking to write.
+    /// </summary>
+    public static string CheckTarget(string path, bool overwrite)
     {
         ArgumentNullException.ThrowIfNull(path);
-        ArgumentNullException.ThrowIfNull(write);
-        var full = UserPath.Full(path, ErrorIds.WriteFailed, "Target file");
+        var full = FollowLinks(UserPath.Full(path, ErrorIds.WriteFailed, "Target file"));
+        var node = FileNodeStatus.Get(full);
         var dir = Path.GetDirectoryName(full) ?? ".";
-        if (Directory.Exists(full))
-            throw new ModelCostException(ErrorIds.PathIsDirectory, ModelCostErrorCategory.InvalidArgument,
-                $"Cannot write '{full}': it is a directory.", full) { File = full };
+        switch (node.Kind)
+        {
+            case FileNodeKind.Directory:
+                throw new ModelCostException(ErrorIds.PathIsDirectory, ModelCostErrorCategory.InvalidArgument,
+                    $"Cannot write '{full}': it is a directory.", full) { File = full };
+            case FileNodeKind.Missing or FileNodeKind.RegularFile:
+                break;
+            default:
+                throw new ModelCostException(ErrorIds.NotRegularFile, ModelCostErrorCategory.InvalidArgument,
+                    $"Cannot write '{full}': it is a {Describe(node.Kind)}, not a regular file. Files are written to a temporary file and renamed into place, which would replace it with a plain file; it was left as it was. Write to a regular file and copy it there if that is what you want.", full) { File = full };
+        }
         if (!Directory.Exists(dir))
             throw new ModelCostException(ErrorIds.DirectoryNotFound, ModelCostErrorCategory.ObjectNotFound,
                 $"Cannot write '{full}': the folder '{dir}' does not exist.", full) { File = full };
-        if (!overwrite && File.Exists(full))
-            throw new ModelCostException(ErrorIds.FileExists, ModelCostErrorCategory.ResourceExists,
-                $"The file '{full}' already exists; use -Force to overwrite it.", full) { File = full };
+        if (!overwrite && node.Kind != FileNodeKind.Missing)
+            throw Exists(full);
+        return full;
+    }
+
+    /// <summary>Writes <paramref name="path"/> atomically. <paramref name="overwrite"/> false fails with FileExists if it exists.</summary>
+    public static void Write(string path, Action<Stream> write, bool overwrite, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        var full = CheckTarget(path, overwrite);
+        var dir = Path.GetDirectoryName(full) ?? ".";
+        var existing = FileNodeStatus.Get(full);
         // A rename would replace a read-only file on Unix (only the folder's permissions count) but fail on
         // Windows; refuse everywhere so the attribute means the same on every platform.
-        if (overwrite && File.Exists(full) && (File.GetAttributes(full) & FileAttributes.ReadOnly) != 0)
+        if (existing.Kind == FileNodeKind.RegularFile && IsReadOnly(full))
             throw new ModelCostException(ErrorIds.WriteFailed, ModelCostErrorCategory.WriteError,
                 $"Cannot overwrite '{full}': the file is read-only. Clear its read-only attribute first; the file was left as it was.", full) { File = full };
 
@@ -45,7 +73,16 @@ public static class AtomicFile
                 fs.Flush(flushToDisk: true);
             }
             cancellationToken.ThrowIfCancellationRequested();
-            File.Move(tmp, full, overwrite);
+            if (existing.Kind == FileNodeKind.RegularFile) KeepModeAndOwner(existing, tmp);
+            try
+            {
+                File.Move(tmp, full, overwrite);
+            }
+            catch (IOException) when (!overwrite && FileNodeStatus.Get(full, noFollow: true).Kind != FileNodeKind.Missing)
+            {
+                // Another writer created the file after the check: never replace it.
+                throw Exists(full);
+            }
         }
         catch (OperationCanceledException)
         {
@@ -70,6 +107,66 @@ public static class AtomicFile
             throw;
         }
     }
+
+    /// <summary>
+    /// Whether <paramref name="path"/> is read-only in the sense of Windows' attribute and <c>chmod a-w</c>: on Unix, no
+    /// write bit at all. (.NET's ReadOnly attribute on Unix also says so of a 644 file owned by another user, even to
+    /// root, who may write it; that is a permission, not the file's read-only flag.)
+    /// </summary>
+    public static bool IsReadOnly(string path)
+    {
+        if (OperatingSystem.IsWindows()) return (File.GetAttributes(path) & FileAttributes.ReadOnly) != 0;
+        var node = FileNodeStatus.Get(path);
+        const UnixFileMode anyWrite = UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite;
+        return node.Kind == FileNodeKind.RegularFile && (node.Mode & anyWrite) == 0;
+    }
+
+    /// <summary>Clears the read-only state <see cref="IsReadOnly"/> reports (on Unix: gives the owner write permission).</summary>
+    public static void ClearReadOnly(string path)
+    {
+        if (OperatingSystem.IsWindows())
+            File.SetAttributes(path, File.GetAttributes(path) & ~FileAttributes.ReadOnly);
+        else
+            File.SetUnixFileMode(path, File.GetUnixFileMode(path) | UnixFileMode.UserWrite);
+    }
+
+    private static ModelCostException Exists(string full) =>
+        new(ErrorIds.FileExists, ModelCostErrorCategory.ResourceExists,
+            $"The file '{full}' already exists and overwriting was not allowed; it was left as it was.", full) { File = full };
+
+    /// <summary>The final target of a chain of symbolic links (the path itself when it is none); a loop fails with WriteFailed.</summary>
+    private static string FollowLinks(string full)
+    {
+        if (FileNodeStatus.Get(full, noFollow: true).Kind != FileNodeKind.SymbolicLink) return full;
+        try
+        {
+            var target = new FileInfo(full).ResolveLinkTarget(returnFinalTarget: true);
+            return target is null ? full : Path.GetFullPath(target.FullName);
+        }
+        catch (IOException ex)
+        {
+            throw new ModelCostException(ErrorIds.WriteFailed, ModelCostErrorCategory.WriteError,
+                $"Cannot write '{full}': its symbolic links cannot be followed ({ex.Message}).", full, ex) { File = full };
+        }
+    }
+
+    /// <summary>The replaced file's permission bits (a chmod 600 file stays private) and, where allowed, its owner.</summary>
+    private static void KeepModeAndOwner(FileNodeStatus existing, string tmp)
+    {
+        if (OperatingSystem.IsWindows()) return;
+        existing.TryApplyOwner(tmp);
+        // After chown, which clears set-id bits; only the permission bits are carried over.
+        File.SetUnixFileMode(tmp, existing.Mode & (UnixFileMode)0x1FF);
+    }
+
+    private static string Describe(FileNodeKind kind) => kind switch
+    {
+        FileNodeKind.CharacterDevice => "character device",
+        FileNodeKind.BlockDevice => "block device",
+        FileNodeKind.Fifo => "named pipe (FIFO)",
+        FileNodeKind.Socket => "socket",
+        _ => "special file",
+    };
 
     /// <summary>Writes text (UTF-8, no BOM) atomically.</summary>
     public static void WriteText(string path, string text, bool overwrite, CancellationToken cancellationToken = default) =>

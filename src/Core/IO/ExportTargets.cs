@@ -48,13 +48,20 @@ public static class ExportTargets
         return new Plan(files, exists ? null : trimmed);
     }
 
-    /// <summary>A model name made safe as a file name (path separators and invalid characters become '_').</summary>
+    /// <summary>
+    /// A model name made safe as a file name on every platform: path separators, characters Windows forbids
+    /// (<c>:*?"&lt;&gt;|</c>) and control characters become '_', a leading dot too (no hidden files), trailing dots
+    /// and spaces go (Windows drops them), and the result is cut to 150 UTF-8 bytes (room for the extension and
+    /// the temporary suffix within the usual 255-byte limit).
+    /// </summary>
     public static string SafeFileName(string name)
     {
         var invalid = Path.GetInvalidFileNameChars();
-        var chars = name.Select(c => Array.IndexOf(invalid, c) >= 0 || c == '/' || c == '\\' ? '_' : c).ToArray();
-        var s = new string(chars).Trim();
-        return s.Length == 0 || s == "." || s == ".." ? "model" : s;
+        var chars = name.Select(c => Array.IndexOf(invalid, c) >= 0 || c is '/' or '\\' or ':' or '*' or '?' or '"' or '<' or '>' or '|' || char.IsControl(c) ? '_' : c).ToArray();
+        var s = new string(chars).Trim().TrimEnd('.', ' ');
+        if (s.StartsWith('.')) s = "_" + s[1..];
+        while (System.Text.Encoding.UTF8.GetByteCount(s) > 150) s = s[..^(char.IsLowSurrogate(s[^1]) ? 2 : 1)];
+        return s.Length == 0 ? "model" : s;
     }
 
     private static string Describe(IReadOnlyList<string> names) =>

@@ -6,7 +6,13 @@ namespace ModelCost.Core.Specs;
 /// </summary>
 public sealed class ModelSpec : IEquatable<ModelSpec>
 {
-    public required string Name { get; init; }
+    /// <summary>Longest model name accepted (characters): it becomes a file name, a chart label and part of messages.</summary>
+    public const int MaxNameLength = 200;
+
+    private readonly string _name = "";
+
+    /// <summary>At most <see cref="MaxNameLength"/> characters, no control characters (InvalidModelName otherwise).</summary>
+    public required string Name { get => _name; init => _name = ModelName.Check(value); }
 
     /// <summary>Input shape without batch, e.g. (28, 28, 1).</summary>
     public required int[] InputShape { get; init; }

@@ -66,6 +66,12 @@ public abstract class ModelCostCmdlet : PSCmdlet, IDisposable
         {
             throw new PipelineStoppedException();
         }
+        catch (Exception ex) when (ResourceExhaustion.Handles(ex))
+        {
+            // Out of memory or a 32-bit overflow: this item fails with an id, the next one still runs.
+            WriteCoreError(ResourceExhaustion.Translate(ex)!, target);
+            return false;
+        }
     }
 
     public void Dispose()

@@ -1,3 +1,4 @@
+using ModelCost.Core.Errors;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Management.Automation;
@@ -106,6 +107,8 @@ internal sealed class PipelinePump : IDisposable
         if (task.IsFaulted)
         {
             var inner = task.Exception!.InnerExceptions.Count == 1 ? task.Exception.InnerExceptions[0] : task.Exception;
+            // Out of memory or a 32-bit overflow in the work: an error with an id, never a bare .NET exception.
+            if (ResourceExhaustion.Translate(inner) is { } exhausted) throw exhausted;
             ExceptionDispatchInfo.Capture(inner).Throw();
         }
         if (task.IsCanceled) throw new OperationCanceledException(cancellationToken);

@@ -120,6 +120,7 @@ public static class SafetensorsFile
             var data = new float[e.Elements];
             fs.Position = dataStart + e.Begin;
             ReadAs(fs, e, data);
+            CheckFinite(fs, path, e, dataStart, data);
             tensors[i] = new NamedTensor(e.Name, e.Shape, data);
         }
         return new SafetensorsContent(tensors, metadata, fileLength);
@@ -244,6 +245,37 @@ public static class SafetensorsFile
         }
         if (at != dataLength)
             throw Corrupt(path, $"the tensors cover {at.ToString(CultureInfo.InvariantCulture)} data bytes but the file holds {dataLength.ToString(CultureInfo.InvariantCulture)}; trailing bytes are not allowed.");
+    }
+
+    /// <summary>
+    /// Weights must be finite: a NaN or infinity (or an F64 value beyond float32's ±3.4e38, which becomes one)
+    /// would only make every loss NaN, so the file is refused naming the tensor, the first such value and how
+    /// many there are. Our own exports never hold one: a diverged run keeps the last finite weights.
+    /// </summary>
+    private static void CheckFinite(FileStream fs, string path, Entry e, long dataStart, float[] data)
+    {
+        int first = -1;
+        long count = 0;
+        for (int j = 0; j < data.Length; j++)
+            if (!float.IsFinite(data[j]))
+            {
+                if (first < 0) first = j;
+                count++;
+            }
+        if (first < 0) return;
+        string value = data[first].ToString(CultureInfo.InvariantCulture);
+        if (e.Dtype == "F64")
+        {
+            Span<byte> raw = stackalloc byte[8];
+            fs.Position = dataStart + e.Begin + 8L * first;
+            fs.ReadExactly(raw);
+            double d = BinaryPrimitives.ReadDoubleLittleEndian(raw);
+            if (double.IsFinite(d)) value = $"{d.ToString("R", CultureInfo.InvariantCulture)} (F64), beyond the float32 range of ±3.4e38";
+        }
+        throw new ModelCostException(ErrorIds.NonFiniteWeights, ModelCostErrorCategory.InvalidData,
+            string.Create(CultureInfo.InvariantCulture,
+                $"Safetensors file '{path}': tensor '{e.Name}' holds {count:N0} value(s) that are not finite float32 numbers; the first, at flat index {first:N0}, is {value}. Weights like these give a NaN loss; the file was not loaded."),
+            path) { File = path };
     }
 
     private static void ReadAs(FileStream fs, Entry e, float[] dst)

@@ -49,6 +49,7 @@ public static class KerasJsonImporter
         {
             try
             {
+                RefuseDuplicateKeys(doc.RootElement, "$", src, sourceName);
                 return new Importer(src, sourceName).Import(doc.RootElement, name);
             }
             catch (InvalidOperationException ex)
@@ -57,6 +58,31 @@ public static class KerasJsonImporter
                 throw new ModelCostException(ErrorIds.KerasConfigInvalid, ModelCostErrorCategory.ParserError,
                     $"{src}: a JSON string cannot be read as text (an escaped lone surrogate such as \\ud800?): {ex.Message}", sourceName, ex) { File = sourceName };
             }
+        }
+    }
+
+    /// <summary>
+    /// JSON leaves duplicate keys undefined and System.Text.Json keeps both (lookups see the last); Keras' own
+    /// loader takes the last silently. A spec means one thing, so a key given twice in an object is refused, as
+    /// the YAML reader refuses it, naming the key and where it is.
+    /// </summary>
+    private static void RefuseDuplicateKeys(JsonElement e, string path, string src, string? file)
+    {
+        if (e.ValueKind == JsonValueKind.Object)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var p in e.EnumerateObject())
+            {
+                if (!seen.Add(p.Name))
+                    throw new ModelCostException(ErrorIds.KerasConfigInvalid, ModelCostErrorCategory.ParserError,
+                        $"{src}: the key '{p.Name}' appears twice in the object at {path}; each key may be given once.", file) { File = file };
+                RefuseDuplicateKeys(p.Value, path + "." + p.Name, src, file);
+            }
+        }
+        else if (e.ValueKind == JsonValueKind.Array)
+        {
+            int i = 0;
+            foreach (var item in e.EnumerateArray()) RefuseDuplicateKeys(item, $"{path}[{i++}]", src, file);
         }
     }
 

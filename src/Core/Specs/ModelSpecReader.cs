@@ -21,6 +21,7 @@ public static class ModelSpecReader
     public static ModelSpec Parse(string text, string? sourceName)
     {
         ArgumentNullException.ThrowIfNull(text);
+        SpecFile.CheckText(text, sourceName);
         return DetectFormat(text) switch
         {
             SpecFormat.KerasJson => KerasJsonImporter.Parse(text, sourceName),

@@ -33,6 +33,9 @@ public static class Trainer
         int threads = EngineChecks.ResolveThreads(options.Threads);
 
         int total = data.TrainCount;
+        if (total == 0)
+            throw new ModelCostException(ErrorIds.DataFileNotFound, ModelCostErrorCategory.ObjectNotFound,
+                $"Dataset '{data.Name}' has no training samples: only its test files were found. Training needs train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz] beside the test files.", data.Name);
         int trainCount = options.ValidationSplit == 0 ? total : (int)Math.Floor(total * (1.0 - options.ValidationSplit));
         int valCount = total - trainCount;
         if (options.ValidationSplit > 0 && (trainCount == 0 || valCount == 0))
@@ -190,6 +193,10 @@ public static class Trainer
             throw EngineChecks.Option("LearningRate", o.LearningRate, Inv($"LearningRate {lr} must be a positive finite number."));
         if (!(o.Momentum >= 0 && o.Momentum < 1))
             throw EngineChecks.Option("Momentum", o.Momentum, Inv($"Momentum {o.Momentum} must be in [0, 1)."));
+        // Only SGD has a momentum setting (Keras' SGD(momentum=…)); Adam's β1 is fixed at Keras' 0.9, RMSprop's
+        // momentum is not implemented. Ignoring the value would train something other than what was asked.
+        if (o.Momentum != 0 && name is not ("SGD" or "Momentum"))
+            throw EngineChecks.Option("Momentum", o.Momentum, Inv($"Momentum {o.Momentum} applies only to the SGD and Momentum optimizers; {name} does not use it. Leave it out, or choose SGD."));
         if (!(o.WeightDecay >= 0) || double.IsInfinity(o.WeightDecay))
             throw EngineChecks.Option("WeightDecay", o.WeightDecay, Inv($"WeightDecay {o.WeightDecay} must be a non-negative finite number."));
         return (name, lr);

@@ -107,3 +107,13 @@ Describe 'Writers and their targets' {
         $err.ToString().Length | Should -BeLessThan 300
     }
 }
+
+Describe 'Type names' {
+    It 'names the core types in PowerShell despite the private load context (type accelerators by full name)' {
+        # Before issue 15: [ModelCost.Core.Engine.TrainingResult] was TypeNotFound.
+        [ModelCost.Core.Engine.TrainingResult].FullName | Should -Be 'ModelCost.Core.Engine.TrainingResult'
+        $cost = $spec | Measure-ModelCost
+        $cost -is ($cost.PSTypeNames[0] -as [type]) | Should -BeTrue
+        [ModelCost.Core.Errors.ErrorIds]::InsufficientMemory | Should -Be 'InsufficientMemory'
+    }
+}

@@ -48,7 +48,11 @@ public sealed class ModelCostModuleInitializer : IModuleAssemblyInitializer, IMo
         }
     }
 
-    public void OnImport() => Register();
+    public void OnImport()
+    {
+        Register();
+        CoreTypeAccelerators.Register(Context.LoadFromAssemblyName(new AssemblyName(CoreAssemblyName)));
+    }
 
     /// <summary>
     /// Deliberately does nothing: the Resolving handler stays registered. Other runspaces of the process

@@ -63,7 +63,10 @@ public static class AtomicFile
         // it too long to create, so long names use a fixed stem instead.
         var stem = Path.GetFileName(full);
         if (System.Text.Encoding.UTF8.GetByteCount(stem) > 200) stem = "modelcost";
-        var tmp = Path.Combine(dir, "." + stem + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
+        // The writer's process id is in the name, so a temporary left by a killed writer (SIGKILL, power loss after
+        // the rename was not reached) is recognised and removed by the next write of the same file.
+        RemoveStaleTemporaries(dir, stem);
+        var tmp = Path.Combine(dir, "." + stem + "." + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..8] + ".tmp");
         try
         {
             using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
@@ -175,6 +178,34 @@ public static class AtomicFile
             using var w = new StreamWriter(s, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true);
             w.Write(text);
         }, overwrite, cancellationToken);
+
+    /// <summary>Deletes ".&lt;stem&gt;.&lt;pid&gt;-&lt;8 hex&gt;.tmp" files in <paramref name="dir"/> whose writer process no longer runs.</summary>
+    private static void RemoveStaleTemporaries(string dir, string stem)
+    {
+        string prefix = "." + stem + ".";
+        IEnumerable<string> candidates;
+        try { candidates = Directory.EnumerateFiles(dir, prefix + "*.tmp").ToArray(); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { return; }
+        foreach (var file in candidates)
+        {
+            var middle = Path.GetFileName(file).AsSpan()[prefix.Length..^".tmp".Length];
+            int dash = middle.IndexOf('-');
+            if (dash <= 0 || middle.Length - dash - 1 != 8 || !int.TryParse(middle[..dash], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int pid)) continue;
+            if (pid == Environment.ProcessId || IsRunning(pid)) continue;
+            TryDelete(file);
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var p = System.Diagnostics.Process.GetProcessById(pid);
+            return !p.HasExited;
+        }
+        catch (ArgumentException) { return false; }
+        catch (InvalidOperationException) { return false; }
+    }
 
     private static void TryDelete(string p)
     {

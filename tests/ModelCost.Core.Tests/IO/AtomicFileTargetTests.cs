@@ -173,4 +173,26 @@ public sealed class AtomicFileTargetTests : IDisposable
         Assert.Equal(74, emoji.Length);
         Assert.False(char.IsHighSurrogate(emoji[^1]));
     }
+
+    [SkippableFact]
+    public void A_temporary_left_by_a_killed_writer_is_removed_by_the_next_write_and_a_live_ones_is_kept()
+    {
+        Skip.If(OperatingSystem.IsWindows(), "starts the Unix 'true' program to get the id of an exited process");
+        var p = _tmp.File("model.safetensors");
+        File.WriteAllText(p, "old");
+        // A process that has exited: its id is free (or reused by another program, which then keeps the file: harmless).
+        int dead;
+        using (var gone = Process.Start(new ProcessStartInfo("true") { UseShellExecute = false })!) { gone.WaitForExit(); dead = gone.Id; }
+        var stale = _tmp.File($".model.safetensors.{dead}-0123abcd.tmp");
+        var live = _tmp.File($".model.safetensors.{Environment.ProcessId}-89abcdef.tmp");
+        var other = _tmp.File(".notes.txt.1-0123abcd.tmp");
+        foreach (var f in new[] { stale, live, other }) File.WriteAllText(f, "half");
+
+        AtomicFile.WriteText(p, "new", overwrite: true);
+
+        Assert.False(File.Exists(stale));
+        Assert.True(File.Exists(live));   // this process may still be writing it
+        Assert.True(File.Exists(other));  // another file's temporary is not ours to judge
+        Assert.Equal("new", File.ReadAllText(p));
+    }
 }

@@ -116,7 +116,18 @@ public static class Trainer
                 for (int i = 0; i < n; i++) labels[i] = data.TrainY[idx[i]];
                 Array.Copy(net.State, net.PreviousState, net.State.Length);
 
-                net.Forward(n, training: true);
+                net.Cancellation = cancellationToken;
+                try
+                {
+                    net.Forward(n, training: true);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    // Stopped inside a layer: the optimiser has not run, so Params are the last whole step; put the
+                    // BatchNorm statistics this forward pass had begun to move back too.
+                    Array.Copy(net.PreviousState, net.State, net.State.Length);
+                    throw Cancelled(Inv($"at epoch {epoch}, during batch {b + 1} of {batches}"));
+                }
                 var (bl, bc) = loss.Compute(n, labels.AsSpan(0, n), gradient: true);
                 // Keras: batch loss = mean sample loss + regularization penalty (at the weights of this forward pass).
                 if (net.Penalty.Any) bl += n * net.Penalty.Value(net.Params);
@@ -127,7 +138,15 @@ public static class Trainer
                         Inv($"Training of '{spec.Name}' diverged: the loss became {bl / n} at epoch {epoch}, batch {b + 1} (optimizer {optName}, learning rate {lr}). Try a smaller learning rate; the result (Target) holds the weights of the previous step."),
                         diverged);
                 }
-                net.Backward(n);
+                try
+                {
+                    net.Backward(n);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    Array.Copy(net.PreviousState, net.State, net.State.Length);
+                    throw Cancelled(Inv($"at epoch {epoch}, during batch {b + 1} of {batches}"));
+                }
                 if (net.Penalty.Any) net.Penalty.AddGradient(net.Params, net.Grads);
                 opt.Step(net.Params, net.Grads, net.PreviousParams, net.Pool);
                 net.SwapParams();

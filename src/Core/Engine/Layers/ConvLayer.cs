@@ -84,6 +84,7 @@ internal sealed class ConvLayer : Layer
         int inSize = InSizes[0], outPer = _positions * _f;
         for (int c0 = s0; c0 < s1; c0 += _chunk)
         {
+            ThrowIfCancelled();
             int cn = Math.Min(_chunk, s1 - c0);
             ReadOnlySpan<float> a;
             if (_direct) a = x.AsSpan(c0 * inSize, cn * inSize);
@@ -124,6 +125,7 @@ internal sealed class ConvLayer : Layer
         int inSize = InSizes[0], outPer = _positions * _f;
         for (int c0 = s0; c0 < s1; c0 += _chunk)
         {
+            ThrowIfCancelled();
             int cn = Math.Min(_chunk, s1 - c0);
             ActivationBackward(c0 * outPer, cn * outPer);
             var dz = OutputGrad.AsSpan(c0 * outPer, cn * outPer);

@@ -95,6 +95,7 @@ internal sealed class RecurrentLayer : Layer
         var ur = p.AsSpan(_rOff, _u * _gu);
         for (int t = 0; t < _t; t++)
         {
+            ThrowIfCancelled();
             if (t > 0) Gemm.Sgemm(false, false, ns, _gu, _u, 1f, _h.AsSpan((s0 * _t + t - 1) * _u), tu, ur, _gu, 0f, rec, _gu);
             else rec.Clear();
             if (_cell == Cell.Gru && _bias)

@@ -17,6 +17,7 @@ internal static class BatchRunner
     public static (double Loss, double Accuracy) Evaluate(Network net, LossFunction loss, SampleStore x, int[] y, int start, int count, CancellationToken ct)
     {
         if (count <= 0) return (double.NaN, double.NaN);
+        net.Cancellation = ct;
         double l = 0, c = 0;
         int size = net.InputSize;
         for (int b = start; b < start + count; b += net.Capacity)

@@ -42,6 +42,9 @@ internal abstract class Layer
     public bool KeepLogits;
 
     protected WorkerPool Pool => Net.Pool;
+
+    /// <summary>For loops inside one layer that can run for seconds (a chunk of a conv, a timestep): stops on Ctrl+C.</summary>
+    protected void ThrowIfCancelled() => Net.Cancellation.ThrowIfCancellationRequested();
     protected int Threads => Net.Pool.Threads;
     protected float[] P => Net.Params;
     protected float[] G => Net.Grads;

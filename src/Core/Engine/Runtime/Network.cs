@@ -149,10 +149,21 @@ internal sealed class Network : IDisposable
             throw new InvalidOperationException("input gradient with several input consumers is not supported in checks");
     }
 
+    /// <summary>
+    /// Checked between layers and inside long layer computations (a conv layer's per-chunk loop), so Ctrl+C stops a
+    /// heavy batch within a chunk rather than after it: <see cref="OperationCanceledException"/> leaves the batch
+    /// unfinished and the weights of the last whole step untouched (the optimiser has not run).
+    /// </summary>
+    public CancellationToken Cancellation { get; set; }
+
     public void Forward(int n, bool training)
     {
         if (n < 1 || n > Capacity) throw new ArgumentOutOfRangeException(nameof(n));
-        foreach (var l in Layers) l.Forward(n, training);
+        foreach (var l in Layers)
+        {
+            Cancellation.ThrowIfCancellationRequested();
+            l.Forward(n, training);
+        }
     }
 
     /// <summary>Backpropagates from <c>Last.OutputGrad</c> (filled by the loss) through every contributing layer.</summary>
@@ -161,6 +172,7 @@ internal sealed class Network : IDisposable
         for (int i = Layers.Length - 1; i >= 0; i--)
         {
             if (!Contributes[i] || !NeedsGrad[i]) continue;
+            Cancellation.ThrowIfCancellationRequested();
             foreach (var (p, parts) in _fanOut)
             {
                 if (p != i) continue;

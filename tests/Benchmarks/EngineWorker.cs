@@ -21,9 +21,9 @@ public static class EngineWorker
         var spec = ModelSpecYaml.Load(Path.Combine(RepoRoot.Find(), "examples", "specs", $"seed000_{o.Model}.yaml"));
         var data = DatasetLoader.Load(DatasetCatalog.Resolve("FashionMNIST", o.Data));
 
-        var result = Trainer.Train(spec, data, new TrainingOptions
+        var result = new ManagedEngine().Train(spec, data, new TrainingOptions
         {
-            Epochs = o.Epochs, BatchSize = o.BatchSize, ValidationSplit = 0.1, Optimizer = "Adam", Seed = o.Seed, Threads = o.Threads,
+            Epochs = o.Epochs, BatchSize = o.BatchSize, ValidationSplit = 0.1, Optimizer = TrainingOptimizer.Adam, Seed = o.Seed, Threads = o.Threads,
         });
         double peakMib = PeakResidentMib();
         var trained = result.GetTrainedModel();

@@ -3,6 +3,7 @@ using System.Text;
 using ModelCost.Core.Costing;
 using ModelCost.Core.Data;
 using ModelCost.Core.Engine;
+using ModelCost.Core.Engines;
 using ModelCost.Core.Errors;
 using ModelCost.Core.IO;
 using ModelCost.Core.Models;
@@ -19,6 +20,11 @@ string W(string name, string text) { File.WriteAllText(P(name), text); return P(
 string B(string name, byte[] bytes) { File.WriteAllBytes(P(name), bytes); return P(name); }
 byte[] Idx(int magic, params int[] header) => header.Prepend(magic).SelectMany(v => new[] { (byte)(v >> 24), (byte)(v >> 16), (byte)(v >> 8), (byte)v }).ToArray();
 ModelSpec Spec(string name, int[] shape, params object[] layers) => LayerSpecFactory.Create(name, shape, layers);
+// A run that stops early is a result with a status; the cmdlet writes the error it stands for.
+void Train(ModelSpec spec, TrainingData data, TrainingOptions options)
+{
+    if (new ManagedEngine().Train(spec, data, options).ToException() is { } stopped) throw stopped;
+}
 const string Envelope = "apiVersion: modelcost/v1\nkind: ModelSpec\nmetadata: {name: m}\n";
 
 var cases = new List<(string Area, string Case, string Cmdlet, Action Run)>
@@ -100,12 +106,18 @@ var cases = new List<(string Area, string Case, string Cmdlet, Action Run)>
         SafetensorsFile.Write(P("mismatch.safetensors"), [new NamedTensor("dense.kernel", [5, 3], new float[15]), new NamedTensor("dense.bias", [3], new float[3])], meta, overwrite: true);
         TrainedModelFile.Load(P("mismatch.safetensors"));
     }),
-    ("Training", "Batch size larger than the training set", "Invoke-ModelTraining", () => Trainer.Train(Spec("m", [2, 2], "Flatten()", "Dense(10, activation=softmax)"), TinyData(), new TrainingOptions { BatchSize = 1000 })),
-    ("Training", "Validation split of 1", "Invoke-ModelTraining", () => Trainer.Train(Spec("m", [2, 2], "Flatten()", "Dense(10, activation=softmax)"), TinyData(), new TrainingOptions { ValidationSplit = 1 })),
-    ("Training", "Learning rate that makes the loss NaN", "Invoke-ModelTraining", () => Trainer.Train(Spec("m", [2, 2], "Flatten()", "Dense(10, activation=softmax)"), TinyData(),
-        new TrainingOptions { Optimizer = "SGD", LearningRate = 1e300, BatchSize = 4, Epochs = 3, ValidationSplit = 0 })),
-    ("Training", "Model input does not match the samples", "Invoke-ModelTraining", () => Trainer.Train(Spec("m", [3, 3], "Flatten()", "Dense(10, activation=softmax)"), TinyData(), new TrainingOptions())),
-    ("Speed", "Zero iterations for a latency run", "Measure-ModelLatency", () => ModelCost.Core.Latency.LatencyMeter.Measure(Spec("m", [4], "Dense(2)"), 1, 0)),
+    ("Training", "Batch size larger than the training set", "Invoke-ModelTraining", () => Train(Spec("m", [2, 2], "Flatten()", "Dense(10, activation=softmax)"), TinyData(), new TrainingOptions { BatchSize = 1000 })),
+    ("Training", "Validation split of 1", "Invoke-ModelTraining", () => Train(Spec("m", [2, 2], "Flatten()", "Dense(10, activation=softmax)"), TinyData(), new TrainingOptions { ValidationSplit = 1 })),
+    ("Training", "Learning rate that makes the loss NaN", "Invoke-ModelTraining", () => Train(Spec("m", [2, 2], "Flatten()", "Dense(10, activation=softmax)"), TinyData(),
+        new TrainingOptions { Optimizer = TrainingOptimizer.SGD, LearningRate = 1e300, BatchSize = 4, Epochs = 3, ValidationSplit = 0 })),
+    ("Training", "Model input does not match the samples", "Invoke-ModelTraining", () => Train(Spec("m", [3, 3], "Flatten()", "Dense(10, activation=softmax)"), TinyData(), new TrainingOptions())),
+    ("Engines", "Unknown engine name", "Invoke-ModelTraining -Engine", () => new EngineCatalog { EngineDirectory = P("Engines") }.Get("Quantum")),
+    ("Engines", "Known engine that is not installed", "Invoke-ModelTraining -Engine", () => new EngineCatalog { EngineDirectory = P("Engines") }.Get("Torch")),
+    ("Engines", "Layer the engine lacks (refused before any data is read)", "Invoke-ModelTraining", () => EngineSupport.Ensure(new ManagedEngine(),
+        LayerSpecFactory.Create("m", [5, 3], [new LayerSpec { Type = "GRU", Units = 4, ResetAfter = false, Name = "gru" }, "Dense(2, activation=softmax)"]), EngineOperations.Train)),
+    ("Engines", "Engine option the engine does not know", "Measure-ModelLatency -EngineOption", () => new ManagedEngine().MeasureLatency(Spec("m", [4], "Dense(2)"),
+        new ModelCost.Core.Latency.LatencyOptions { EngineOptions = new Dictionary<string, object?> { ["Gpu"] = true } })),
+    ("Speed", "Zero iterations for a latency run", "Measure-ModelLatency", () => new ManagedEngine().MeasureLatency(Spec("m", [4], "Dense(2)"), new ModelCost.Core.Latency.LatencyOptions { Iterations = 0 })),
     ("Writes", "Cancelled write (Ctrl+C mid-export)", "Export-ModelSpec / Export-*", () =>
     {
         using var cts = new CancellationTokenSource();

@@ -1,7 +1,9 @@
 using System.Management.Automation;
 using ModelCost.Core.Data;
 using ModelCost.Core.Engine;
+using ModelCost.Core.Engines;
 using ModelCost.PS.Completers;
+using ModelCost.PS.Engines;
 using ModelCost.PS.Infrastructure;
 
 namespace ModelCost.PS.Commands;
@@ -12,7 +14,7 @@ namespace ModelCost.PS.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "ModelEvaluation")]
 [OutputType(typeof(EvaluationResult))]
-public sealed class InvokeModelEvaluationCommand : ModelCostCmdlet
+public sealed class InvokeModelEvaluationCommand : EngineCommand
 {
     private const int ActivityId = 3;
 
@@ -51,13 +53,19 @@ public sealed class InvokeModelEvaluationCommand : ModelCostCmdlet
         if (TryCore(() =>
             {
                 var model = TrainedModelArgument.Get(input);
+                var engine = ResolveEngine();
+                EngineSupport.Ensure(engine, model.Spec, EngineOperations.Evaluate);
+                var options = new EvaluationOptions
+                {
+                    Split = Enum.Parse<DatasetSplit>(Split, ignoreCase: true), BatchSize = BatchSize, Threads = ThrottleLimit, EngineOptions = EngineOptions(),
+                };
                 result = pump.Run(this, CancellationToken, ct =>
                 {
                     var info = DatasetArgument.Resolve(dataset, pump, ct);
                     pump.PostProgress(new ProgressRecord(ActivityId, $"Evaluating {model.Spec.Name}", $"Loading {info.Name} from {info.Location}"), important: true);
                     var data = DatasetLoader.Load(info, ct);
                     pump.PostProgress(new ProgressRecord(ActivityId, $"Evaluating {model.Spec.Name}", $"{Split} split of {info.Name}"), important: true);
-                    return Evaluator.Evaluate(model, data, Split, BatchSize, ThrottleLimit, ct);
+                    return engine.Evaluate(model, data, options, ct);
                 }, new ProgressRecord(ActivityId, "Evaluating", "Done"));
             }, input) && result is not null)
             WriteObject(result);

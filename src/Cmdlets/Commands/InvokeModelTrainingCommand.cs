@@ -2,9 +2,11 @@ using System.Globalization;
 using System.Management.Automation;
 using ModelCost.Core.Data;
 using ModelCost.Core.Engine;
+using ModelCost.Core.Engines;
 using ModelCost.Core.Errors;
 using ModelCost.Core.Specs;
 using ModelCost.PS.Completers;
+using ModelCost.PS.Engines;
 using ModelCost.PS.Infrastructure;
 
 namespace ModelCost.PS.Commands;
@@ -14,14 +16,15 @@ namespace ModelCost.PS.Commands;
 /// <example><code>Import-ModelSpec ./examples/specs/seed000_cnn.yaml | Invoke-ModelTraining -Dataset FashionMNIST -Epochs 5 -Verbose</code></example>
 /// </summary>
 /// <remarks>
-/// Training runs on a worker thread; this command writes a progress bar per batch (epoch, loss,
-/// accuracy, time remaining) and, with -Verbose, a Keras-like line per epoch. Ctrl+C stops within
-/// one batch. A loss that becomes NaN writes a TrainingDiverged error and still outputs the result
-/// (Status Diverged) holding the last finite weights.
+/// Training runs on a worker thread with the engine named by -Engine (the managed engine by default);
+/// a layer the engine lacks is refused before the dataset is loaded. This command writes a progress bar
+/// per batch (epoch, loss, accuracy, time remaining) and, with -Verbose, a Keras-like line per epoch.
+/// Ctrl+C stops within one batch. A loss that becomes NaN writes a TrainingDiverged error and still
+/// outputs the result (Status Diverged) holding the last finite weights.
 /// </remarks>
 [Cmdlet(VerbsLifecycle.Invoke, "ModelTraining")]
 [OutputType(typeof(TrainingResult))]
-public sealed class InvokeModelTrainingCommand : ModelCostCmdlet
+public sealed class InvokeModelTrainingCommand : EngineCommand
 {
     private const int ActivityId = 1;
 
@@ -89,14 +92,18 @@ public sealed class InvokeModelTrainingCommand : ModelCostCmdlet
             Epochs = Epochs,
             BatchSize = BatchSize,
             ValidationSplit = ValidationSplit,
-            Optimizer = Optimizer,
+            Optimizer = Enum.Parse<TrainingOptimizer>(Optimizer, ignoreCase: true),
             LearningRate = LearningRate,
-            Loss = Loss,
+            Loss = Enum.Parse<LossKind>(Loss, ignoreCase: true),
             FromLogits = FromLogits.IsPresent,
             Seed = Seed,
             Threads = ThrottleLimit,
+            EngineOptions = EngineOptions(),
         };
         if (Momentum is double m) options.Momentum = m;
+        IModelEngine? engine = null;
+        // Before any data is read: an engine that is not installed, or lacks a layer of this model, is this item's error.
+        if (!TryCore(() => { engine = ResolveEngine(); EngineSupport.Ensure(engine, spec, EngineOperations.Train); }, spec) || engine is null) return;
 
         using var pump = new PipelinePump();
         var activity = $"Training {spec.Name} on {DatasetArgument.DisplayName(Dataset)}";
@@ -115,15 +122,8 @@ public sealed class InvokeModelTrainingCommand : ModelCostCmdlet
                     "Training '{0}' on {1}: {2:N0} training samples (validation split {7}), {3:N0} test samples, {4} epochs, batch {5}, {6}.",
                     spec.Name, info.Name, data.TrainCount, data.TestCount, options.Epochs, options.BatchSize, options.Optimizer, options.ValidationSplit));
                 var progress = new SynchronousProgress<TrainingProgress>(p => Report(pump, activity, p));
-                return Trainer.Train(spec, data, options, progress, ct);
+                return engine.Train(spec, data, options, progress, ct);
             }, completed);
-        }
-        catch (ModelCostException ex) when (ex.ErrorId == ErrorIds.TrainingDiverged && ex.Target is TrainingResult partial)
-        {
-            // The run stopped on a non-finite loss: say so, and still hand back the last finite weights.
-            WriteCoreError(ex, partial);
-            WriteObject(partial);
-            return;
         }
         catch (ModelCostException ex) when (!(Stopping || CancellationToken.IsCancellationRequested))
         {
@@ -133,6 +133,16 @@ public sealed class InvokeModelTrainingCommand : ModelCostCmdlet
         catch (Exception ex) when ((ex is OperationCanceledException || ex is ModelCostException) && (Stopping || CancellationToken.IsCancellationRequested))
         {
             throw new PipelineStoppedException();
+        }
+
+        if (result.Status == TrainingStatus.Cancelled && (Stopping || CancellationToken.IsCancellationRequested))
+            throw new PipelineStoppedException();
+        if (result.ToException() is { } stopped)
+        {
+            // The run stopped early (a non-finite loss): say so, and still hand back the last good weights.
+            WriteCoreError(stopped, result);
+            WriteObject(result);
+            return;
         }
 
         foreach (var epoch in result.History)

@@ -1,10 +1,12 @@
 using System.Management.Automation;
 using ModelCost.Core.Engine;
+using ModelCost.Core.Engines;
 using ModelCost.Core.Errors;
 using ModelCost.Core.Latency;
 using ModelCost.Core.Models;
 using ModelCost.Core.Specs;
 using ModelCost.PS.Completers;
+using ModelCost.PS.Engines;
 using ModelCost.PS.Infrastructure;
 
 namespace ModelCost.PS.Commands;
@@ -22,7 +24,7 @@ namespace ModelCost.PS.Commands;
 /// </remarks>
 [Cmdlet(VerbsDiagnostic.Measure, "ModelLatency")]
 [OutputType(typeof(LatencyMeasurement))]
-public sealed class MeasureModelLatencyCommand : ModelCostCmdlet
+public sealed class MeasureModelLatencyCommand : EngineCommand
 {
     private const int ActivityId = 4;
 
@@ -63,22 +65,26 @@ public sealed class MeasureModelLatencyCommand : ModelCostCmdlet
             {
                 var convention = CostOptionsBuilder.ResolveConvention(this, Convention);
                 var target = Resolve(input);
-                var name = target is ModelSpec s ? s.Name : ((TrainedModel)target).Spec.Name;
+                var name = target.GetSpec().Name;
+                var engine = ResolveEngine();
+                EngineSupport.Ensure(engine, target.GetSpec(), EngineOperations.MeasureLatency);
                 int batch = BatchSize, iterations = Iterations, warmup = Warmup, threads = ThrottleLimit;
+                var options = new LatencyOptions
+                {
+                    BatchSize = batch, Iterations = iterations, Warmup = warmup, Threads = threads, Convention = convention, EngineOptions = EngineOptions(),
+                };
                 var activity = $"Measuring the latency of {name}";
                 result = pump.Run(this, CancellationToken, ct =>
                 {
                     pump.PostProgress(new ProgressRecord(ActivityId, activity, $"{iterations} runs of batch {batch} after {warmup} warm-up runs on {threads} thread(s)"), important: true);
-                    return target is ModelSpec spec
-                        ? LatencyMeter.Measure(spec, batch, iterations, warmup, threads, ct, convention)
-                        : LatencyMeter.Measure((TrainedModel)target, batch, iterations, warmup, threads, ct, convention);
+                    return engine.MeasureLatency(target, options, ct);
                 }, new ProgressRecord(ActivityId, activity, "Done"));
             }, input) && result is not null)
             WriteObject(result);
     }
 
     /// <summary>A spec (timed with initialised weights) or trained weights.</summary>
-    private object Resolve(object? input) => input switch
+    private IModelSource Resolve(object? input) => input switch
     {
         ModelSpec spec => spec,
         TrainingResult or TrainedModel => TrainedModelArgument.Get(input),
@@ -89,7 +95,7 @@ public sealed class MeasureModelLatencyCommand : ModelCostCmdlet
             $"Measure-ModelLatency takes a ModelSpec, a TrainingResult, a TrainedModel or a file path, not a {input?.GetType().FullName ?? "null"}.", input),
     };
 
-    private object Load(string path) =>
+    private IModelSource Load(string path) =>
         path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase)
             ? TrainedModelFile.Load(path, CancellationToken)
             : ModelSpecReader.Load(path);

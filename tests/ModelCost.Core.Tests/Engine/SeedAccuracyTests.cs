@@ -55,10 +55,10 @@ public class SeedAccuracyTests(ITestOutputHelper output)
         var data = TestIdx.Fashion();
         if (data is null) { output.WriteLine($"SKIPPED: Fashion-MNIST not found at {TestIdx.FashionDir}"); return; }
         var sw = Stopwatch.StartNew();
-        var r = Trainer.Train(spec, data, new TrainingOptions { Epochs = 5, BatchSize = 64, ValidationSplit = 0.1, Optimizer = "Adam" });
+        var r = Trainer.Train(spec, data, new TrainingOptions { Epochs = 5, BatchSize = 64, ValidationSplit = 0.1, Optimizer = TrainingOptimizer.Adam });
         foreach (var h in r.History) output.WriteLine(h.ToString());
         output.WriteLine($"{spec.Name}: test accuracy {r.TestAccuracy:F4}, loss {r.TestLoss:F4}, train {r.TrainSeconds:F1}s ({r.TrainSeconds / r.Epochs:F2} s/epoch, threads {r.Threads}), wall {sw.Elapsed.TotalSeconds:F1}s");
-        Assert.Equal("Completed", r.Status);
+        Assert.Equal(TrainingStatus.Completed, r.Status);
         Assert.True(r.TestAccuracy >= threshold, $"test accuracy {r.TestAccuracy:F4} < {threshold}");
     }
 
@@ -80,7 +80,7 @@ public class SeedAccuracyTests(ITestOutputHelper output)
         // near 1e-3 while its moving variance starts at Keras' 1 and decays as 0.99^steps: after 1,250
         // steps (8,000/32 × 5) the start value weighs 0.99^1250 ≈ 3.5e-6, far below the batch variances,
         // so inference-mode statistics match training (after 375 steps it would still weigh 0.023).
-        var r = Trainer.Train(SeedModel2(), data, new TrainingOptions { Epochs = 5, BatchSize = 32, ValidationSplit = 0, Loss = "CategoricalCrossentropy" });
+        var r = Trainer.Train(SeedModel2(), data, new TrainingOptions { Epochs = 5, BatchSize = 32, ValidationSplit = 0, Loss = LossKind.CategoricalCrossentropy });
         foreach (var h in r.History) output.WriteLine(h.ToString());
         output.WriteLine($"Model2: held-out accuracy {r.TestAccuracy:F4}, {sw.Elapsed.TotalSeconds:F1}s");
         Assert.True(r.TestAccuracy >= 0.95, $"held-out accuracy {r.TestAccuracy:F4} < 0.95");

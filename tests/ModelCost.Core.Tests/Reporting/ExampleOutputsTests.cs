@@ -112,7 +112,7 @@ public class ExampleOutputsTests(ITestOutputHelper output)
             var data = DatasetLoader.Load(info);
             foreach (var s in specs)
             {
-                var run = Trainer.Train(s, data, new TrainingOptions { Epochs = 5, BatchSize = 64, ValidationSplit = 0.1, Optimizer = "Adam", Seed = 1 });
+                var run = Trainer.Train(s, data, new TrainingOptions { Epochs = 5, BatchSize = 64, ValidationSplit = 0.1, Optimizer = TrainingOptimizer.Adam, Seed = 1 });
                 runs.Add(run);
                 Block(md, $"History of {s.Name}", TextTable.Format(["Epoch", "Loss", "Accuracy", "ValLoss", "ValAccuracy", "Seconds"],
                     run.History.Select(e => new object?[] { e.Epoch, Math.Round(e.Loss, 4), Math.Round(e.Accuracy, 4), Math.Round(e.ValLoss, 4), Math.Round(e.ValAccuracy, 4), Math.Round(e.Seconds, 1) })));

@@ -39,7 +39,7 @@ internal static class SeedFixtures
         var spec = new ModelSpec { Name = model, InputShape = [28, 28, 1], Layers = [] };
         return new TrainingResult(new TrainedModel(spec, []))
         {
-            Model = model, Dataset = "FashionMNIST", Epochs = epochs.Length, BatchSize = 64, Optimizer = "Adam", LearningRate = 0.001, Seed = 1,
+            Model = model, Dataset = "FashionMNIST", Engine = "Managed", Epochs = epochs.Length, BatchSize = 64, Optimizer = TrainingOptimizer.Adam, LearningRate = 0.001, Seed = 1,
             TestAccuracy = testAccuracy, TestLoss = 0.35, ValLoss = epochs.Length > 0 ? epochs[^1].ValLoss : double.NaN, ValAccuracy = epochs.Length > 0 ? epochs[^1].ValAcc : double.NaN, TrainSeconds = seconds, SamplesPerSecond = seconds > 0 ? 54_000 * epochs.Length / seconds : 0,
             History = epochs.Select((e, i) => new TrainingEpoch { Epoch = i + 1, Loss = e.Loss, Accuracy = e.Acc, ValLoss = e.ValLoss, ValAccuracy = e.ValAcc, Seconds = seconds / epochs.Length }).ToArray(),
         };

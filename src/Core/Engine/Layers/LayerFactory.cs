@@ -1,15 +1,50 @@
 using ModelCost.Core.Engine.Runtime;
+using ModelCost.Core.Engines;
 using ModelCost.Core.Errors;
 using ModelCost.Core.Specs;
 
 namespace ModelCost.Core.Engine.Layers;
 
-/// <summary>Maps a resolved layer to its engine implementation; what the engine cannot compute fails here, naming the layer.</summary>
+/// <summary>
+/// Maps a resolved layer to its engine implementation. What the kernels cannot compute is decided once,
+/// in <see cref="Limitation"/>: <see cref="ManagedEngine.Supports"/> reports it up front and
+/// <see cref="Create"/> refuses it, naming the layer.
+/// </summary>
 internal static class LayerFactory
 {
+    /// <summary>Why the managed engine cannot run this layer, or null when it can.</summary>
+    public static EngineLimitation? Limitation(ResolvedLayer l)
+    {
+        if (ActivationProblem(l, l.Activation, "activation") is { } activation) return activation;
+        switch (l.Type)
+        {
+            case LayerTypes.Dense or LayerTypes.Conv1D or LayerTypes.Conv2D or LayerTypes.Conv3D or LayerTypes.DepthwiseConv2D
+                or LayerTypes.SeparableConv2D or LayerTypes.MaxPooling1D or LayerTypes.MaxPooling2D or LayerTypes.MaxPooling3D
+                or LayerTypes.AveragePooling1D or LayerTypes.AveragePooling2D or LayerTypes.AveragePooling3D
+                or LayerTypes.GlobalAveragePooling1D or LayerTypes.GlobalAveragePooling2D or LayerTypes.GlobalMaxPooling2D
+                or LayerTypes.Flatten or LayerTypes.Dropout or LayerTypes.Activation or LayerTypes.BatchNormalization
+                or LayerTypes.Add or LayerTypes.Concatenate or LayerTypes.ZeroPadding2D:
+                return null;
+            case LayerTypes.SimpleRNN or LayerTypes.LSTM or LayerTypes.GRU:
+                if (l.Type == LayerTypes.GRU && !l.ResetAfter)
+                    return Limit(l, "reset_after", "GRU with reset_after=False is not implemented by the managed engine; use the Keras 2/3 default reset_after=True");
+                foreach (var (name, option) in new[] { (l.Activation, "activation"), (l.RecurrentActivation, "recurrent_activation") })
+                {
+                    if (ActivationProblem(l, name, option) is { } problem) return problem;
+                    if (!RecurrentLayer.Supports(name))
+                        return Limit(l, option, $"{option} '{name}' is not supported inside a recurrent cell by the managed engine");
+                }
+                return null;
+            default:
+                return Limit(l, "type", $"layer type {l.Type} is not implemented by the managed engine");
+        }
+    }
+
     public static Layer Create(Network net, ResolvedLayer l)
     {
-        CheckActivation(l, l.Activation, "activation");
+        if (Limitation(l) is { } limit)
+            throw new ModelCostException(ErrorIds.UnsupportedByEngine, ModelCostErrorCategory.NotImplemented, $"Layer {l.Index} '{l.Name}' ({l.Type}): {limit.Reason}.", l.Name)
+            { LayerIndex = l.Index, LayerName = l.Name, Option = limit.Option };
         switch (l.Type)
         {
             case LayerTypes.Dense: return new DenseLayer(net, l);
@@ -28,30 +63,25 @@ internal static class LayerFactory
             case LayerTypes.Concatenate: return new ConcatenateLayer(net, l);
             case LayerTypes.ZeroPadding2D: return new ZeroPadding2DLayer(net, l);
             case LayerTypes.SimpleRNN or LayerTypes.LSTM or LayerTypes.GRU:
-                if (l.Type == LayerTypes.GRU && !l.ResetAfter)
-                    throw Unsupported(l, "reset_after", "GRU with reset_after=False is not implemented by the training engine; use the Keras 2/3 default reset_after=True.");
-                foreach (var (name, option) in new[] { (l.Activation, "activation"), (l.RecurrentActivation, "recurrent_activation") })
-                {
-                    CheckActivation(l, name, option);
-                    if (!RecurrentLayer.Supports(name))
-                        throw Unsupported(l, option, $"{option} '{name}' is not supported inside a recurrent cell by the training engine.");
-                }
                 return new RecurrentLayer(net, l);
             default:
-                throw Unsupported(l, "type", $"layer type {l.Type} is not implemented by the training engine.");
+                throw new InvalidOperationException($"Layer type {l.Type} passed Limitation but has no implementation.");
         }
     }
 
-    private static void CheckActivation(ResolvedLayer l, string name, string option)
+    private static EngineLimitation? ActivationProblem(ResolvedLayer l, string name, string option)
     {
-        try { ActivationMath.Parse(name); }
+        try
+        {
+            ActivationMath.Parse(name);
+            return null;
+        }
         catch (ArgumentException)
         {
-            throw Unsupported(l, option, $"{option} '{name}' is not supported by the training engine.");
+            return Limit(l, option, $"{option} '{name}' is not supported by the managed engine");
         }
     }
 
-    private static ModelCostException Unsupported(ResolvedLayer l, string option, string message) =>
-        new(ErrorIds.UnsupportedByEngine, ModelCostErrorCategory.NotImplemented, $"Layer {l.Index} '{l.Name}' ({l.Type}): {message}", l.Name)
-        { LayerIndex = l.Index, LayerName = l.Name, Option = option };
+    private static EngineLimitation Limit(ResolvedLayer l, string option, string reason) =>
+        new() { LayerIndex = l.Index, LayerName = l.Name, LayerType = l.Type, Option = option, Reason = reason };
 }

@@ -23,10 +23,10 @@ public sealed class ExportTrainedModelCommand : ExportFileCommand
 {
     private readonly OutputTargets _targets = new();
 
-    /// <summary>A TrainingResult from Invoke-ModelTraining or a TrainedModel from Import-TrainedModel.</summary>
+    /// <summary>Trained weights: a TrainingResult from Invoke-ModelTraining or a TrainedModel from Import-TrainedModel.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     [ValidateNotNull]
-    public object InputObject { get; set; } = null!;
+    public ITrainedModelSource InputObject { get; set; } = null!;
 
     /// <summary>The .safetensors file to write, or an existing folder.</summary>
     [Parameter(Mandatory = true, Position = 0)]
@@ -35,8 +35,7 @@ public sealed class ExportTrainedModelCommand : ExportFileCommand
 
     protected override void ProcessRecord()
     {
-        TrainedModel? model = null;
-        if (!TryCore(() => model = TrainedModelArgument.Get(InputObject), InputObject) || model is null) return;
+        var model = InputObject.GetTrainedModel();
 
         var target = _targets.Resolve(this, Path, model.Spec.Name, ".safetensors", InputObject);
         if (target is null) return;

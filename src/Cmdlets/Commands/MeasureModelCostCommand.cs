@@ -1,7 +1,8 @@
 using System.Management.Automation;
 using ModelCost.Core.Costing;
+using ModelCost.Core.Engine;
 using ModelCost.PS.Infrastructure;
-using ModelCostResult = ModelCost.Core.Costing.ModelCost;
+using ModelCost.PS.Validation;
 
 namespace ModelCost.PS.Commands;
 
@@ -12,14 +13,10 @@ namespace ModelCost.PS.Commands;
 /// </summary>
 /// <remarks>Counts are per sample; -BatchSize scales only the activation memory. With -PerLayer the
 /// command writes one LayerCost row per layer instead of the model total.</remarks>
-[Cmdlet(VerbsDiagnostic.Measure, "ModelCost", DefaultParameterSetName = TotalSet)]
-[OutputType(typeof(ModelCostResult), ParameterSetName = new[] { TotalSet })]
-[OutputType(typeof(LayerCost), ParameterSetName = new[] { PerLayerSet })]
+[Cmdlet(VerbsDiagnostic.Measure, "ModelCost", DefaultParameterSetName = InputObjectSet)]
+[OutputType(typeof(CostSummary), typeof(LayerCost))]
 public sealed class MeasureModelCostCommand : CostCommand
 {
-    internal const string TotalSet = "Total";
-    internal const string PerLayerSet = "PerLayer";
-
     /// <summary>Device speed in FLOP/s for EstimatedLatencySeconds (= InferenceFlops / DeviceFlops).</summary>
     [Parameter]
     [ValidateRange(1e-300, double.MaxValue)]
@@ -27,21 +24,21 @@ public sealed class MeasureModelCostCommand : CostCommand
 
     /// <summary>Exact (forward + each layer's backward) or ThreeTimesForward (seed 000's rule).</summary>
     [Parameter]
-    [ValidateSet("Exact", "ThreeTimesForward", IgnoreCase = true)]
+    [ValidateNameSet(typeof(EnumNames<TrainingFlopsMethod>))]
+    [ArgumentCompleter(typeof(NameSetCompleter<EnumNames<TrainingFlopsMethod>>))]
     public string TrainingFlopsMethod { get; set; } = "Exact";
 
     /// <summary>Write one LayerCost row per layer (the per-layer FLOPs report) instead of the total.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = PerLayerSet)]
+    [Parameter]
     public SwitchParameter PerLayer { get; set; }
 
     private protected override double DeviceFlopsValue => DeviceFlops;
 
     private protected override string TrainingFlopsMethodValue => TrainingFlopsMethod;
 
-    protected override void ProcessRecord()
+    private protected override void ProcessModel(IModelSource model, object target)
     {
-        CostReport? report = null;
-        if (!TryCore(() => report = Measure(out _), InputObject) || report is null) return;
+        var report = Measure(model);
         if (PerLayer.IsPresent) WriteObject(report.Layers, enumerateCollection: true);
         else WriteObject(report.Total);
     }

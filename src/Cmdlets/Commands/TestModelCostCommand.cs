@@ -1,6 +1,6 @@
 using System.Management.Automation;
 using ModelCost.Core.Costing;
-using ModelCost.Core.Specs;
+using ModelCost.Core.Engine;
 using ModelCost.PS.Infrastructure;
 
 namespace ModelCost.PS.Commands;
@@ -9,7 +9,7 @@ namespace ModelCost.PS.Commands;
 /// <para type="synopsis">Checks a model against cost budgets: $true when every given limit holds, $false otherwise; with -Assert a failing model stops the script with an error naming every exceeded budget.</para>
 /// <example><code>Import-ModelSpec ./cnn.yaml | Test-ModelCost -MaxParams 100000 -MaxFlops 5e6 -Assert</code></example>
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Test, "ModelCost")]
+[Cmdlet(VerbsDiagnostic.Test, "ModelCost", DefaultParameterSetName = InputObjectSet)]
 [OutputType(typeof(bool))]
 public sealed class TestModelCostCommand : CostCommand
 {
@@ -44,7 +44,7 @@ public sealed class TestModelCostCommand : CostCommand
             WriteWarning("No budget given (-MaxParams, -MaxFlops, -MaxTrainingMemoryBytes, -MaxSizeBytes): every model passes.");
     }
 
-    protected override void ProcessRecord()
+    private protected override void ProcessModel(IModelSource model, object target)
     {
         var budget = new CostBudget
         {
@@ -53,15 +53,8 @@ public sealed class TestModelCostCommand : CostCommand
             MaxTrainingMemoryBytes = MaxTrainingMemoryBytes,
             MaxSizeBytes = MaxSizeBytes,
         };
-        ModelSpec? spec = null;
-        BudgetResult? result = null;
-        if (!TryCore(() =>
-            {
-                var report = Measure(out var measured);
-                spec = measured;
-                result = BudgetCheck.Evaluate(report.Total, budget);
-            }, InputObject) || spec is null || result is null)
-            return;
+        var spec = model.GetSpec();
+        var result = BudgetCheck.Evaluate(Measure(model).Total, budget);
 
         foreach (var violation in result.Violations)
             WriteVerbose($"{result.Model}: {violation}");

@@ -2,6 +2,7 @@ using System.Collections;
 using System.Management.Automation;
 using ModelCost.Core.Engines;
 using ModelCost.PS.Infrastructure;
+using ModelCost.PS.Inputs;
 using ModelCost.PS.Validation;
 
 namespace ModelCost.PS.Engines;
@@ -11,7 +12,7 @@ namespace ModelCost.PS.Engines;
 /// Measure-ModelLatency): -Engine and -EngineOption, resolved through the engine catalogue. The command
 /// never learns which engine it talks to.
 /// </summary>
-public abstract class EngineCommand : ModelCostCmdlet
+public abstract class EngineCommand : ModelInputCommand
 {
     /// <summary>The engine that runs the model: Managed (default, built in), Torch, PyTorch or OnnxRuntime when installed (see docs/engine.md).</summary>
     [Parameter]

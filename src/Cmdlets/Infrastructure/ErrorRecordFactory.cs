@@ -72,7 +72,7 @@ internal static class ErrorRecordFactory
         var hint = ex.ErrorId switch
         {
             ErrorIds.FileExists => "Omit -NoClobber to replace the file, or choose another path.",
-            ErrorIds.FileReadOnly => "Add -Force to replace a read-only file.",
+            CmdletErrorIds.FileReadOnly => "Add -Force to replace a read-only file.",
             ErrorIds.TrainingDiverged => "Lower -LearningRate; the error's TargetObject (and the command's output) is the result with the last finite weights.",
             ErrorIds.DirectoryNotFound => "Create the folder first, or choose a path in an existing folder.",
             ErrorIds.UnknownConvention => "Use one of the built-in conventions (press Tab after -Convention) or the path of a rules YAML file.",

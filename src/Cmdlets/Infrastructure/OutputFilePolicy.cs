@@ -22,7 +22,7 @@ internal static class OutputFilePolicy
         var attributes = File.GetAttributes(fullPath);
         if ((attributes & FileAttributes.ReadOnly) == 0) return;
         if (!force)
-            throw new ModelCostException(ErrorIds.FileReadOnly, ModelCostErrorCategory.WriteError,
+            throw new ModelCostException(CmdletErrorIds.FileReadOnly, ModelCostErrorCategory.WriteError,
                 $"The file '{fullPath}' is read-only; use -Force to replace it.", fullPath) { File = fullPath };
         try
         {

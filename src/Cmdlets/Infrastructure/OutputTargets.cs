@@ -19,7 +19,7 @@ internal sealed class OutputTargets
         if (full is null) return null;
         if (Directory.Exists(full)) full = Path.Combine(full, SafeFileName(name) + extension);
         if (_written.Add(full)) return full;
-        cmdlet.WriteError(ErrorRecordFactory.Create(ErrorIds.OutputPathReused, ErrorCategory.InvalidOperation,
+        cmdlet.WriteError(ErrorRecordFactory.Create(CmdletErrorIds.OutputPathReused, ErrorCategory.InvalidOperation,
             $"'{full}' was already written by this command for another object; pass a folder as -Path to write one file per object.", target));
         return null;
     }

@@ -24,7 +24,7 @@ public sealed class ValidateNameSetAttribute : ValidateEnumeratedArgumentsAttrib
 
     protected override void ValidateElement(object element)
     {
-        var value = (element is PSObject pso ? pso.BaseObject : element)?.ToString();
+        var value = Infrastructure.PSObjectUnwrapper.BaseObject(element)?.ToString();
         var names = ValidValues;
         if (value is not null && names.Contains(value, StringComparer.OrdinalIgnoreCase)) return;
         throw new ValidationMetadataException(

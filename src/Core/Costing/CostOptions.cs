@@ -6,7 +6,7 @@ public sealed class CostOptions
     /// <summary>The FLOP-counting convention (default <see cref="CostConvention.Flops"/>).</summary>
     public CostConvention Convention { get; init; } = CostConvention.Default;
 
-    /// <summary>Samples per step; scales <see cref="ModelCost.ActivationBytes"/> only (FLOPs are per sample).</summary>
+    /// <summary>Samples per step; scales <see cref="CostSummary.ActivationBytes"/> only (FLOPs are per sample).</summary>
     public int BatchSize { get; init; } = 1;
 
     /// <summary>Precision of weights, gradients, optimizer state and activations.</summary>

@@ -46,14 +46,22 @@ public static class DatasetCatalog
         return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "ModelCost", "datasets");
     }
 
+    /// <summary>The definition for a name or alias, or UnknownDataset listing the known names.</summary>
+    public static DatasetDefinition Get(string name) =>
+        Find(name) ?? throw new ModelCostException(ErrorIds.UnknownDataset, ModelCostErrorCategory.InvalidArgument,
+            $"Unknown dataset '{name}'. Known datasets: {string.Join(", ", Names)} (also 'fashion-mnist', 'fashion_mnist').", name);
+
+    /// <summary>The cache folder a download of <paramref name="name"/> writes into (what a caller asks the user about first).</summary>
+    public static string DownloadFolder(string name, DatasetResolveOptions? options = null) =>
+        Path.Combine(Path.GetFullPath((options ?? new DatasetResolveOptions()).CacheRoot ?? DefaultCacheRoot()), Get(name).CacheFolderName);
+
     /// <summary>Finds (or downloads) a dataset and reads its IDX headers for the counts.</summary>
     public static DatasetInfo Resolve(string name, string? path = null, DatasetResolveOptions? options = null,
         IProgress<DownloadProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(name);
         options ??= new DatasetResolveOptions();
-        var def = Find(name) ?? throw new ModelCostException(ErrorIds.UnknownDataset, ModelCostErrorCategory.InvalidArgument,
-            $"Unknown dataset '{name}'. Known datasets: {string.Join(", ", Names)} (also 'fashion-mnist', 'fashion_mnist').", name);
+        var def = Get(name);
         var searched = new List<string>();
 
         if (path is not null)

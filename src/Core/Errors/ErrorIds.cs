@@ -1,10 +1,11 @@
 namespace ModelCost.Core.Errors;
 
 /// <summary>
-/// Stable error identifiers. They appear in PowerShell's FullyQualifiedErrorId and in docs/errors.md;
-/// scripts match on them, so never rename one. Add new ones in a partial file per area (ErrorIds.Area.cs).
+/// Every error id the core raises, in one place. They appear in PowerShell's FullyQualifiedErrorId and
+/// in docs/errors.md; scripts match on them, so never rename one. Ids only the PowerShell layer raises
+/// (paths, pipeline objects) are in ModelCost.PS's CmdletErrorIds.
 /// </summary>
-public static partial class ErrorIds
+public static class ErrorIds
 {
     // Specs
     public const string UnknownLayerType = "UnknownLayerType";
@@ -28,11 +29,21 @@ public static partial class ErrorIds
     public const string KerasConfigInvalid = "KerasConfigInvalid";
     public const string KerasLayerUnsupported = "KerasLayerUnsupported";
     public const string UnknownSpecFormat = "UnknownSpecFormat";
+    /// <summary>A spec document or layer string is beyond the size, node or nesting limits (e.g. a YAML alias bomb).</summary>
+    public const string SpecTooLarge = "SpecTooLarge";
+
+    /// <summary>A spec file cannot be read (missing, a directory, unreadable).</summary>
+    public const string SpecFileNotFound = "SpecFileNotFound";
 
     // Costing
     public const string UnknownConvention = "UnknownConvention";
     public const string InvalidConvention = "InvalidConvention";
     public const string BudgetExceeded = "BudgetExceeded";
+    /// <summary>A cost figure (MACs, FLOPs, bytes) is beyond a 64-bit count.</summary>
+    public const string CostOverflow = "CostOverflow";
+
+    /// <summary>A costing option (batch size, device FLOP/s, a budget limit) is out of range.</summary>
+    public const string InvalidCostOption = "InvalidCostOption";
 
     // Data
     public const string DataFileNotFound = "DataFileNotFound";
@@ -47,6 +58,23 @@ public static partial class ErrorIds
     public const string ChecksumMismatch = "ChecksumMismatch";
     public const string DownloadFailed = "DownloadFailed";
     public const string PathIsDirectory = "PathIsDirectory";
+    /// <summary>An IDX file holds more bytes than its header describes (see docs/data.md, trailing data policy).</summary>
+    public const string IdxTrailingData = "IdxTrailingData";
+
+    /// <summary>A safetensors file is well formed but stores a dtype the module cannot turn into float32.</summary>
+    public const string SafetensorsUnsupportedDtype = "SafetensorsUnsupportedDtype";
+
+    /// <summary>A safetensors file has no ModelCost spec in its metadata (e.g. saved by PyTorch directly).</summary>
+    public const string ModelMetadataMissing = "ModelMetadataMissing";
+
+    /// <summary>A trained-model file was written by a newer, unknown format version.</summary>
+    public const string UnsupportedModelFormat = "UnsupportedModelFormat";
+
+    /// <summary>A tensor handed to the safetensors writer is inconsistent (name, shape vs data length).</summary>
+    public const string InvalidTensor = "InvalidTensor";
+
+    /// <summary>A data or model file exists but could not be read (permissions, I/O error).</summary>
+    public const string DataFileUnreadable = "DataFileUnreadable";
 
     // Trained models
     public const string SafetensorsCorrupt = "SafetensorsCorrupt";
@@ -57,6 +85,43 @@ public static partial class ErrorIds
     public const string InvalidTrainingOption = "InvalidTrainingOption";
     public const string DatasetShapeMismatch = "DatasetShapeMismatch";
     public const string OperationCancelled = "OperationCancelled";
+    /// <summary>A layer, activation or option the spec allows but an engine cannot compute.</summary>
+    public const string UnsupportedByEngine = "UnsupportedByEngine";
+
+    /// <summary>The model's output shape does not fit the dataset's classes and the loss.</summary>
+    public const string ModelOutputMismatch = "ModelOutputMismatch";
+
+    /// <summary>An input buffer handed to an inference session has the wrong length.</summary>
+    public const string InferenceInputMismatch = "InferenceInputMismatch";
+
+    /// <summary>An engine name no catalogue knows.</summary>
+    public const string UnknownEngine = "UnknownEngine";
+
+    /// <summary>A known engine whose assembly is not installed; the message says how to install it.</summary>
+    public const string EngineNotInstalled = "EngineNotInstalled";
+
+    /// <summary>An installed engine assembly that cannot be loaded or holds no usable engine.</summary>
+    public const string EngineLoadFailed = "EngineLoadFailed";
+
+    /// <summary>An engine-specific option the engine does not know, or a value of the wrong kind.</summary>
+    public const string InvalidEngineOption = "InvalidEngineOption";
+
+    // Latency measurement
+    public const string InvalidLatencyOption = "InvalidLatencyOption";
+
+    // Reporting (comparisons, charts, reports)
+    /// <summary>Nothing comparable was given (no cost summary, TrainingResult or ComparisonRow).</summary>
+    public const string NothingToCompare = "NothingToCompare";
+    /// <summary>An object of a type the comparison does not understand.</summary>
+    public const string UnsupportedComparisonInput = "UnsupportedComparisonInput";
+    /// <summary>A property name that is not a comparison figure; the message lists the valid names.</summary>
+    public const string UnknownComparisonProperty = "UnknownComparisonProperty";
+    /// <summary>A baseline name that matches no model; the message lists the models.</summary>
+    public const string UnknownBaseline = "UnknownBaseline";
+    /// <summary>Two cost rows (or two training results) for the same model name.</summary>
+    public const string DuplicateComparisonModel = "DuplicateComparisonModel";
+    /// <summary>Chart input that cannot be drawn (no categories, negative or infinite values, mismatched lengths).</summary>
+    public const string InvalidChartData = "InvalidChartData";
 
     // Writes
     public const string FileExists = "FileExists";

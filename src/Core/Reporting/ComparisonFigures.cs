@@ -1,5 +1,4 @@
 using ModelCost.Core.Costing;
-using ModelCostRow = ModelCost.Core.Costing.ModelCost;
 using ModelCost.Core.Engine;
 using ModelCost.Core.Errors;
 
@@ -58,7 +57,7 @@ internal static class ComparisonFigures
         return picked.ToArray();
     }
 
-    internal static FigureValue[] FromCost(ModelCostRow c)
+    internal static FigureValue[] FromCost(CostSummary c)
     {
         var v = new FigureValue[All.Length];
         v[Params] = FigureValue.Of(c.Params);

@@ -1,6 +1,5 @@
 using System.Text;
 using ModelCost.Core.Costing;
-using ModelCostRow = ModelCost.Core.Costing.ModelCost;
 using ModelCost.Core.Engine;
 using ModelCost.Core.Errors;
 
@@ -17,7 +16,7 @@ public static class ModelComparison
     public static IReadOnlyList<string> PropertyNames => ComparisonFigures.Names;
 
     /// <summary>
-    /// Compares <paramref name="items"/>: <see cref="ModelCost"/>, <see cref="TrainingResult"/>, <see cref="ComparisonRow"/>
+    /// Compares <paramref name="items"/>: <see cref="CostSummary"/>, <see cref="TrainingResult"/>, <see cref="ComparisonRow"/>
     /// (re-based on the new baseline) or a whole <see cref="ComparisonResult"/>; <see cref="ComparisonConclusion"/> objects
     /// and nulls are skipped so a previous comparison's output can be piped back in. Rows keep the order in which
     /// model names first appear. <paramref name="baseline"/> defaults to the first model; names match exactly,
@@ -61,7 +60,7 @@ public static class ModelComparison
     {
         public string Model { get; } = model;
         public FigureValue[] Values { get; set; } = new FigureValue[ComparisonFigures.All.Length];
-        public ModelCostRow? Cost { get; set; }
+        public CostSummary? Cost { get; set; }
         public TrainingResult? Training { get; set; }
         public bool FromRow { get; set; }
         public string? Convention { get; set; }
@@ -85,7 +84,7 @@ public static class ModelComparison
                 case null:
                 case ComparisonConclusion:
                     break;
-                case ModelCostRow c:
+                case CostSummary c:
                 {
                     var e = For(c.Model ?? "");
                     if (e.Cost is not null || e.FromRow)

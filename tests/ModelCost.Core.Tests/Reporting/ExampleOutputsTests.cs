@@ -25,7 +25,7 @@ public class ExampleOutputsTests(ITestOutputHelper output)
     private static CostReport Cost(ModelSpec spec, string convention, TrainingFlopsMethod method = TrainingFlopsMethod.Exact) =>
         CostCalculator.Measure(spec, new CostOptions { Convention = CostConvention.Resolve(convention), TrainingFlopsMethod = method });
 
-    private static double SeedMemoryMB(ModelCost.Core.Costing.ModelCost c) =>
+    private static double SeedMemoryMB(ModelCost.Core.Costing.CostSummary c) =>
         Math.Round((c.WeightBytes + c.GradientBytes + c.OptimizerStateBytes) / 1048576.0, 3);
 
     [Fact]
@@ -172,7 +172,7 @@ public class ExampleOutputsTests(ITestOutputHelper output)
             ("Q7", "seed003_q7_lstm.yaml", "Course", 96, null),
         };
         var rows = new List<object?[]>();
-        var q12 = new List<ModelCost.Core.Costing.ModelCost>();
+        var q12 = new List<ModelCost.Core.Costing.CostSummary>();
         foreach (var q in qs)
         {
             var c = Cost(Spec(q.File), q.Conv).Total;

@@ -1,7 +1,11 @@
-namespace ModelCost.Core.Errors;
+namespace ModelCost.PS.Infrastructure;
 
-/// <summary>Error ids the PowerShell cmdlets raise themselves (argument and path checks before the core is called).</summary>
-public static partial class ErrorIds
+/// <summary>
+/// Error ids the PowerShell layer raises itself (paths, pipeline objects, overwrite rules); every id the
+/// core raises is in ModelCost.Core.Errors.ErrorIds. Both lists appear in docs/errors.md, and a test
+/// checks that no id is declared twice.
+/// </summary>
+public static class CmdletErrorIds
 {
     /// <summary>A -Path or -LiteralPath that matches no file.</summary>
     public const string PathNotFound = "PathNotFound";
@@ -12,7 +16,7 @@ public static partial class ErrorIds
     /// <summary>An existing read-only target written without -Force.</summary>
     public const string FileReadOnly = "FileReadOnly";
 
-    /// <summary>A pipeline object of a type the cmdlet cannot use.</summary>
+    /// <summary>A pipeline object or argument of a kind the cmdlet cannot use.</summary>
     public const string InvalidInputObject = "InvalidInputObject";
 
     /// <summary>Two pipeline objects would be written to the same file by one command.</summary>

@@ -4,7 +4,7 @@ namespace ModelCost.Core.Costing;
 /// What a model costs under one counting convention: one flat row that Format-Table and
 /// Export-Csv handle well. Counts are per sample (batch 1) unless the property says otherwise.
 /// </summary>
-public sealed class ModelCost
+public sealed class CostSummary
 {
     public required string Model { get; init; }
     /// <summary>Name of the counting convention (Flops, Macs, FlopsWithBias, TfProfiler, Course or a user file's name).</summary>

@@ -66,10 +66,10 @@ public static class DatasetCatalog
 
         if (path is not null)
         {
-            var full = UserPath.Full(path, ErrorIds.DatasetNotFound, "-Path");
+            var full = UserPath.Full(path, ErrorIds.DatasetNotFound, "The dataset folder");
             if (File.Exists(full))
                 throw new ModelCostException(ErrorIds.DatasetNotFound, ModelCostErrorCategory.InvalidArgument,
-                    $"-Path '{full}' is a file; give the folder that holds the {def.Name} IDX files.", full) { File = full };
+                    $"The dataset path '{full}' is a file; it must be the folder that holds the {def.Name} IDX files.", full) { File = full };
             if (!Directory.Exists(full))
                 throw new ModelCostException(ErrorIds.DatasetNotFound, ModelCostErrorCategory.ObjectNotFound,
                     $"The folder '{full}' given for {def.Name} does not exist.", full) { File = full };
@@ -85,7 +85,7 @@ public static class DatasetCatalog
             var root = Path.GetFullPath(env);
             var folder = Directory.Exists(root) ? FindIn(root, def, searched) : null;
             if (folder is not null) return Describe(def, folder, "Environment");
-            if (!Directory.Exists(root)) searched.Add(root + " ($env:" + EnvironmentVariable + ", missing)");
+            if (!Directory.Exists(root)) searched.Add(root + " (" + EnvironmentVariable + ", missing)");
         }
 
         var cacheFolder = Path.Combine(Path.GetFullPath(options.CacheRoot ?? DefaultCacheRoot()), def.CacheFolderName);
@@ -103,7 +103,7 @@ public static class DatasetCatalog
         if (!options.AllowDownload)
             throw new ModelCostException(ErrorIds.DatasetNotFound, ModelCostErrorCategory.ObjectNotFound,
                 $"{def.Name} was not found (looked in {string.Join("; ", searched)}) and downloading is disabled. "
-                + $"Pass -Path <folder> or set $env:{EnvironmentVariable}.", def.Name);
+                + $"Name the folder that holds the files, or set the {EnvironmentVariable} environment variable to it.", def.Name) { Option = "Path" };
 
         // Only the canonical .gz names count as present in the cache: that is what a download writes.
         var missing = def.Files.Where(f => !File.Exists(Path.Combine(cacheFolder, f.FileName))).ToArray();

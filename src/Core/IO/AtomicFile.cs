@@ -24,7 +24,7 @@ public static class AtomicFile
                 $"Cannot write '{full}': the folder '{dir}' does not exist.", full) { File = full };
         if (!overwrite && File.Exists(full))
             throw new ModelCostException(ErrorIds.FileExists, ModelCostErrorCategory.ResourceExists,
-                $"The file '{full}' already exists; use -Force to overwrite it.", full) { File = full };
+                $"The file '{full}' already exists and overwriting was not allowed; it was left as it was.", full) { File = full };
         // A rename would replace a read-only file on Unix (only the folder's permissions count) but fail on
         // Windows; refuse everywhere so the attribute means the same on every platform.
         if (overwrite && File.Exists(full) && (File.GetAttributes(full) & FileAttributes.ReadOnly) != 0)

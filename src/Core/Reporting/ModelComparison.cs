@@ -6,7 +6,7 @@ using ModelCost.Core.Errors;
 namespace ModelCost.Core.Reporting;
 
 /// <summary>
-/// Side-by-side comparison of models (Compare-ModelCost): cost rows and training runs with the same model
+/// Side-by-side comparison of models: cost rows and training runs with the same model
 /// name merge into one row, every figure gets its ratio to a baseline, and a conclusion names the most
 /// accurate, smallest, cheapest and fastest model and what extra FLOPs buy in accuracy.
 /// </summary>
@@ -30,7 +30,7 @@ public static class ModelComparison
         var entries = Collect(items);
         if (entries.Count == 0)
             throw new ModelCostException(ErrorIds.NothingToCompare, ModelCostErrorCategory.InvalidArgument,
-                "Nothing to compare: pass ModelCost objects (Measure-ModelCost), TrainingResult objects (Invoke-ModelTraining) or rows of an earlier comparison.");
+                "Nothing to compare: give cost summaries, training results or rows of an earlier comparison.");
 
         var baseEntry = FindBaseline(entries, baseline);
         var selected = new bool[ComparisonFigures.All.Length];
@@ -89,7 +89,7 @@ public static class ModelComparison
                     var e = For(c.Model ?? "");
                     if (e.Cost is not null || e.FromRow)
                         throw Duplicate(e.Model, e.Cost is null ? "an earlier comparison row" : $"convention {e.Cost.Convention}", $"convention {c.Convention}",
-                            "compare one convention at a time (Measure-ModelCost -Convention ...)");
+                            "compare costs measured under one convention");
                     e.Cost = c;
                     var v = ComparisonFigures.FromCost(c);
                     for (int i = 0; i < v.Length; i++) if (!v[i].IsAbsent) e.Values[i] = v[i];
@@ -120,7 +120,7 @@ public static class ModelComparison
                 }
                 default:
                     throw new ModelCostException(ErrorIds.UnsupportedComparisonInput, ModelCostErrorCategory.InvalidArgument,
-                        $"Cannot compare an object of type '{item.GetType().FullName}': pass ModelCost (Measure-ModelCost), TrainingResult (Invoke-ModelTraining) or ComparisonRow objects.",
+                        $"Cannot compare an object of type '{item.GetType().FullName}': give cost summaries (CostSummary), training results (TrainingResult) or comparison rows (ComparisonRow).",
                         item);
             }
         }

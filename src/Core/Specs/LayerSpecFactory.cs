@@ -59,14 +59,14 @@ public static class LayerSpecFactory
                 if (shape is null) shape = r.InputShape;
                 else if (!shape.AsSpan().SequenceEqual(r.InputShape))
                     throw new ModelCostException(ErrorIds.InvalidInputShape, ModelCostErrorCategory.InvalidArgument,
-                        $"Model '{name}', layer 0: input_shape {ShapeText.Format(r.InputShape)} disagrees with -InputShape {ShapeText.Format(shape)}.", r.Layer) { LayerIndex = 0, Option = InputShapeKey };
+                        $"Model '{name}', layer 0: input_shape {ShapeText.Format(r.InputShape)} disagrees with the model's input shape {ShapeText.Format(shape)}.", r.Layer) { LayerIndex = 0, Option = InputShapeKey };
             }
             list.Add(r.Layer);
             i++;
         }
         if (shape is null)
             throw new ModelCostException(ErrorIds.InvalidInputShape, ModelCostErrorCategory.InvalidArgument,
-                $"Model '{name}' needs an input shape: pass -InputShape (e.g. 28,28,1) or give the first layer input_shape=(28, 28, 1).", name) { Option = "InputShape" };
+                $"Model '{name}' has no input shape: neither the model nor its first layer (input_shape) gives one.", name) { Option = "InputShape" };
         var spec = new ModelSpec { Name = name, InputShape = shape, Layers = list };
         ShapeInference.Resolve(spec);
         return spec;

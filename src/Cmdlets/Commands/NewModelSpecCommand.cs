@@ -27,6 +27,7 @@ public sealed class NewModelSpecCommand : ModelCostCmdlet
     /// <summary>Input shape without the batch dimension, Keras order (e.g. 28,28,1). Optional when the first layer has input_shape.</summary>
     [Parameter(Position = 1)]
     [ValidateNotNullOrEmpty]
+    [ValidateRange(1, int.MaxValue)]
     public int[]? InputShape { get; set; }
 
     /// <summary>Layers: strings such as 'Conv2D(16, 3, activation=relu)', hashtables such as @{ Type = 'Dense'; Units = 10 }, or LayerSpec objects, mixed.</summary>

@@ -6,6 +6,7 @@ import json, os
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "schemas", "modelspec.v1.schema.json")
 CONV = ["filters", "kernel_size", "strides", "padding", "activation", "use_bias"]
 POOL = ["pool_size", "strides", "padding"]
+BLOCK = ["intermediate_dim", "num_heads", "dropout", "activation", "layer_norm_epsilon", "normalize_first"]
 TYPES = {
     "Dense": ["units", "activation", "use_bias"],
     "Conv1D": CONV, "Conv2D": CONV, "Conv3D": CONV,
@@ -19,6 +20,11 @@ TYPES = {
     "LSTM": ["units", "activation", "recurrent_activation", "use_bias", "return_sequences"],
     "GRU": ["units", "activation", "recurrent_activation", "use_bias", "return_sequences", "reset_after"],
     "Add": [], "Concatenate": ["axis"], "ZeroPadding2D": ["padding"],
+    "Embedding": ["input_dim", "output_dim", "constant_id"], "PositionEmbedding": ["sequence_length"],
+    "LayerNormalization": ["epsilon"],
+    "MultiHeadAttention": ["num_heads", "key_dim", "value_dim", "dropout", "use_bias", "use_causal_mask"],
+    "Reshape": ["target_shape"], "Cropping1D": ["cropping"],
+    "TransformerEncoder": BLOCK, "TransformerDecoder": BLOCK,
 }
 ACTS = ["linear", "relu", "sigmoid", "tanh", "softmax", "elu", "selu", "gelu", "swish", "silu", "softplus", "softsign",
         "hard_sigmoid", "relu6", "leaky_relu", "exponential"]
@@ -34,6 +40,14 @@ OPTS = {
     "rate": {"type": "number", "minimum": 0, "exclusiveMaximum": 1},
     "epsilon": {"type": "number", "exclusiveMinimum": 0},
     "momentum": {"type": "number", "minimum": 0, "exclusiveMaximum": 1},
+    "input_dim": POS, "output_dim": POS, "sequence_length": POS, "num_heads": POS, "key_dim": POS, "value_dim": POS,
+    "intermediate_dim": POS, "constant_id": {"type": "integer", "minimum": 0, "maximum": 2147483647},
+    "dropout": {"type": "number", "minimum": 0, "exclusiveMaximum": 1},
+    "layer_norm_epsilon": {"type": "number", "exclusiveMinimum": 0},
+    "use_causal_mask": {"type": "boolean"}, "normalize_first": {"type": "boolean"},
+    "target_shape": {"type": "array", "items": {"type": "integer", "minimum": -1, "maximum": 2147483647, "not": {"const": 0}}, "minItems": 1},
+    "cropping": {"oneOf": [{"type": "integer", "minimum": 0, "maximum": 2147483647},
+                           {"type": "array", "items": {"type": "integer", "minimum": 0}, "minItems": 2, "maxItems": 2}]},
 }
 ZERO_PAD = {"oneOf": [
     {"type": "integer", "minimum": 0, "maximum": 2147483647},
@@ -44,7 +58,7 @@ ZERO_PAD = {"oneOf": [
 
 def layer_schema(t, opts):
     props = {"type": {"const": t}, "name": {"$ref": "#/$defs/layerName"},
-             "inputs": {"oneOf": [{"$ref": "#/$defs/layerName"}, {"type": "array", "items": {"$ref": "#/$defs/layerName"}, "minItems": 1}]}}
+             "inputs": {"oneOf": [{"$ref": "#/$defs/layerRef"}, {"type": "array", "items": {"$ref": "#/$defs/layerRef"}, "minItems": 1}]}}
     for o in opts:
         props[o] = ZERO_PAD if (t == "ZeroPadding2D" and o == "padding") else OPTS[o]
     return {"title": t, "type": "object", "required": ["type"], "properties": props, "additionalProperties": False}
@@ -67,11 +81,14 @@ schema = {
                  "properties": {
                      "inputShape": {"description": "Without the batch dimension, e.g. [28, 28, 1]. May be omitted when the first layer is a string with input_shape=(...).",
                                     "type": "array", "items": POS, "minItems": 1},
+                     "inputDtype": {"description": "float32 (default: images, features) or int32 (token ids; only an Embedding may read them).",
+                                    "type": "string", "enum": ["float32", "int32"]},
                      "layers": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/layer"}}}},
     },
     "$defs": {
         "activation": {"type": ["string", "null"], "enum": ACTS + [None]},
         "layerName": {"type": "string", "minLength": 1, "not": {"const": "input"}},
+        "layerRef": {"type": "string", "minLength": 1, "description": "A layer defined earlier, or 'input' for the model input."},
         "layerString": {"type": "string", "maxLength": 4096, "description": "A Keras-style layer such as Conv2D(16, 3, activation=\"relu\") or layers.Dense(10)."},
         "layer": {"oneOf": [{"$ref": "#/$defs/layerString"}] + [{"$ref": f"#/$defs/{t}"} for t in TYPES]},
         **{t: layer_schema(t, o) for t, o in TYPES.items()},

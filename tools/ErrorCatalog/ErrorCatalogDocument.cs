@@ -73,6 +73,16 @@ public static class ErrorCatalogDocument
                 "{\"class_name\": \"Sequential\", \"config\": {\"name\": \"s\", \"layers\": [{\"class_name\": \"InputLayer\", \"config\": {\"batch_shape\": [null, 8]}}, " +
                 "{\"class_name\": \"Lambda\", \"config\": {\"name\": \"lambda\"}}]}}"))),
             ("Specs", "Keras JSON that is not valid JSON", "Import-ModelSpec", () => ModelSpecReader.Load(W("bad.json", "{\"class_name\": \"Sequential\", \"config\": {"))),
+            ("Transformers", "key_dim of 0", "New-ModelSpec", () => Spec("m", [5, 8], "MultiHeadAttention(2, 0)")),
+            ("Transformers", "Heads that do not divide a block's width", "New-ModelSpec", () => Spec("m", [5, 32], "TransformerEncoder(64, 5)")),
+            ("Transformers", "Token ids fed to a Conv2D", "New-ModelSpec", () => LayerSpecFactory.Create("m", [28, 28, 1], ["Conv2D(4, 3)"], inputDtype: "int32")),
+            ("Transformers", "Sequence longer than PositionEmbedding allows", "New-ModelSpec", () => LayerSpecFactory.Create("m", [1025], ["Embedding(50257, 768)", "PositionEmbedding(1024)"], inputDtype: "int32")),
+            ("Transformers", "Vocabulary × width beyond what the engine can hold", "Invoke-ModelTraining", () =>
+                Train(LayerSpecFactory.Create("m", [2, 2], ["Embedding(2147483647, 2)", "Flatten()", "Dense(10, activation=softmax)"], inputDtype: "int32"), TinyData(), new TrainingOptions { BatchSize = 4 })),
+            ("Transformers", "Token id outside the vocabulary", "Invoke-ModelTraining", () =>
+                Train(LayerSpecFactory.Create("m", [2, 2], ["Embedding(5, 2)", "Flatten()", "Dense(10, activation=softmax)"], inputDtype: "int32"),
+                    new TrainingData { Name = "ids", SampleShape = [2, 2], Classes = 10, TrainX = Enumerable.Repeat(7f, 32).ToArray(), TrainY = [0, 1, 2, 3, 0, 1, 2, 3], TestX = [], TestY = [] },
+                    new TrainingOptions { BatchSize = 4, ValidationSplit = 0 })),
             ("Layer strings", "Unbalanced parentheses", "New-ModelSpec", () => LayerSpecParser.Parse("Dense(10")),
             ("Layer strings", "Unknown keyword", "New-ModelSpec", () => LayerSpecParser.Parse("Dense(10, colour=red)")),
             ("Layer strings", "Value of the wrong type", "New-ModelSpec", () => LayerSpecParser.Parse("Dense(units=\"ten\")")),

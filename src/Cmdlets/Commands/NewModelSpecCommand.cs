@@ -2,12 +2,14 @@ using System.Management.Automation;
 using ModelCost.Core.Errors;
 using ModelCost.Core.Specs;
 using ModelCost.PS.Infrastructure;
+using ModelCost.PS.Validation;
 
 namespace ModelCost.PS.Commands;
 
 /// <summary>
 /// <para type="synopsis">Creates a model spec from Keras-style layer strings, hashtables or LayerSpec objects.</para>
 /// <example><code>New-ModelSpec -Name MLP -InputShape 28,28 -Layer 'Flatten()', 'Dense(256, activation="relu")', 'Dense(10, activation="softmax")'</code></example>
+/// <example><code>New-ModelSpec -Name TinyGpt -InputShape 128 -InputDtype int32 -Layer 'Embedding(1000, 64)', 'PositionEmbedding(128)', "Add(inputs=['embedding', 'position_embedding'])", 'TransformerDecoder(256, 4, normalize_first=True)'</code></example>
 /// </summary>
 /// <remarks>
 /// Layers may also be piped in, one per pipeline object; the spec is built (and validated, shapes
@@ -36,6 +38,15 @@ public sealed class NewModelSpecCommand : ModelCostCmdlet
     [Alias("Layers")]
     public object[] Layer { get; set; } = Array.Empty<object>();
 
+    /// <summary>
+    /// Element type of the input: float32 (default: images, features) or int32 for token ids, which only an
+    /// Embedding layer may read (e.g. -InputShape 1024 -InputDtype int32 for 1,024 tokens).
+    /// </summary>
+    [Parameter]
+    [ValidateNameSet(typeof(InputDtypeNames))]
+    [ArgumentCompleter(typeof(NameSetCompleter<InputDtypeNames>))]
+    public string? InputDtype { get; set; }
+
     /// <summary>Free text kept with the spec (and in its YAML metadata).</summary>
     [Parameter]
     public string? Description { get; set; }
@@ -47,7 +58,7 @@ public sealed class NewModelSpecCommand : ModelCostCmdlet
         ModelSpec spec;
         try
         {
-            spec = LayerSpecFactory.Create(Name, InputShape, _layers, PSObjectUnwrapper.Unwrap);
+            spec = LayerSpecFactory.Create(Name, InputShape, _layers, PSObjectUnwrapper.Unwrap, InputDtype);
         }
         catch (ModelCostException ex)
         {
@@ -55,7 +66,7 @@ public sealed class NewModelSpecCommand : ModelCostCmdlet
             return;
         }
         if (Description is not null)
-            spec = new ModelSpec { Name = spec.Name, InputShape = spec.InputShape, Layers = spec.Layers, Description = Description };
+            spec = new ModelSpec { Name = spec.Name, InputShape = spec.InputShape, Layers = spec.Layers, InputDtype = spec.InputDtype, Description = Description };
         WriteObject(spec);
     }
 }

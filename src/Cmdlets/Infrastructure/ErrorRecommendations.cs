@@ -23,6 +23,7 @@ internal static class ErrorRecommendations
         ErrorIds.DuplicateComparisonModel => "Measure every model with the same Measure-ModelCost -Convention, once.",
         ErrorIds.InvalidChartData when ex.Option == "Property" => "Training figures (TestAccuracy, ...) come from Invoke-ModelTraining results, cost figures from Measure-ModelCost.",
         ErrorIds.ModelMetadataMissing => "Read files written by Export-TrainedModel, which stores the spec with the weights.",
+        ErrorIds.ModelTooLarge => "Measure-ModelCost still costs this spec; to train, make the layer named here smaller.",
         ErrorIds.UnsupportedByEngine => "Choose another -Engine, or change the layer named here.",
         ErrorIds.EngineNotInstalled => "Use -Engine Managed (built in), or install the engine as the message says.",
         ErrorIds.InvalidEngineOption => "Check -EngineOption: each engine takes only the names docs/engine.md lists for it.",

@@ -61,7 +61,7 @@ public static class CostCalculator
                     b = checked(b + ops.Backward[k] * w);
                 }
                 figure = "activation bytes";
-                long outElems = layer.OutputElements;
+                long outElems = checked(layer.OutputElements + ops.SavedElements);
                 long actBytes = checked(outElems * batchBytes);
                 rows[i] = new LayerCost
                 {

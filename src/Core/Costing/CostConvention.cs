@@ -49,19 +49,21 @@ public sealed class CostConvention
 
     /// <summary>Multiply-accumulates of conv, dense and recurrent products only (fvcore, thop, ptflops "FLOPs").</summary>
     public static CostConvention Macs { get; } = Table("Macs",
-        "Multiply-accumulates of matmul, conv and recurrent products only; everything else 0 (fvcore, thop, ptflops).",
-        (CostOps.MatMulMac, 1), (CostOps.BatchMatMulMac, 1), (CostOps.ConvMac, 1), (CostOps.RecurrentMac, 1));
+        "Multiply-accumulates of matmul, conv, recurrent and attention (Q·Kᵀ, P·V) products only; everything else 0 (fvcore, thop, ptflops).",
+        (CostOps.MatMulMac, 1), (CostOps.BatchMatMulMac, 1), (CostOps.ConvMac, 1), (CostOps.RecurrentMac, 1),
+        (CostOps.AttentionScoreMac, 1), (CostOps.AttentionValueMac, 1));
 
     /// <summary>2 FLOPs per MAC of conv/dense/recurrent products; bias, activations, pooling 0 (PyTorch profiler, seed 004).</summary>
     public static CostConvention Flops { get; } = Table("Flops",
-        "2 FLOPs per multiply-accumulate of matmul, conv and recurrent products; bias, activations, pooling 0 (PyTorch profiler, FlopCounterMode).",
-        (CostOps.MatMulMac, 2), (CostOps.BatchMatMulMac, 2), (CostOps.ConvMac, 2), (CostOps.RecurrentMac, 2));
+        "2 FLOPs per multiply-accumulate of matmul, conv, recurrent and attention products; bias, activations, pooling, normalisation, softmax 0 (PyTorch profiler, FlopCounterMode).",
+        (CostOps.MatMulMac, 2), (CostOps.BatchMatMulMac, 2), (CostOps.ConvMac, 2), (CostOps.RecurrentMac, 2),
+        (CostOps.AttentionScoreMac, 2), (CostOps.AttentionValueMac, 2));
 
     /// <summary><see cref="Flops"/> plus one add per output element of every layer with a bias (seed 000's estimator).</summary>
     public static CostConvention FlopsWithBias { get; } = Table("FlopsWithBias",
         "Flops plus one add per biased output element: Dense 2·in·out + out, Conv 2·MACs + outputs (seed 000).",
         (CostOps.MatMulMac, 2), (CostOps.BatchMatMulMac, 2), (CostOps.ConvMac, 2), (CostOps.RecurrentMac, 2),
-        (CostOps.BiasAdd, 1), (CostOps.RecurrentBiasAdd, 1));
+        (CostOps.AttentionScoreMac, 2), (CostOps.AttentionValueMac, 2), (CostOps.BiasAdd, 1), (CostOps.RecurrentBiasAdd, 1));
 
     /// <summary>TensorFlow profiler's <c>float_operation</c> count of a Keras 3 model's inference graph (seeds 001, 003).</summary>
     public static CostConvention TfProfiler { get; } = Table("TfProfiler",
@@ -72,7 +74,11 @@ public sealed class CostConvention
         (CostOps.BatchNormElement, 2), (CostOps.BatchNormChannel, 6), (CostOps.AddElement, 1),
         (CostOps.Activation(Activations.Softmax), 5), (CostOps.Activation(Activations.Gelu), 4),
         (CostOps.Activation(Activations.Swish), 2), (CostOps.Activation(Activations.Silu), 2),
-        (CostOps.Activation(Activations.HardSigmoid), 2));
+        (CostOps.Activation(Activations.HardSigmoid), 2),
+        // Keras 3 attention: query scaling (Mul), mask add (AddV2), Softmax 5; the einsums are not registered (0).
+        (CostOps.AttentionScale, 1), (CostOps.AttentionMask, 1), (CostOps.AttentionSoftmax, 5),
+        // Keras 3 LayerNormalization with tf.nn.moments (see docs/conventions.md): 9 per element, 4 per row.
+        (CostOps.LayerNormElement, 9), (CostOps.LayerNormRow, 4));
 
     /// <summary>Seed 003's course rules: FC 2·in·out + out, ReLU/Sigmoid/Tanh 1, Softmax 6 per element (conv like FC, pooling window reads).</summary>
     public static CostConvention Course { get; } = Table("Course",
@@ -80,6 +86,7 @@ public sealed class CostConvention
         "pooling one per window element read; recurrent cells 2·MACs + bias + 1 per activation and gate operation.",
         [
             (CostOps.MatMulMac, 2), (CostOps.BatchMatMulMac, 2), (CostOps.ConvMac, 2), (CostOps.RecurrentMac, 2),
+            (CostOps.AttentionScoreMac, 2), (CostOps.AttentionValueMac, 2), (CostOps.AttentionSoftmax, 6),
             (CostOps.BiasAdd, 1), (CostOps.RecurrentBiasAdd, 1), (CostOps.RecurrentElementwise, 1),
             (CostOps.MaxPoolWindow, 1), (CostOps.AvgPoolWindow, 1), (CostOps.MaxPool3DWindow, 1), (CostOps.AvgPool3DWindow, 1),
             (CostOps.GlobalAvgPoolInput, 1), (CostOps.GlobalMaxPoolInput, 1),

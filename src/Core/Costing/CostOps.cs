@@ -45,6 +45,23 @@ public static class CostOps
     /// <summary>Elements copied by a Concatenate layer.</summary>
     public const string ConcatElement = "ConcatElement";
 
+    /// <summary>Multiply-accumulates of attention scores Q·Kᵀ: heads × query length × key length × key_dim.</summary>
+    public const string AttentionScoreMac = "AttentionScoreMac";
+    /// <summary>Multiply-accumulates of the attention-weighted sum of values P·V: heads × query length × key length × value_dim.</summary>
+    public const string AttentionValueMac = "AttentionValueMac";
+    /// <summary>Query elements scaled by 1/√key_dim before the scores.</summary>
+    public const string AttentionScale = "AttentionScale";
+    /// <summary>Score elements a causal mask is added to (heads × L × L).</summary>
+    public const string AttentionMask = "AttentionMask";
+    /// <summary>Score elements turned into probabilities by the attention softmax (heads × query length × key length).</summary>
+    public const string AttentionSoftmax = "AttentionSoftmax";
+    /// <summary>Elements normalised by LayerNormalization (subtract the mean, scale, γ, β).</summary>
+    public const string LayerNormElement = "LayerNormElement";
+    /// <summary>Rows (positions) of LayerNormalization: one mean, variance and 1/√(var + ε) each.</summary>
+    public const string LayerNormRow = "LayerNormRow";
+    /// <summary>Elements copied out of an embedding table (Embedding, PositionEmbedding).</summary>
+    public const string EmbeddingLookup = "EmbeddingLookup";
+
     /// <summary>Prefix of the per-activation kinds: <c>Activation.relu</c>, <c>Activation.softmax</c>, ...</summary>
     public const string ActivationPrefix = "Activation.";
     /// <summary>Prefix of activations applied inside recurrent cells: <c>RecurrentActivation.tanh</c>, ...</summary>
@@ -60,7 +77,7 @@ public static class CostOps
     public static IReadOnlyList<string> All { get; } = BuildAll();
 
     /// <summary>The kinds whose count is a number of multiply-accumulates (InferenceMacs sums these).</summary>
-    public static IReadOnlyList<string> MacKinds { get; } = [MatMulMac, BatchMatMulMac, ConvMac, RecurrentMac];
+    public static IReadOnlyList<string> MacKinds { get; } = [MatMulMac, BatchMatMulMac, ConvMac, RecurrentMac, AttentionScoreMac, AttentionValueMac];
 
     private static readonly Dictionary<string, int> IndexOf = All.Select((k, i) => (k, i))
         .ToDictionary(t => t.k, t => t.i, StringComparer.OrdinalIgnoreCase);
@@ -85,6 +102,8 @@ public static class CostOps
             MatMulMac, BatchMatMulMac, ConvMac, RecurrentMac, BiasAdd, RecurrentBiasAdd, RecurrentElementwise,
             MaxPoolWindow, AvgPoolWindow, MaxPool3DWindow, AvgPool3DWindow, GlobalAvgPoolInput, GlobalMaxPoolInput,
             BatchNormElement, BatchNormChannel, AddElement, ConcatElement,
+            AttentionScoreMac, AttentionValueMac, AttentionScale, AttentionMask, AttentionSoftmax,
+            LayerNormElement, LayerNormRow, EmbeddingLookup,
         };
         var acts = Activations.All.Where(a => a != Activations.Linear).ToArray();
         return [.. fixedKinds, .. acts.Select(Activation), .. acts.Select(RecurrentActivation)];

@@ -21,6 +21,12 @@ internal sealed class LayerOperations
     public long Macs;
 
     /// <summary>
+    /// Elements per sample the layer keeps for its backward pass besides its output: attention's projected
+    /// queries, keys, values, probabilities (heads × L × L) and context, a block's inner tensors, LayerNorm's statistics.
+    /// </summary>
+    public long SavedElements;
+
+    /// <summary>
     /// <paramref name="needsInputGradient"/>: whether anything upstream has trainable parameters, so the
     /// gradient w.r.t. this layer's input must be computed (false for a first layer, as in PyTorch autograd).
     /// </summary>
@@ -113,6 +119,28 @@ internal sealed class LayerOperations
             case LayerTypes.SimpleRNN or LayerTypes.LSTM or LayerTypes.GRU:
                 CountRecurrent(ops, layer, trainable, needsInputGradient);
                 break;
+            case LayerTypes.Embedding or LayerTypes.PositionEmbedding:
+                // A copy of table rows; the backward adds each output gradient into its row of the table gradient.
+                ops.Add(CostOps.EmbeddingLookup, outElems, trainable ? outElems : 0);
+                break;
+            case LayerTypes.LayerNormalization:
+            {
+                long width = layer.OutputShape[^1], rows = outElems / width;
+                ops.LayerNorm(rows, width, trainable, needsInputGradient);
+                break;
+            }
+            case LayerTypes.MultiHeadAttention:
+            {
+                var q = layer.InputShapes[0];
+                var v = layer.InputShapes.Length > 1 ? layer.InputShapes[1] : q;
+                var k = layer.InputShapes.Length > 2 ? layer.InputShapes[2] : v;
+                ops.Attention(layer, q[0], v[0], q[1], k[1], v[1], needsInputGradient);
+                break;
+            }
+            case LayerTypes.TransformerEncoder or LayerTypes.TransformerDecoder:
+                CountTransformerBlock(ops, layer, needsInputGradient);
+                break;
+            // Reshape, Cropping1D: data movement only.
             // Flatten, Dropout (identity at inference), ZeroPadding2D: data movement only.
         }
         return ops;
@@ -151,6 +179,72 @@ internal sealed class LayerOperations
             ops.Add(CostOps.RecurrentActivation(layer.Activation), checked(steps * act * units), checked(steps * act * units));
         if (gateOps > 0)
             ops.Add(CostOps.RecurrentElementwise, checked(steps * gateOps * units), checked(steps * gateOps * units));
+    }
+
+    /// <summary>
+    /// KerasNLP TransformerEncoder/Decoder on (L, d), feed-forward width I: self-attention, two residual adds, two
+    /// LayerNorms and the feed-forward pair of Dense layers (d→I with the activation, I→d), all with biases.
+    /// Post-LN (BERT): x = LN(x + attn(x)); x = LN(x + ffn(x)). Pre-LN (GPT-2): x = x + attn(LN(x)); x = x + ffn(LN(x)).
+    /// </summary>
+    private static void CountTransformerBlock(LayerOperations ops, ResolvedLayer layer, bool needsInputGradient)
+    {
+        long length = layer.InputShape[0], width = layer.InputShape[1], inner = layer.IntermediateDim;
+        long seq = checked(length * width), hidden = checked(length * inner);
+        bool pre = layer.NormalizeFirst;
+        // The first sub-layer needs an input gradient only when something upstream trains; every later one always does.
+        ops.LayerNorm(length, width, trainable: true, needsInputGradient: !pre || needsInputGradient);
+        ops.Attention(layer, length, length, width, width, width, pre || needsInputGradient);
+        ops.LayerNorm(length, width, trainable: true, needsInputGradient: true);
+        ops.Add(CostOps.AddElement, checked(2 * seq), 0); // the two residual adds (their gradient passes unchanged)
+        ops.Product(CostOps.BatchMatMulMac, checked(seq * inner), trainable: true, needsInputGradient: true);
+        ops.Add(CostOps.BiasAdd, hidden, hidden);
+        if (layer.Activation != Activations.Linear) ops.Add(CostOps.Activation(layer.Activation), hidden, hidden);
+        ops.Product(CostOps.BatchMatMulMac, checked(hidden * width), trainable: true, needsInputGradient: true);
+        ops.Add(CostOps.BiasAdd, seq, seq);
+        // Kept for the backward: attention output, first residual sum, the LayerNorm output between, feed-forward
+        // output and the second sum or norm (5·L·d), the hidden layer before and after its activation (2·L·I),
+        // the dropout results (2·L·d) when dropout > 0.
+        ops.SavedElements = checked(ops.SavedElements + 5 * seq + 2 * hidden + (layer.Dropout > 0 ? 2 * seq : 0));
+    }
+
+    /// <summary>
+    /// Keras MultiHeadAttention: query/key/value projections (EinsumDense over the sequence), query scaled by
+    /// 1/√key_dim, scores Q·Kᵀ per head, optional causal mask, softmax, probabilities × values, output projection.
+    /// </summary>
+    private void Attention(ResolvedLayer layer, long lq, long lk, long dq, long dk, long dv, bool needsInputGradient)
+    {
+        long h = layer.NumHeads, hk = checked(h * layer.KeyDim), hv = checked(h * layer.ValueDim);
+        long q = checked(lq * hk), k = checked(lk * hk), v = checked(lk * hv), ctx = checked(lq * hv), outElems = checked(lq * dq);
+        long scores = checked(h * lq * lk);
+        // Projections: weight gradients always; input gradients of q/k/v when upstream trains; the output
+        // projection's input gradient (to the context) always, since the q/k/v weights need it.
+        Product(CostOps.BatchMatMulMac, checked(lq * dq * hk + lk * dk * hk + lk * dv * hv), trainable: true, needsInputGradient);
+        Product(CostOps.BatchMatMulMac, checked(ctx * dq), trainable: true, needsInputGradient: true);
+        if (layer.UseBias)
+        {
+            long biased = checked(q + k + v + outElems);
+            Add(CostOps.BiasAdd, biased, biased);
+        }
+        Add(CostOps.AttentionScale, q, q);
+        // Scores and weighted sum: each backward is two products of the same size (dQ and dK; dP and dV).
+        long scoreMacs = checked(scores * layer.KeyDim), valueMacs = checked(scores * layer.ValueDim);
+        Macs = checked(Macs + scoreMacs + valueMacs);
+        Add(CostOps.AttentionScoreMac, scoreMacs, checked(2 * scoreMacs));
+        Add(CostOps.AttentionValueMac, valueMacs, checked(2 * valueMacs));
+        if (layer.UseCausalMask) Add(CostOps.AttentionMask, scores, 0);
+        Add(CostOps.AttentionSoftmax, scores, scores);
+        // Kept: projected q, k, v, the probabilities (and their dropped copy), the context before the output projection.
+        SavedElements = checked(SavedElements + q + k + v + scores * (layer.Dropout > 0 ? 2 : 1) + ctx);
+    }
+
+    /// <summary>LayerNorm over rows of <paramref name="width"/>: per element and per row counts; backward passes like BatchNormalization.</summary>
+    private void LayerNorm(long rows, long width, bool trainable, bool needsInputGradient)
+    {
+        int passes = (trainable ? 1 : 0) + (needsInputGradient ? 1 : 0);
+        long elems = checked(rows * width);
+        Add(CostOps.LayerNormElement, elems, checked(passes * elems));
+        Add(CostOps.LayerNormRow, rows, checked(passes * rows));
+        SavedElements = checked(SavedElements + 2 * rows); // mean and 1/σ per row
     }
 
     /// <summary>A weight product: forward MACs; backward weight gradient (= MACs) and input gradient (= MACs).</summary>

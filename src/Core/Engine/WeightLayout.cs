@@ -4,7 +4,10 @@ namespace ModelCost.Core.Engine;
 
 /// <summary>
 /// The weights a resolved layer owns, with Keras names and shapes (Dense kernel is (in, units),
-/// Conv2D kernel (kh, kw, cin, filters), LSTM gates in Keras order i, f, c, o; GRU z, r, h).
+/// Conv2D kernel (kh, kw, cin, filters), LSTM gates in Keras order i, f, c, o; GRU z, r, h; MultiHeadAttention
+/// query/kernel (d, heads, key_dim) ... attention_output/kernel (heads, value_dim, d); KerasNLP blocks
+/// self_attention/..., self_attention_layer_norm/..., feedforward_intermediate_dense/..., feedforward_output_dense/...,
+/// feedforward_layer_norm/...). A param path uses '/' between sub-layers, so a slot name is <c>layer.param/path</c>.
 /// The engine allocates exactly these, safetensors files store them as <c>layer.param</c>, and
 /// an imported file is checked against them.
 /// </summary>
@@ -50,6 +53,33 @@ public static class WeightLayout
                 Add("moving_mean", [cin], trainable: false);
                 Add("moving_variance", [cin], trainable: false);
                 break;
+            case LayerTypes.Embedding:
+                Add("embeddings", [l.InputDim, l.OutputDim]);
+                break;
+            case LayerTypes.PositionEmbedding:
+                Add("embeddings", [l.SequenceLength, cin]);
+                break;
+            case LayerTypes.LayerNormalization:
+                Add("gamma", [cin]);
+                Add("beta", [cin]);
+                break;
+            case LayerTypes.MultiHeadAttention:
+            {
+                int[] q = l.InputShapes[0], v = l.InputShapes.Length > 1 ? l.InputShapes[1] : q, k = l.InputShapes.Length > 2 ? l.InputShapes[2] : v;
+                AttentionSlots(Add, "", q[1], k[1], v[1], l.NumHeads, l.KeyDim, l.ValueDim, l.UseBias);
+                break;
+            }
+            case LayerTypes.TransformerEncoder or LayerTypes.TransformerDecoder:
+                AttentionSlots(Add, "self_attention/", cin, cin, cin, l.NumHeads, l.KeyDim, l.ValueDim, bias: true);
+                Add("self_attention_layer_norm/gamma", [cin]);
+                Add("self_attention_layer_norm/beta", [cin]);
+                Add("feedforward_intermediate_dense/kernel", [cin, l.IntermediateDim]);
+                Add("feedforward_intermediate_dense/bias", [l.IntermediateDim]);
+                Add("feedforward_output_dense/kernel", [l.IntermediateDim, cin]);
+                Add("feedforward_output_dense/bias", [cin]);
+                Add("feedforward_layer_norm/gamma", [cin]);
+                Add("feedforward_layer_norm/beta", [cin]);
+                break;
             case LayerTypes.SimpleRNN or LayerTypes.LSTM or LayerTypes.GRU:
             {
                 int g = l.Type switch { LayerTypes.LSTM => 4, LayerTypes.GRU => 3, _ => 1 };
@@ -64,5 +94,19 @@ public static class WeightLayout
             }
         }
         return s;
+    }
+
+    /// <summary>Keras MultiHeadAttention's EinsumDense weights: (d, heads, head width) kernels, (heads, head width) biases, output (heads, value_dim, d).</summary>
+    private static void AttentionSlots(Action<string, int[], bool> add, string prefix, int queryDim, int keyDim, int valueDim,
+        int heads, int headKey, int headValue, bool bias)
+    {
+        add(prefix + "query/kernel", [queryDim, heads, headKey], true);
+        if (bias) add(prefix + "query/bias", [heads, headKey], true);
+        add(prefix + "key/kernel", [keyDim, heads, headKey], true);
+        if (bias) add(prefix + "key/bias", [heads, headKey], true);
+        add(prefix + "value/kernel", [valueDim, heads, headValue], true);
+        if (bias) add(prefix + "value/bias", [heads, headValue], true);
+        add(prefix + "attention_output/kernel", [heads, headValue, queryDim], true);
+        if (bias) add(prefix + "attention_output/bias", [queryDim], true);
     }
 }

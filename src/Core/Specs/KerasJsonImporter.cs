@@ -61,7 +61,9 @@ public static class KerasJsonImporter
 
     private sealed class Importer(string src, string? file)
     {
-        private sealed record Pending(string KerasName, string ClassName, JsonElement Config, string[]? Inbound);
+        private string? _inputName;
+
+        private sealed record Pending(string KerasName, string ClassName, JsonElement Config, string[]? Inbound, JsonElement? CallKwargs);
 
         public ModelSpec Import(JsonElement root, string? nameOverride)
         {
@@ -83,7 +85,7 @@ public static class KerasJsonImporter
             var modelName = nameOverride ?? (config.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null) ?? "keras_model";
 
             int[]? inputShape = null;
-            string? inputName = null;
+            string? inputName = null, inputDtype = null;
             var pending = new List<Pending>();
             var unsupported = new List<string>();
             int idx = 0;
@@ -102,6 +104,7 @@ public static class KerasJsonImporter
                         throw Invalid(lname, null, "the model has more than one input; only single-input models can be costed.");
                     inputShape = BatchShape(lcfg, lname) ?? throw Invalid(lname, null, "the InputLayer has no batch_shape/batch_input_shape.");
                     inputName = lname;
+                    inputDtype = Dtype(lcfg, lname);
                     continue;
                 }
                 if (KerasType(lcls) is null)
@@ -109,8 +112,12 @@ public static class KerasJsonImporter
                     unsupported.Add($"'{lname}' ({lcls})");
                     continue;
                 }
-                if (sequential && pending.Count == 0 && inputShape is null) inputShape = BatchShape(lcfg, lname);
-                pending.Add(new Pending(lname, lcls, lcfg, sequential ? null : Inbound(l, lname)));
+                if (sequential && pending.Count == 0 && inputShape is null)
+                {
+                    inputShape = BatchShape(lcfg, lname);
+                    if (inputShape is not null) inputDtype = Dtype(lcfg, lname);
+                }
+                pending.Add(new Pending(lname, lcls, lcfg, sequential ? null : Inbound(l, lname), sequential ? null : CallKwargs(l)));
             }
             if (unsupported.Count > 0)
                 throw new ModelCostException(ErrorIds.KerasLayerUnsupported, ModelCostErrorCategory.InvalidData,
@@ -136,6 +143,7 @@ public static class KerasJsonImporter
                 }
             }
 
+            _inputName = inputName;
             var layers = new List<LayerSpec>(pending.Count);
             var bnAxes = new List<(int Index, int Axis, string Name)>();
             for (int i = 0; i < pending.Count; i++)
@@ -145,12 +153,14 @@ public static class KerasJsonImporter
                 if (p.Inbound is { } inb)
                 {
                     var mapped = inb.Select(x => x == inputName ? ShapeInference.InputName : x).ToArray();
+                    // mha(x, x) is self-attention: one input.
+                    if (KerasType(p.ClassName) == LayerTypes.MultiHeadAttention && mapped.Distinct().Count() == 1) mapped = [mapped[0]];
                     string prev = i == 0 ? ShapeInference.InputName : pending[i - 1].KerasName;
                     inputs = mapped.Length == 1 && mapped[0] == prev ? null : mapped;
                 }
                 layers.Add(MapLayer(p, inputs, bnAxes, i));
             }
-            var spec = new ModelSpec { Name = modelName, InputShape = inputShape, Layers = layers };
+            var spec = new ModelSpec { Name = modelName, InputShape = inputShape, Layers = layers, InputDtype = inputDtype };
             ResolvedModel resolved;
             try
             {
@@ -165,7 +175,7 @@ public static class KerasJsonImporter
             {
                 int rank = resolved.Layers[i].InputShape.Length;
                 if (axis != -1 && axis != rank)
-                    throw Invalid(lname, "axis", $"BatchNormalization over axis {axis} is not supported; only the channels (last) axis is.");
+                    throw Invalid(lname, "axis", $"{resolved.Layers[i].Type} over axis {axis} is not supported; only the channels (last) axis is.");
             }
             return spec;
         }
@@ -223,15 +233,7 @@ public static class KerasJsonImporter
                     break;
                 case LayerTypes.BatchNormalization:
                     b.Epsilon = OptDbl(c, "epsilon", n); b.Momentum = OptDbl(c, "momentum", n);
-                    foreach (var flag in new[] { "center", "scale" })
-                        if (c.TryGetProperty(flag, out var f) && f.ValueKind == JsonValueKind.False)
-                            throw Invalid(n, flag, $"{flag}=False (no {(flag == "center" ? "beta" : "gamma")}) is not supported.");
-                    if (c.TryGetProperty("axis", out var ax) && ax.ValueKind != JsonValueKind.Null)
-                    {
-                        var axes = ax.ValueKind == JsonValueKind.Array ? Shape(ax, "axis", n, allowNegative: true) : [IntValue(ax, "axis", n)];
-                        if (axes.Length != 1) throw Invalid(n, "axis", "normalising over several axes is not supported.");
-                        bnAxes.Add((index, axes[0], n));
-                    }
+                    Normalization(c, n, index, bnAxes);
                     break;
                 case LayerTypes.SimpleRNN or LayerTypes.LSTM or LayerTypes.GRU:
                     b.Units = Int(c, "units", n); b.Activation = Act(c, "activation", n); b.UseBias = OptBool(c, "use_bias", n);
@@ -243,6 +245,56 @@ public static class KerasJsonImporter
                     break;
                 case LayerTypes.Concatenate:
                     b.Axis = OptInt(c, "axis", n);
+                    break;
+                case LayerTypes.Embedding:
+                    b.InputDim = Int(c, "input_dim", n); b.OutputDim = Int(c, "output_dim", n);
+                    // KerasNLP's ReversibleEmbedding with untied weights also owns a (output_dim, input_dim) reverse table.
+                    if (p.ClassName == "ReversibleEmbedding" && c.TryGetProperty("tie_weights", out var tw) && tw.ValueKind == JsonValueKind.False)
+                        throw Invalid(n, "tie_weights", "ReversibleEmbedding with tie_weights=False (a separate output projection) is not supported; tied weights import as an Embedding.");
+                    break;
+                case LayerTypes.PositionEmbedding:
+                    b.SequenceLength = Int(c, "sequence_length", n);
+                    break;
+                case LayerTypes.LayerNormalization:
+                    b.Epsilon = OptDbl(c, "epsilon", n);
+                    if (c.TryGetProperty("rms_scaling", out var rms) && rms.ValueKind == JsonValueKind.True)
+                        throw Invalid(n, "rms_scaling", "rms_scaling=True (RMS normalisation) is not supported.");
+                    Normalization(c, n, index, bnAxes);
+                    break;
+                case LayerTypes.MultiHeadAttention:
+                    b.NumHeads = Int(c, "num_heads", n); b.KeyDim = Int(c, "key_dim", n); b.ValueDim = OptInt(c, "value_dim", n);
+                    b.Dropout = OptDbl(c, "dropout", n); b.UseBias = OptBool(c, "use_bias", n);
+                    foreach (var key in new[] { "output_shape", "attention_axes" })
+                        if (c.TryGetProperty(key, out var v) && v.ValueKind != JsonValueKind.Null)
+                            throw Invalid(n, key, $"{key} other than None is not supported (attention over the sequence axis, output width = query width).");
+                    if (p.CallKwargs is { } kw && kw.TryGetProperty("use_causal_mask", out var cm))
+                        b.UseCausalMask = cm.ValueKind switch
+                        {
+                            JsonValueKind.True => true,
+                            JsonValueKind.False or JsonValueKind.Null => null,
+                            _ => throw Invalid(n, "use_causal_mask", "expected true or false."),
+                        };
+                    if (p.CallKwargs is { } kw2 && kw2.TryGetProperty("key", out var keyArg) && keyArg.ValueKind != JsonValueKind.Null)
+                    {
+                        var keyNames = new List<string>();
+                        CollectHistory(keyArg, keyNames, n, 0);
+                        if (keyNames.Count == 1 && b.Inputs is { Length: 2 } qv && keyNames[0] != qv[1])
+                            b.Inputs = [qv[0], qv[1], keyNames[0] == _inputName ? ShapeInference.InputName : keyNames[0]];
+                    }
+                    break;
+                case LayerTypes.TransformerEncoder or LayerTypes.TransformerDecoder:
+                    b.IntermediateDim = Int(c, "intermediate_dim", n); b.NumHeads = Int(c, "num_heads", n);
+                    b.Dropout = OptDbl(c, "dropout", n); b.Activation = Act(c, "activation", n);
+                    b.LayerNormEpsilon = OptDbl(c, "layer_norm_epsilon", n); b.NormalizeFirst = OptBool(c, "normalize_first", n);
+                    if (b.Inputs is { Length: > 1 })
+                        throw Invalid(n, "inbound_nodes", $"{p.ClassName} called on {b.Inputs.Length} tensors (an encoder sequence or masks) is not supported; only the decoder-only (GPT) and encoder forms are.");
+                    break;
+                case LayerTypes.Reshape:
+                    b.TargetShape = Shape(Arr(c, "target_shape", $"layer '{n}'"), "target_shape", n, allowNegative: true);
+                    break;
+                case LayerTypes.Cropping1D:
+                    if (c.TryGetProperty("cropping", out var cr) && cr.ValueKind != JsonValueKind.Null)
+                        b.Cropping = cr.ValueKind == JsonValueKind.Number ? [IntValue(cr, "cropping", n)] : Shape(cr, "cropping", n, allowZero: true);
                     break;
                 case LayerTypes.ZeroPadding2D:
                     if (c.TryGetProperty("padding", out var zp))
@@ -267,10 +319,29 @@ public static class KerasJsonImporter
             return b.Build();
         }
 
+        /// <summary>
+        /// BatchNormalization / LayerNormalization: both γ and β (center, scale) and one axis, which is checked to be
+        /// the channels (last) axis once shapes are known.
+        /// </summary>
+        private void Normalization(JsonElement c, string n, int index, List<(int, int, string)> axesToCheck)
+        {
+            foreach (var flag in new[] { "center", "scale" })
+                if (c.TryGetProperty(flag, out var f) && f.ValueKind == JsonValueKind.False)
+                    throw Invalid(n, flag, $"{flag}=False (no {(flag == "center" ? "beta" : "gamma")}) is not supported.");
+            if (c.TryGetProperty("axis", out var ax) && ax.ValueKind != JsonValueKind.Null)
+            {
+                var axes = ax.ValueKind == JsonValueKind.Array ? Shape(ax, "axis", n, allowNegative: true) : [IntValue(ax, "axis", n)];
+                if (axes.Length != 1) throw Invalid(n, "axis", "normalising over several axes is not supported.");
+                axesToCheck.Add((index, axes[0], n));
+            }
+        }
+
         /// <summary>The spec type for a Keras class name, or null when it cannot be costed. ReLU and Softmax layers are activations.</summary>
         private static string? KerasType(string className) => className switch
         {
             "ReLU" or "Softmax" => LayerTypes.Activation,
+            "ReversibleEmbedding" => LayerTypes.Embedding, // KerasNLP's tied token embedding (GPT-2): same table
+            "MultiHeadAttention" => LayerTypes.MultiHeadAttention,
             _ when className.Contains('_') => null, // snake_case name prefixes are not Keras class names
             _ => LayerTypes.TryCanonicalize(className, out var t) ? t : null,
         };
@@ -304,6 +375,31 @@ public static class KerasJsonImporter
             else throw Invalid(name, "inbound_nodes", "unrecognised inbound node format.");
             if (names.Count == 0) throw Invalid(name, "inbound_nodes", "no input tensors found.");
             return names.ToArray();
+        }
+
+        /// <summary>Keras 3 call keyword arguments of a layer's (single) inbound node, e.g. use_causal_mask.</summary>
+        private static JsonElement? CallKwargs(JsonElement layer)
+        {
+            if (!layer.TryGetProperty("inbound_nodes", out var nodes) || nodes.ValueKind != JsonValueKind.Array || nodes.GetArrayLength() != 1) return null;
+            var node = nodes[0];
+            return node.ValueKind == JsonValueKind.Object && node.TryGetProperty("kwargs", out var kw) && kw.ValueKind == JsonValueKind.Object ? kw : null;
+        }
+
+        /// <summary>The InputLayer's dtype: int32/int64 means token ids; float types are the default.</summary>
+        private string? Dtype(JsonElement cfg, string layer)
+        {
+            if (!cfg.TryGetProperty("dtype", out var d)) return null;
+            string? text = d.ValueKind switch
+            {
+                JsonValueKind.String => d.GetString(),
+                // Keras 3 may write a DTypePolicy object: {"class_name": "DTypePolicy", "config": {"name": "int32"}}.
+                JsonValueKind.Object when d.TryGetProperty("config", out var dc) && dc.ValueKind == JsonValueKind.Object
+                    && dc.TryGetProperty("name", out var dn) && dn.ValueKind == JsonValueKind.String => dn.GetString(),
+                _ => null,
+            };
+            if (text is null || text.StartsWith("float", StringComparison.Ordinal) || text == "bfloat16") return null;
+            if (InputDtypes.TryNormalize(text, out var norm)) return norm;
+            throw Invalid(layer, "dtype", $"input dtype '{Clip(text)}' is not supported; use a float type or int32 token ids.");
         }
 
         private void CollectHistory(JsonElement e, List<string> names, string layer, int depth)

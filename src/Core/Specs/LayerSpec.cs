@@ -38,6 +38,38 @@ public sealed class LayerSpec : IEquatable<LayerSpec>
     /// <summary>ZeroPadding2D amounts as (top, bottom, left, right).</summary>
     public int[]? ZeroPadding { get; init; }
 
+    /// <summary>Embedding: vocabulary size (rows of the table).</summary>
+    public int? InputDim { get; init; }
+    /// <summary>Embedding: width of each embedding vector.</summary>
+    public int? OutputDim { get; init; }
+    /// <summary>
+    /// Embedding (ModelCost extension): look up this row for every position instead of reading the input's ids,
+    /// e.g. BERT's token-type table with all-zero segment ids (HF's default when token_type_ids is not given).
+    /// </summary>
+    public int? ConstantId { get; init; }
+    /// <summary>PositionEmbedding: the longest sequence it has positions for.</summary>
+    public int? SequenceLength { get; init; }
+    /// <summary>MultiHeadAttention, TransformerEncoder/Decoder: number of attention heads.</summary>
+    public int? NumHeads { get; init; }
+    /// <summary>MultiHeadAttention: width of each head's query and key.</summary>
+    public int? KeyDim { get; init; }
+    /// <summary>MultiHeadAttention: width of each head's value (Keras default: key_dim).</summary>
+    public int? ValueDim { get; init; }
+    /// <summary>MultiHeadAttention (attention probabilities) and TransformerEncoder/Decoder: dropout rate.</summary>
+    public double? Dropout { get; init; }
+    /// <summary>MultiHeadAttention: mask future positions (Keras passes it at call time; a spec fixes it on the layer).</summary>
+    public bool? UseCausalMask { get; init; }
+    /// <summary>Reshape: the output shape without batch; one entry may be -1.</summary>
+    public int[]? TargetShape { get; init; }
+    /// <summary>TransformerEncoder/Decoder: width of the feed-forward hidden layer.</summary>
+    public int? IntermediateDim { get; init; }
+    /// <summary>TransformerEncoder/Decoder: LayerNorm before each sub-block (pre-LN, GPT-2) instead of after (post-LN, BERT).</summary>
+    public bool? NormalizeFirst { get; init; }
+    /// <summary>TransformerEncoder/Decoder: epsilon of their LayerNormalizations (KerasNLP default 1e-5).</summary>
+    public double? LayerNormEpsilon { get; init; }
+    /// <summary>Cropping1D: positions removed at the start and at the end.</summary>
+    public int[]? Cropping { get; init; }
+
     public bool Equals(LayerSpec? other)
     {
         if (other is null) return false;
@@ -48,7 +80,12 @@ public sealed class LayerSpec : IEquatable<LayerSpec>
             && RecurrentActivation == other.RecurrentActivation && UseBias == other.UseBias
             && SeqEq(PoolSize, other.PoolSize) && Rate == other.Rate && DepthMultiplier == other.DepthMultiplier
             && ReturnSequences == other.ReturnSequences && Epsilon == other.Epsilon && Momentum == other.Momentum
-            && ResetAfter == other.ResetAfter && Axis == other.Axis && SeqEq(ZeroPadding, other.ZeroPadding);
+            && ResetAfter == other.ResetAfter && Axis == other.Axis && SeqEq(ZeroPadding, other.ZeroPadding)
+            && InputDim == other.InputDim && OutputDim == other.OutputDim && ConstantId == other.ConstantId
+            && SequenceLength == other.SequenceLength && NumHeads == other.NumHeads && KeyDim == other.KeyDim
+            && ValueDim == other.ValueDim && Dropout == other.Dropout && UseCausalMask == other.UseCausalMask
+            && SeqEq(TargetShape, other.TargetShape) && IntermediateDim == other.IntermediateDim
+            && NormalizeFirst == other.NormalizeFirst && LayerNormEpsilon == other.LayerNormEpsilon && SeqEq(Cropping, other.Cropping);
     }
 
     public override bool Equals(object? obj) => obj is LayerSpec other && Equals(other);

@@ -29,7 +29,7 @@ public static class LayerSpecFactory
     /// Builds and validates a model as New-ModelSpec does. When <paramref name="inputShape"/> is null the
     /// first layer's <c>input_shape</c> (string or hashtable) is used, as in Keras. Errors name the layer index.
     /// </summary>
-    public static ModelSpec Create(string name, int[]? inputShape, IEnumerable<object> layers, Func<object?, object?>? unwrap = null)
+    public static ModelSpec Create(string name, int[]? inputShape, IEnumerable<object> layers, Func<object?, object?>? unwrap = null, string? inputDtype = null)
     {
         ArgumentNullException.ThrowIfNull(layers);
         if (string.IsNullOrWhiteSpace(name))
@@ -37,13 +37,14 @@ public static class LayerSpecFactory
                 "A model needs a non-empty name.", name) { Option = "Name" };
         var list = new List<LayerSpec>();
         int[]? shape = inputShape;
+        bool tokenInput = false;
         int i = 0;
         foreach (var item in layers)
         {
-            (LayerSpec Layer, int[]? InputShape) r;
+            (LayerSpec Layer, int[]? InputShape, bool TokenInput) r;
             try
             {
-                r = FromObjectWithInputShape(item ?? throw new ModelCostException(ErrorIds.InvalidLayerOption,
+                r = FromObjectWithInput(item ?? throw new ModelCostException(ErrorIds.InvalidLayerOption,
                     ModelCostErrorCategory.InvalidArgument, "the layer is null.", null), unwrap);
             }
             catch (ModelCostException ex) when (ex.LayerIndex is null)
@@ -56,6 +57,7 @@ public static class LayerSpecFactory
                 if (i != 0)
                     throw new ModelCostException(ErrorIds.InvalidInputShape, ModelCostErrorCategory.InvalidArgument,
                         $"Model '{name}', layer {i} ({r.Layer}): input_shape is only meaningful on the first layer.", r.Layer) { LayerIndex = i, Option = InputShapeKey };
+                tokenInput = r.TokenInput;
                 if (shape is null) shape = r.InputShape;
                 else if (!shape.AsSpan().SequenceEqual(r.InputShape))
                     throw new ModelCostException(ErrorIds.InvalidInputShape, ModelCostErrorCategory.InvalidArgument,
@@ -67,7 +69,11 @@ public static class LayerSpecFactory
         if (shape is null)
             throw new ModelCostException(ErrorIds.InvalidInputShape, ModelCostErrorCategory.InvalidArgument,
                 $"Model '{name}' has no input shape: neither the model nor its first layer (input_shape) gives one.", name) { Option = "InputShape" };
-        var spec = new ModelSpec { Name = name, InputShape = shape, Layers = list };
+        // Keras 2's Embedding(…, input_length=n) on the first layer declares n token ids, unless the input dtype says otherwise.
+        if (!InputDtypes.TryNormalize(inputDtype ?? (tokenInput ? InputDtypes.Int32 : null), out var dtype))
+            throw new ModelCostException(ErrorIds.InvalidInputShape, ModelCostErrorCategory.InvalidArgument,
+                $"Model '{name}': input dtype '{inputDtype}' is not known; use float32 (the default) or int32 (token ids).", inputDtype) { Option = "InputDtype" };
+        var spec = new ModelSpec { Name = name, InputShape = shape, Layers = list, InputDtype = dtype == InputDtypes.Float32 ? null : dtype };
         ShapeInference.Resolve(spec);
         return spec;
     }
@@ -75,12 +81,19 @@ public static class LayerSpecFactory
     /// <summary>Like <see cref="FromObject"/>, also returning an <c>input_shape</c> the layer carries.</summary>
     public static (LayerSpec Layer, int[]? InputShape) FromObjectWithInputShape(object value, Func<object?, object?>? unwrap = null)
     {
+        var (layer, shape, _) = FromObjectWithInput(value, unwrap);
+        return (layer, shape);
+    }
+
+    /// <summary>Like <see cref="FromObjectWithInputShape"/>, also telling whether the input was declared as token ids (an Embedding's input_length).</summary>
+    private static (LayerSpec Layer, int[]? InputShape, bool TokenInput) FromObjectWithInput(object value, Func<object?, object?>? unwrap)
+    {
         var v = unwrap is null ? value : unwrap(value);
         return v switch
         {
-            LayerSpec l => (l, null),
-            string s => LayerSpecParser.ParseWithInputShape(s),
-            IDictionary d => FromDictionaryWithInputShape(d, unwrap),
+            LayerSpec l => (l, null, false),
+            string s => LayerSpecParser.ParseWithInput(s),
+            IDictionary d => FromDictionaryWithInput(d, unwrap),
             null => throw new ModelCostException(ErrorIds.InvalidLayerOption, ModelCostErrorCategory.InvalidArgument, "the layer is null.", null),
             _ => throw new ModelCostException(ErrorIds.InvalidLayerOption, ModelCostErrorCategory.InvalidArgument,
                 $"a layer must be a string such as 'Dense(10)', a hashtable such as @{{ Type = 'Dense'; Units = 10 }} or a LayerSpec, not a {v.GetType().Name}.", v),
@@ -89,6 +102,12 @@ public static class LayerSpecFactory
 
     /// <summary>Like <see cref="FromDictionary"/>, also returning an <c>InputShape</c>/<c>input_shape</c> entry.</summary>
     public static (LayerSpec Layer, int[]? InputShape) FromDictionaryWithInputShape(IDictionary dict, Func<object?, object?>? unwrap = null)
+    {
+        var (layer, shape, _) = FromDictionaryWithInput(dict, unwrap);
+        return (layer, shape);
+    }
+
+    private static (LayerSpec Layer, int[]? InputShape, bool TokenInput) FromDictionaryWithInput(IDictionary dict, Func<object?, object?>? unwrap)
     {
         ArgumentNullException.ThrowIfNull(dict);
         var entries = new List<(string Given, string Key, object? Value)>();
@@ -116,16 +135,24 @@ public static class LayerSpecFactory
 
         var b = new LayerSpecBuilder { Type = type };
         int[]? inputShape = null;
+        bool tokens = false;
         foreach (var (given, key, value) in entries)
         {
             if (key == LayerOptions.Type || LayerOptions.IsIgnored(key)) continue;
             LayerOptionValues.Fail fail = (id, _, reason) => Fail(id, given, $"{type}: {reason}");
-            if (key == InputShapeKey) { inputShape = LayerOptionValues.Shape(value, given, fail); continue; }
+            if (key == InputShapeKey || (key == LayerSpecParser.InputLengthKey && type == LayerTypes.Embedding))
+            {
+                if (inputShape is not null) throw Fail(ErrorIds.InvalidLayerOption, given, "give InputShape or InputLength, not both.");
+                bool length = key == LayerSpecParser.InputLengthKey;
+                inputShape = LayerOptionValues.Shape(length && value is not null && !LayerOptionValues.IsList(value) ? new object?[] { value } : value, given, fail);
+                tokens = length;
+                continue;
+            }
             if (!LayerOptions.IsAllowed(type, key))
                 throw Fail(ErrorIds.UnknownLayerOption, given, $"option '{given}' does not apply to {type}. {LayerOptions.Describe(type)}");
             LayerOptionValues.Apply(b, key, value, fail);
         }
-        return (b.Build(), inputShape);
+        return (b.Build(), inputShape, tokens);
     }
 
     private static object? Unwrap(object? v, Func<object?, object?>? unwrap, int depth)
@@ -146,7 +173,7 @@ public static class LayerSpecFactory
     private static Dictionary<string, string> BuildKeys()
     {
         var d = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var k in LayerOptions.All.Concat(LayerOptions.Ignored).Append(InputShapeKey)) d[Fold(k)] = k;
+        foreach (var k in LayerOptions.All.Concat(LayerOptions.Ignored).Append(InputShapeKey).Append(LayerSpecParser.InputLengthKey)) d[Fold(k)] = k;
         d["zeropadding"] = LayerOptions.Padding; // the LayerSpec property name for ZeroPadding2D amounts
         return d;
     }

@@ -23,6 +23,8 @@ public static class LayerSpecParser
 
     private const string InputShapeKey = "input_shape";
     private const string InputDimKey = "input_dim";
+    /// <summary>Keras 2's Embedding(…, input_length=n): the model input is n token ids.</summary>
+    internal const string InputLengthKey = "input_length";
 
     /// <summary>Prefixes people paste with a layer (layers.Dense, keras.layers.Dense, tf.keras.layers.Dense).</summary>
     private static readonly HashSet<string> PrefixWords = new(StringComparer.Ordinal) { "tf", "tensorflow", "keras", "layers" };
@@ -32,6 +34,13 @@ public static class LayerSpecParser
 
     /// <summary>Parses one layer string and returns the <c>input_shape=</c> it carries, if any (Keras' way of giving the model input on the first layer).</summary>
     public static (LayerSpec Layer, int[]? InputShape) ParseWithInputShape(string text)
+    {
+        var (layer, shape, _) = ParseWithInput(text);
+        return (layer, shape);
+    }
+
+    /// <summary>Like <see cref="ParseWithInputShape"/>, also telling whether the input was declared as token ids (an Embedding's input_length).</summary>
+    internal static (LayerSpec Layer, int[]? InputShape, bool TokenInput) ParseWithInput(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         if (text.Length > MaxLength)
@@ -53,6 +62,14 @@ public static class LayerSpecParser
         LayerTypes.Activation => [LayerOptions.Activation],
         LayerTypes.ZeroPadding2D => [LayerOptions.Padding],
         LayerTypes.Concatenate => [LayerOptions.Axis],
+        LayerTypes.Embedding => [LayerOptions.InputDim, LayerOptions.OutputDim],
+        LayerTypes.PositionEmbedding => [LayerOptions.SequenceLength],
+        LayerTypes.MultiHeadAttention => [LayerOptions.NumHeads, LayerOptions.KeyDim, LayerOptions.ValueDim, LayerOptions.Dropout, LayerOptions.UseBias],
+        LayerTypes.Reshape => [LayerOptions.TargetShape],
+        LayerTypes.Cropping1D => [LayerOptions.Cropping],
+        // KerasNLP's order: intermediate_dim, num_heads, dropout, activation, layer_norm_epsilon.
+        LayerTypes.TransformerEncoder or LayerTypes.TransformerDecoder =>
+            [LayerOptions.IntermediateDim, LayerOptions.NumHeads, LayerOptions.Dropout, LayerOptions.Activation, LayerOptions.LayerNormEpsilon],
         _ => [],
     };
 
@@ -60,7 +77,7 @@ public static class LayerSpecParser
     {
         private int _pos;
 
-        public (LayerSpec, int[]?) ParseLayer()
+        public (LayerSpec, int[]?, bool) ParseLayer()
         {
             Skip();
             if (_pos >= text.Length) throw Syntax(_pos, "the layer string is empty; expected e.g. Dense(10).");
@@ -84,6 +101,7 @@ public static class LayerSpecParser
 
             var b = new LayerSpecBuilder { Type = type };
             int[]? inputShape = null;
+            bool tokens = false;
             var positional = Positional(type);
             var given = new HashSet<string>(StringComparer.Ordinal);
             int argIndex = 0;
@@ -124,11 +142,17 @@ public static class LayerSpecParser
                     if (inputShape is not null) throw Error(ErrorIds.InvalidLayerOption, argCol, key, "give input_shape or input_dim, not both.");
                     inputShape = LayerOptionValues.Shape(value, key, (id, opt, reason) => Error(id, valueCol, opt, reason));
                 }
-                else if (key == InputDimKey)
+                else if (key == InputDimKey && type != LayerTypes.Embedding) // Embedding's input_dim is its vocabulary
                 {
                     // Keras 2's Dense(64, input_dim=784) means input_shape=(784,).
                     if (inputShape is not null) throw Error(ErrorIds.InvalidLayerOption, argCol, key, "give input_shape or input_dim, not both.");
                     inputShape = LayerOptionValues.Shape(value is null ? null : new object?[] { value }, key, (id, opt, reason) => Error(id, valueCol, opt, reason));
+                }
+                else if (key == InputLengthKey && type == LayerTypes.Embedding)
+                {
+                    if (inputShape is not null) throw Error(ErrorIds.InvalidLayerOption, argCol, key, "give input_shape or input_length, not both.");
+                    inputShape = LayerOptionValues.Shape(value is null ? null : new object?[] { value }, key, (id, opt, reason) => Error(id, valueCol, opt, reason));
+                    tokens = true;
                 }
                 else if (LayerOptions.IsIgnored(key)) { }
                 else if (!LayerOptions.IsAllowed(type, key))
@@ -148,7 +172,7 @@ public static class LayerSpecParser
             _pos++;
             Skip();
             if (_pos < text.Length) throw Syntax(_pos, $"unexpected {Found()} after the closing ')'; give one layer per string.");
-            return (b.Build(), inputShape);
+            return (b.Build(), inputShape, tokens);
         }
 
         /// <summary>A literal: number, string, bare word, True/False/None, tuple or list.</summary>

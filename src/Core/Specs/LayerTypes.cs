@@ -31,6 +31,14 @@ public static class LayerTypes
     public const string Add = "Add";
     public const string Concatenate = "Concatenate";
     public const string ZeroPadding2D = "ZeroPadding2D";
+    public const string Embedding = "Embedding";
+    public const string PositionEmbedding = "PositionEmbedding";
+    public const string LayerNormalization = "LayerNormalization";
+    public const string MultiHeadAttention = "MultiHeadAttention";
+    public const string Reshape = "Reshape";
+    public const string Cropping1D = "Cropping1D";
+    public const string TransformerEncoder = "TransformerEncoder";
+    public const string TransformerDecoder = "TransformerDecoder";
 
     private static readonly (string Canonical, string Prefix, string[] Aliases)[] Table =
     [
@@ -59,6 +67,14 @@ public static class LayerTypes
         (Add, "add", []),
         (Concatenate, "concatenate", []),
         (ZeroPadding2D, "zero_padding2d", []),
+        (Embedding, "embedding", []),
+        (PositionEmbedding, "position_embedding", []),
+        (LayerNormalization, "layer_normalization", []),
+        (MultiHeadAttention, "multi_head_attention", []),
+        (Reshape, "reshape", []),
+        (Cropping1D, "cropping1d", []),
+        (TransformerEncoder, "transformer_encoder", []),
+        (TransformerDecoder, "transformer_decoder", []),
     ];
 
     private static readonly Dictionary<string, string> Lookup = BuildLookup();

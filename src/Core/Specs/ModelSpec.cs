@@ -15,6 +15,12 @@ public sealed class ModelSpec : IEquatable<ModelSpec>, IModelSource
 
     public required IReadOnlyList<LayerSpec> Layers { get; init; }
 
+    /// <summary>
+    /// The input's element type: null or <c>float32</c> (images, features), or <c>int32</c> for token ids
+    /// (then only an Embedding may read the input). See <see cref="InputDtypes"/>.
+    /// </summary>
+    public string? InputDtype { get; init; }
+
     /// <summary>Free-form description carried through YAML metadata.</summary>
     public string? Description { get; init; }
 
@@ -22,7 +28,7 @@ public sealed class ModelSpec : IEquatable<ModelSpec>, IModelSource
     {
         if (other is null) return false;
         if (ReferenceEquals(this, other)) return true;
-        return Name == other.Name && Description == other.Description
+        return Name == other.Name && Description == other.Description && InputDtype == other.InputDtype
             && InputShape.AsSpan().SequenceEqual(other.InputShape)
             && Layers.Count == other.Layers.Count && Layers.SequenceEqual(other.Layers);
     }

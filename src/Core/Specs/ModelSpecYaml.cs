@@ -29,7 +29,7 @@ public static class ModelSpecYaml
 
     private static readonly string[] RootKeys = ["apiVersion", "kind", "metadata", "spec"];
     private static readonly string[] MetadataKeys = ["name", "description"];
-    private static readonly string[] SpecKeys = ["inputShape", "layers"];
+    private static readonly string[] SpecKeys = ["inputShape", "inputDtype", "layers"];
 
     /// <summary>Parses a YAML spec; <paramref name="sourceName"/> (a file name) is used in error messages and <see cref="ModelCostException.File"/>.</summary>
     public static ModelSpec Parse(string yaml, string? sourceName = null)
@@ -55,6 +55,7 @@ public static class ModelSpecYaml
         if (spec.Description is not null) sb.Append("  description: ").Append(Str(spec.Description)).Append('\n');
         sb.Append("spec:\n");
         sb.Append("  inputShape: ").Append(Ints(spec.InputShape)).Append('\n');
+        if (spec.InputDtype is not null) sb.Append("  inputDtype: ").Append(Str(spec.InputDtype)).Append('\n');
         sb.Append("  layers:\n");
         for (int index = 0; index < spec.Layers.Count; index++)
         {
@@ -97,6 +98,20 @@ public static class ModelSpecYaml
             if (l.Momentum is { } mo) Put(LayerOptions.Momentum, Dbl(mo));
             if (l.ResetAfter is { } ra) Put(LayerOptions.ResetAfter, Bool(ra));
             if (l.Axis is { } ax) Put(LayerOptions.Axis, Int(ax));
+            if (l.InputDim is { } idim) Put(LayerOptions.InputDim, Int(idim));
+            if (l.OutputDim is { } odim) Put(LayerOptions.OutputDim, Int(odim));
+            if (l.ConstantId is { } cid) Put(LayerOptions.ConstantId, Int(cid));
+            if (l.SequenceLength is { } sl) Put(LayerOptions.SequenceLength, Int(sl));
+            if (l.NumHeads is { } nh) Put(LayerOptions.NumHeads, Int(nh));
+            if (l.KeyDim is { } kd) Put(LayerOptions.KeyDim, Int(kd));
+            if (l.ValueDim is { } vd) Put(LayerOptions.ValueDim, Int(vd));
+            if (l.IntermediateDim is { } im) Put(LayerOptions.IntermediateDim, Int(im));
+            if (l.Dropout is { } dr) Put(LayerOptions.Dropout, Dbl(dr));
+            if (l.LayerNormEpsilon is { } lne) Put(LayerOptions.LayerNormEpsilon, Dbl(lne));
+            if (l.UseCausalMask is { } ucm) Put(LayerOptions.UseCausalMask, Bool(ucm));
+            if (l.NormalizeFirst is { } nf) Put(LayerOptions.NormalizeFirst, Bool(nf));
+            if (l.TargetShape is not null) Put(LayerOptions.TargetShape, Ints(l.TargetShape));
+            if (l.Cropping is not null) Put(LayerOptions.Cropping, IntOrInts(l.Cropping));
         }
         return sb.ToString();
     }
@@ -164,6 +179,7 @@ public static class ModelSpecYaml
         public string Source { get; } = file ?? "YAML";
         private readonly List<LayerMarks> _marks = [];
         private YamlNode? _inputShapeNode, _layersNode, _nameNode;
+        private bool _tokenInput; // a layer string's input_length (Keras 2 Embedding) declared token ids
 
         private sealed record LayerMarks(YamlNode Node, Dictionary<string, YamlNode> Options);
 
@@ -198,6 +214,14 @@ public static class ModelSpecYaml
                 _inputShapeNode = isn;
                 inputShape = IntList(isn, "spec.inputShape");
             }
+            string? inputDtype = null;
+            if (spec.TryGetValue("inputDtype", out var dtn))
+            {
+                var text = String(dtn, "spec.inputDtype");
+                if (!InputDtypes.TryNormalize(text, out var dt))
+                    throw Schema(dtn, $"spec.inputDtype '{text}' is not known; use float32 (the default) or int32 (token ids).");
+                inputDtype = dt == InputDtypes.Float32 ? null : dt;
+            }
             _layersNode = Required(spec, specNode, "layers");
             if (_layersNode is not YamlSequenceNode layerSeq)
                 throw Schema(_layersNode, $"spec.layers must be a list of layers, not {_layersNode.KindName}.");
@@ -218,8 +242,9 @@ public static class ModelSpecYaml
             }
             if (inputShape is null)
                 throw Schema(specNode, "spec needs 'inputShape' (the input shape without the batch dimension, e.g. [28, 28, 1]).");
+            if (_tokenInput && !spec.ContainsKey("inputDtype")) inputDtype = InputDtypes.Int32;
 
-            var result = new ModelSpec { Name = name, Description = description, InputShape = inputShape, Layers = layers };
+            var result = new ModelSpec { Name = name, Description = description, InputShape = inputShape, Layers = layers, InputDtype = inputDtype };
             try
             {
                 ShapeInference.Resolve(result);
@@ -257,7 +282,9 @@ public static class ModelSpecYaml
                 _marks.Add(new LayerMarks(node, []));
                 try
                 {
-                    return LayerSpecParser.ParseWithInputShape(s.Value);
+                    var (layer, shape, tokens) = LayerSpecParser.ParseWithInput(s.Value);
+                    if (tokens) _tokenInput = true;
+                    return (layer, shape);
                 }
                 catch (ModelCostException ex)
                 {
@@ -327,6 +354,20 @@ public static class ModelSpecYaml
                     case LayerOptions.Momentum: b.Momentum = OptionalDouble(v, what); break;
                     case LayerOptions.DepthMultiplier: b.DepthMultiplier = OptionalInt(v, what); break;
                     case LayerOptions.Axis: b.Axis = OptionalInt(v, what); break;
+                    case LayerOptions.InputDim: b.InputDim = OptionalInt(v, what); break;
+                    case LayerOptions.OutputDim: b.OutputDim = OptionalInt(v, what); break;
+                    case LayerOptions.ConstantId: b.ConstantId = OptionalInt(v, what); break;
+                    case LayerOptions.SequenceLength: b.SequenceLength = OptionalInt(v, what); break;
+                    case LayerOptions.NumHeads: b.NumHeads = OptionalInt(v, what); break;
+                    case LayerOptions.KeyDim: b.KeyDim = OptionalInt(v, what); break;
+                    case LayerOptions.ValueDim: b.ValueDim = OptionalInt(v, what); break;
+                    case LayerOptions.IntermediateDim: b.IntermediateDim = OptionalInt(v, what); break;
+                    case LayerOptions.Dropout: b.Dropout = OptionalDouble(v, what); break;
+                    case LayerOptions.LayerNormEpsilon: b.LayerNormEpsilon = OptionalDouble(v, what); break;
+                    case LayerOptions.UseCausalMask: b.UseCausalMask = OptionalBool(v, what); break;
+                    case LayerOptions.NormalizeFirst: b.NormalizeFirst = OptionalBool(v, what); break;
+                    case LayerOptions.TargetShape: b.TargetShape = SignedList(v, what); break;
+                    case LayerOptions.Cropping: b.Cropping = IntOrList(v, what); break;
                 }
             }
             return (b.Build(), null);
@@ -417,6 +458,9 @@ public static class ModelSpecYaml
             if (n is not YamlSequenceNode seq) throw Schema(n, $"{what} must be a list of integers, e.g. [28, 28, 1], not {Show(n)}.");
             return seq.Items.Select(i => Int(i, what)).ToArray();
         }
+
+        /// <summary>A list of integers that may hold -1 (Reshape's target_shape).</summary>
+        private int[]? SignedList(YamlNode n, string what) => IsNull(n) ? null : IntOrList(n, what);
 
         private int[]? IntOrList(YamlNode n, string what)
         {

@@ -47,6 +47,30 @@ public sealed class ResolvedLayer
     /// <summary>Concatenate axis as a 0-based index into the shape without batch.</summary>
     public int Axis { get; init; }
 
+    // Transformer options (Keras / KerasNLP defaults applied).
+    /// <summary>Embedding vocabulary size.</summary>
+    public int InputDim { get; init; }
+    /// <summary>Embedding width.</summary>
+    public int OutputDim { get; init; }
+    /// <summary>Embedding row looked up at every position regardless of the ids; -1 = read the ids.</summary>
+    public int ConstantId { get; init; } = -1;
+    /// <summary>PositionEmbedding: positions in the table.</summary>
+    public int SequenceLength { get; init; }
+    public int NumHeads { get; init; }
+    /// <summary>Per-head query/key width (for the blocks: width / num_heads).</summary>
+    public int KeyDim { get; init; }
+    /// <summary>Per-head value width.</summary>
+    public int ValueDim { get; init; }
+    /// <summary>Attention-probability dropout (MultiHeadAttention) or the blocks' dropout rate.</summary>
+    public double Dropout { get; init; }
+    /// <summary>True for a causal mask (MultiHeadAttention with use_causal_mask, every TransformerDecoder).</summary>
+    public bool UseCausalMask { get; init; }
+    public int IntermediateDim { get; init; }
+    public bool NormalizeFirst { get; init; }
+    /// <summary>Cropping1D: positions dropped at the start and at the end.</summary>
+    public int CropStart { get; init; }
+    public int CropEnd { get; init; }
+
     /// <summary>The single input shape (most layers have one input).</summary>
     public int[] InputShape => InputShapes[0];
 

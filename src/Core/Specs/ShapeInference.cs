@@ -57,8 +57,16 @@ public static class ShapeInference
             bool merge = type is LayerTypes.Add or LayerTypes.Concatenate;
             if (merge && inputShapes.Length < 2)
                 throw ctx.Error(ErrorIds.InvalidLayerOption, "inputs", $"{type} needs at least two inputs; name them with 'inputs'.");
-            if (!merge && inputShapes.Length != 1)
+            if (type == LayerTypes.MultiHeadAttention)
+            {
+                if (inputShapes.Length > 3)
+                    throw ctx.Error(ErrorIds.InvalidLayerOption, "inputs", $"MultiHeadAttention takes one input (self-attention) or [query, value] / [query, value, key] (cross-attention), not {inputShapes.Length}.");
+            }
+            else if (!merge && inputShapes.Length != 1)
                 throw ctx.Error(ErrorIds.InvalidLayerOption, "inputs", $"{type} takes exactly one input, not {inputShapes.Length}.");
+            if (InputDtypes.IsInteger(spec) && type != LayerTypes.Embedding && inputIdx.Contains(-1))
+                throw ctx.Error(ErrorIds.IncompatibleInputType, "inputs",
+                    $"its input is the model input of integer token ids (inputDtype int32, shape {ShapeText.FormatWithBatch(spec.InputShape)}); only an Embedding layer reads token ids. Put Embedding(input_dim, output_dim) first.");
 
             var r = ResolveOne(ctx, inputNames, inputIdx, inputShapes);
             resolved.Add(r);
@@ -116,6 +124,9 @@ public static class ShapeInference
 
     private static void ValidateInputShape(ModelSpec spec)
     {
+        if (spec.InputDtype is not null && !InputDtypes.All.Contains(spec.InputDtype))
+            throw new ModelCostException(ErrorIds.InvalidInputShape, ModelCostErrorCategory.InvalidArgument,
+                $"Model '{spec.Name}': input dtype '{spec.InputDtype}' is not known; use float32 (the default) or int32 (token ids).", spec.Name) { Option = "inputDtype" };
         if (spec.InputShape is null || spec.InputShape.Length == 0)
             throw new ModelCostException(ErrorIds.InvalidInputShape, ModelCostErrorCategory.InvalidArgument,
                 $"Model '{spec.Name}' needs an input shape (without the batch dimension), e.g. (28, 28, 1).", spec.Name) { Option = "inputShape" };
@@ -292,6 +303,124 @@ public static class ShapeInference
                 b.Out = [(int)CheckedInt(c, (long)inShape[0] + p[0] + p[1], "the padded height"), (int)CheckedInt(c, (long)inShape[1] + p[2] + p[3], "the padded width"), inShape[2]];
                 break;
             }
+            case LayerTypes.Embedding:
+            {
+                int vocab = Positive(c, s.InputDim, "input_dim", required: true);
+                int width = Positive(c, s.OutputDim, "output_dim", required: true);
+                int constant = -1;
+                if (s.ConstantId is int cid)
+                {
+                    if (cid < 0 || cid >= vocab)
+                        throw c.Error(ErrorIds.InvalidLayerOption, "constant_id", $"constant_id {cid} is not a row of the table (0 to {vocab - 1}).");
+                    constant = cid;
+                }
+                b.InputDim = vocab; b.OutputDim = width; b.ConstantId = constant;
+                b.Out = [.. inShape, width];
+                b.Trainable = Mul(c, vocab, width);
+                break;
+            }
+            case LayerTypes.PositionEmbedding:
+            {
+                RequireRank(c, inShape, 2, 2, "PositionEmbedding (sequence, features)");
+                int positions = Positive(c, s.SequenceLength, "sequence_length", required: true);
+                if (inShape[0] > positions)
+                    throw c.Error(ErrorIds.SequenceTooLong, "sequence_length",
+                        $"the input has {inShape[0]} positions but sequence_length is {positions}; the table has no embedding for {(inShape[0] - 1 == positions ? $"position {positions}" : $"positions {positions} to {inShape[0] - 1}")}. Raise sequence_length or shorten the input.");
+                b.SequenceLength = positions; b.Out = inShape;
+                b.Trainable = Mul(c, positions, inShape[1]);
+                break;
+            }
+            case LayerTypes.LayerNormalization:
+            {
+                double eps = s.Epsilon ?? 1e-3;
+                if (!(eps > 0)) throw c.Error(ErrorIds.InvalidLayerOption, "epsilon", $"epsilon {Num(eps)} must be positive.");
+                b.Epsilon = eps; b.Out = inShape;
+                b.Trainable = 2L * inShape[^1]; // gamma, beta over the last axis
+                break;
+            }
+            case LayerTypes.MultiHeadAttention:
+            {
+                RequireRank(c, inShape, 2, 2, "MultiHeadAttention (sequence, features)");
+                var value = inShapes.Length > 1 ? inShapes[1] : inShape;
+                var key = inShapes.Length > 2 ? inShapes[2] : value;
+                foreach (var (shape, what) in new[] { (value, "value"), (key, "key") })
+                    if (shape.Length != 2)
+                        throw c.Error(ErrorIds.IncompatibleInputRank, "inputs", $"the {what} input needs rank 2 (sequence, features), but is {ShapeText.FormatWithBatch(shape)}.");
+                if (key[0] != value[0])
+                    throw c.Error(ErrorIds.MergeShapeMismatch, "inputs", $"key and value need the same sequence length, but the key is {ShapeText.FormatWithBatch(key)} and the value {ShapeText.FormatWithBatch(value)}.");
+                int heads = Positive(c, s.NumHeads, "num_heads", required: true);
+                int keyDim = Positive(c, s.KeyDim, "key_dim", required: true);
+                int valueDim = Positive(c, s.ValueDim, "value_dim", required: false, keyDim);
+                double dropout = Rate(c, s.Dropout, "dropout");
+                bool bias = s.UseBias ?? true;
+                b.NumHeads = heads; b.KeyDim = keyDim; b.ValueDim = valueDim; b.Dropout = dropout; b.UseBias = bias;
+                b.UseCausalMask = s.UseCausalMask ?? false;
+                if (b.UseCausalMask && inShape[0] != value[0])
+                    throw c.Error(ErrorIds.InvalidLayerOption, "use_causal_mask", $"a causal mask needs query and value of one length, but they have {inShape[0]} and {value[0]} positions.");
+                b.Out = inShape;
+                b.Trainable = AttentionParams(c, inShape[1], key[1], value[1], heads, keyDim, valueDim, bias);
+                break;
+            }
+            case LayerTypes.TransformerEncoder or LayerTypes.TransformerDecoder:
+            {
+                RequireRank(c, inShape, 2, 2, $"{type} (sequence, features)");
+                int width = inShape[1];
+                int inter = Positive(c, s.IntermediateDim, "intermediate_dim", required: true);
+                int heads = Positive(c, s.NumHeads, "num_heads", required: true);
+                if (width % heads != 0)
+                    throw c.Error(ErrorIds.InvalidLayerOption, "num_heads",
+                        $"num_heads {heads} does not divide the input width {width}; each head of a {type} gets width / num_heads dimensions, so choose a divisor of {width}.");
+                double eps = s.LayerNormEpsilon ?? 1e-5;
+                if (!(eps > 0)) throw c.Error(ErrorIds.InvalidLayerOption, "layer_norm_epsilon", $"layer_norm_epsilon {Num(eps)} must be positive.");
+                b.NumHeads = heads; b.KeyDim = width / heads; b.ValueDim = width / heads; b.IntermediateDim = inter;
+                b.Dropout = Rate(c, s.Dropout, "dropout"); b.Epsilon = eps; b.UseBias = true;
+                b.Activation = Act(c, s.Activation ?? Activations.Relu);
+                b.NormalizeFirst = s.NormalizeFirst ?? false;
+                b.UseCausalMask = type == LayerTypes.TransformerDecoder;
+                b.Out = inShape;
+                // Attention (4 projections with biases), two LayerNorms (γ, β), feed-forward width→inter→width with biases.
+                b.Trainable = AttentionParams(c, width, width, width, heads, b.KeyDim, b.ValueDim, bias: true)
+                    + 4L * width + Mul(c, width, inter) + inter + Mul(c, inter, width) + width;
+                break;
+            }
+            case LayerTypes.Reshape:
+            {
+                var target = s.TargetShape ?? throw c.Error(ErrorIds.MissingLayerOption, "target_shape", "Reshape needs 'target_shape', e.g. Reshape((49, 64)).");
+                long inElems = Elements(inShape);
+                int unknown = -1;
+                long known = 1;
+                for (int d = 0; d < target.Length; d++)
+                {
+                    if (target[d] == -1 && unknown < 0) { unknown = d; continue; }
+                    if (target[d] <= 0)
+                        throw c.Error(ErrorIds.InvalidLayerOption, "target_shape", $"target_shape {ShapeText.Format(target)} may hold positive sizes and one -1, not {target[d]}.");
+                    known = Mul(c, known, target[d]);
+                }
+                var o = (int[])target.Clone();
+                if (unknown >= 0)
+                {
+                    if (inElems % known != 0)
+                        throw c.Error(ErrorIds.InvalidLayerOption, "target_shape", $"the input {ShapeText.FormatWithBatch(inShape)} has {inElems} values, which {ShapeText.Format(target)} cannot hold (not a multiple of {known}).");
+                    o[unknown] = (int)CheckedInt(c, inElems / known, "the inferred dimension");
+                }
+                else if (known != inElems)
+                    throw c.Error(ErrorIds.InvalidLayerOption, "target_shape", $"the input {ShapeText.FormatWithBatch(inShape)} has {inElems} values but target_shape {ShapeText.Format(target)} holds {known}.");
+                b.Out = o;
+                break;
+            }
+            case LayerTypes.Cropping1D:
+            {
+                RequireRank(c, inShape, 2, 2, "Cropping1D (sequence, features)");
+                var crop = s.Cropping ?? [1, 1];
+                if (crop.Length == 1) crop = [crop[0], crop[0]];
+                if (crop.Length != 2 || crop.Any(v => v < 0))
+                    throw c.Error(ErrorIds.InvalidLayerOption, "cropping", "cropping must be an int or (start, end) of non-negative ints.");
+                if ((long)crop[0] + crop[1] >= inShape[0])
+                    throw c.Error(ErrorIds.InvalidLayerOption, "cropping", $"cropping ({crop[0]}, {crop[1]}) removes all {inShape[0]} positions of the input.");
+                b.CropStart = crop[0]; b.CropEnd = crop[1];
+                b.Out = [inShape[0] - crop[0] - crop[1], inShape[1]];
+                break;
+            }
             default:
                 throw c.Error(ErrorIds.UnknownLayerType, "type", $"layer type '{type}' has no shape rule.");
         }
@@ -326,6 +455,24 @@ public static class ShapeInference
             }
         }
         return (o, before, after);
+    }
+
+    /// <summary>
+    /// Keras MultiHeadAttention weights: query/key kernels (d, heads, key_dim), value kernel (d, heads, value_dim),
+    /// output kernel (heads, value_dim, d_query), with a bias on each when use_bias.
+    /// </summary>
+    private static long AttentionParams(Ctx c, int queryDim, int keyDim, int valueDim, int heads, int headKey, int headValue, bool bias)
+    {
+        long hk = Mul(c, heads, headKey), hv = Mul(c, heads, headValue);
+        long kernels = Mul(c, queryDim, hk) + Mul(c, keyDim, hk) + Mul(c, valueDim, hv) + Mul(c, hv, queryDim);
+        return bias ? kernels + 2 * hk + hv + queryDim : kernels;
+    }
+
+    private static double Rate(Ctx c, double? value, string option)
+    {
+        double rate = value ?? 0;
+        if (!(rate >= 0 && rate < 1)) throw c.Error(ErrorIds.InvalidLayerOption, option, $"{option} {Num(rate)} must be in [0, 1).");
+        return rate;
     }
 
     private static void RequireRank(Ctx c, int[] shape, int min, int max, string what)
@@ -419,6 +566,9 @@ public static class ShapeInference
         public string Padding = "valid", Activation = Activations.Linear, RecurrentActivation = Activations.Sigmoid;
         public bool UseBias, ReturnSequences, ResetAfter = true;
         public double Rate, Epsilon = 1e-3, Momentum = 0.99;
+        public int InputDim, OutputDim, ConstantId = -1, SequenceLength, NumHeads, KeyDim, ValueDim, IntermediateDim, CropStart, CropEnd;
+        public double Dropout;
+        public bool UseCausalMask, NormalizeFirst;
 
         public ResolvedLayer Build() => new()
         {
@@ -429,6 +579,9 @@ public static class ShapeInference
             Padding = Padding, Activation = Activation, RecurrentActivation = RecurrentActivation, UseBias = UseBias,
             PoolSize = PoolSize, Rate = Rate, DepthMultiplier = DepthMultiplier, ReturnSequences = ReturnSequences,
             Epsilon = Epsilon, Momentum = Momentum, ResetAfter = ResetAfter, Axis = Axis,
+            InputDim = InputDim, OutputDim = OutputDim, ConstantId = ConstantId, SequenceLength = SequenceLength,
+            NumHeads = NumHeads, KeyDim = KeyDim, ValueDim = ValueDim, Dropout = Dropout, UseCausalMask = UseCausalMask,
+            IntermediateDim = IntermediateDim, NormalizeFirst = NormalizeFirst, CropStart = CropStart, CropEnd = CropEnd,
         };
     }
 }

@@ -73,6 +73,21 @@ public class ExampleSpecsTests
         // + 2·590,080 + 1,180,160 + 5·2,359,808 = 14,714,688; fc 25,088·4096+4096 = 102,764,544; 4096·4096+4096 = 16,781,312;
         // 4096·1000+1000 = 4,097,000 → 138,357,544, no BatchNorm.
         { "vgg16.yaml", 138_357_544, 138_357_544, 0 },
+        // Hugging Face GPT2Model("gpt2") reports 124,439,808 parameters (sum(p.numel() for p in model.parameters())).
+        // By hand, d = 768, I = 3072: wte 50,257·768 = 38,597,376; wpe 1,024·768 = 786,432; per decoder block: ln_1 2·768
+        // = 1,536; attention q, k, v 3·(768·768 + 768) = 1,771,776 (HF's c_attn 768×2304 + 2304); output 768·768 + 768
+        // = 590,592; ln_2 1,536; feed-forward 768·3072 + 3072 = 2,362,368 and 3072·768 + 768 = 2,360,064 → 7,087,872;
+        // 12 blocks 85,054,464; final ln_f 1,536 → 124,439,808.
+        { "gpt2_small.yaml", 124_439_808, 124_439_808, 0 },
+        // Hugging Face BertModel("bert-base-uncased", with pooler) reports 109,482,240 parameters. By hand: word
+        // embeddings 30,522·768 = 23,440,896; position 512·768 = 393,216; token type 2·768 = 1,536; embedding LayerNorm
+        // 1,536; 12 encoder blocks of 7,087,872 (the same sum as GPT-2's: attention 2,362,368, two LayerNorms 3,072,
+        // feed-forward 4,722,432) = 85,054,464; pooler 768·768 + 768 = 590,592 → 109,482,240.
+        { "bert_base.yaml", 109_482_240, 109_482_240, 0 },
+        // Vision transformer: patch conv 7·7·1·64 + 64 = 3,200; positions 16·64 = 1,024; two pre-LN encoders
+        // 4·64² + 4·64 (attention) + 4·64 (LayerNorms) + 64·128 + 128 + 128·64 + 64 = 33,472 each; final LayerNorm 128;
+        // classifier 64·10 + 10 = 650 → 3,200 + 1,024 + 66,944 + 128 + 650 = 71,946.
+        { "vit_fashion_mnist.yaml", 71_946, 71_946, 0 },
     };
 
     [Theory]
@@ -129,6 +144,26 @@ public class ExampleSpecsTests
         Assert.Equal(expected, rows.Select(r => r.OutputShape));
         Assert.Equal("output_layer", rows[^1].Name);
         Assert.Equal("batch_normalization_5", rows[15].Name);
+    }
+
+    [Fact]
+    public void TransformerBlocksCountEachPartAsHuggingFace()
+    {
+        // One GPT-2 block layer by layer (see the derivation above): 4·768² + 4·768 attention, 2·(2·768) LayerNorm,
+        // 2·768·3072 + 3072 + 768 feed-forward.
+        var m = ShapeInference.Resolve(Load("gpt2_small.yaml"));
+        Assert.Equal(4L * 768 * 768 + 4 * 768 + 4 * 768 + 2L * 768 * 3072 + 3072 + 768, m.Find("transformer_layer_0")!.Params);
+        Assert.Equal(50_257L * 768, m.Find("token_embedding")!.Params);
+        Assert.Equal(1_024L * 768, m.Find("position_embedding")!.Params);
+        Assert.Equal([1024, 768], m.OutputShape);
+        Assert.True(m.Find("transformer_layer_11")!.UseCausalMask);
+        Assert.Equal(64, m.Find("transformer_layer_11")!.KeyDim);
+        var bert = ShapeInference.Resolve(Load("bert_base.yaml"));
+        Assert.Equal([768], bert.OutputShape);
+        Assert.False(bert.Find("transformer_layer_0")!.UseCausalMask);
+        Assert.Equal(2L * 768, bert.Find("segment_embedding")!.Params);
+        Assert.Equal(0, bert.Find("segment_embedding")!.ConstantId);
+        Assert.Equal([1, 768], bert.Find("cls_token")!.OutputShape);
     }
 
     [Fact]

@@ -70,14 +70,14 @@ public class KerasJsonImporterTests
         const string json = """
         {"class_name": "Sequential", "config": {"name": "s", "layers": [
           {"class_name": "InputLayer", "config": {"batch_input_shape": [null, 100], "name": "in"}},
-          {"class_name": "Embedding", "config": {"name": "emb", "input_dim": 1000, "output_dim": 8}},
+          {"class_name": "UpSampling1D", "config": {"name": "up", "size": 2}},
           {"class_name": "Dense", "config": {"name": "d", "units": 3}},
-          {"class_name": "LayerNormalization", "config": {"name": "ln"}}]}}
+          {"class_name": "GroupNormalization", "config": {"name": "gn"}}]}}
         """;
         var ex = Fails(json);
         Assert.Equal(ErrorIds.KerasLayerUnsupported, ex.ErrorId);
-        Assert.Contains("'emb' (Embedding)", ex.Message);
-        Assert.Contains("'ln' (LayerNormalization)", ex.Message);
+        Assert.Contains("'up' (UpSampling1D)", ex.Message);
+        Assert.Contains("'gn' (GroupNormalization)", ex.Message);
         Assert.Equal("model.json", ex.File);
     }
 

@@ -18,13 +18,6 @@ internal static class LayerFactory
         if (ActivationProblem(l, l.Activation, "activation") is { } activation) return activation;
         switch (l.Type)
         {
-            case LayerTypes.Dense or LayerTypes.Conv1D or LayerTypes.Conv2D or LayerTypes.Conv3D or LayerTypes.DepthwiseConv2D
-                or LayerTypes.SeparableConv2D or LayerTypes.MaxPooling1D or LayerTypes.MaxPooling2D or LayerTypes.MaxPooling3D
-                or LayerTypes.AveragePooling1D or LayerTypes.AveragePooling2D or LayerTypes.AveragePooling3D
-                or LayerTypes.GlobalAveragePooling1D or LayerTypes.GlobalAveragePooling2D or LayerTypes.GlobalMaxPooling2D
-                or LayerTypes.Flatten or LayerTypes.Dropout or LayerTypes.Activation or LayerTypes.BatchNormalization
-                or LayerTypes.Add or LayerTypes.Concatenate or LayerTypes.ZeroPadding2D:
-                return null;
             case LayerTypes.SimpleRNN or LayerTypes.LSTM or LayerTypes.GRU:
                 if (l.Type == LayerTypes.GRU && !l.ResetAfter)
                     return Limit(l, "reset_after", "GRU with reset_after=False is not implemented by the managed engine; use the Keras 2/3 default reset_after=True");
@@ -36,9 +29,22 @@ internal static class LayerFactory
                 }
                 return null;
             default:
-                return Limit(l, "type", $"layer type {l.Type} is not implemented by the managed engine");
+                return Implemented.Contains(l.Type) ? null : Limit(l, "type", $"layer type {l.Type} is not implemented by the managed engine");
         }
     }
+
+    /// <summary>The layer types <see cref="Create"/> builds (besides the recurrent ones, checked above); keep the two together.</summary>
+    internal static readonly HashSet<string> Implemented =
+    [
+        LayerTypes.Dense, LayerTypes.Conv1D, LayerTypes.Conv2D, LayerTypes.Conv3D, LayerTypes.DepthwiseConv2D, LayerTypes.SeparableConv2D,
+        LayerTypes.MaxPooling1D, LayerTypes.MaxPooling2D, LayerTypes.MaxPooling3D,
+        LayerTypes.AveragePooling1D, LayerTypes.AveragePooling2D, LayerTypes.AveragePooling3D,
+        LayerTypes.GlobalAveragePooling1D, LayerTypes.GlobalAveragePooling2D, LayerTypes.GlobalMaxPooling2D,
+        LayerTypes.Flatten, LayerTypes.Dropout, LayerTypes.Activation, LayerTypes.BatchNormalization,
+        LayerTypes.Add, LayerTypes.Concatenate, LayerTypes.ZeroPadding2D, LayerTypes.Reshape, LayerTypes.Cropping1D,
+        LayerTypes.Embedding, LayerTypes.PositionEmbedding, LayerTypes.LayerNormalization, LayerTypes.MultiHeadAttention,
+        LayerTypes.TransformerEncoder, LayerTypes.TransformerDecoder,
+    ];
 
     public static Layer Create(Network net, ResolvedLayer l)
     {
@@ -62,6 +68,13 @@ internal static class LayerFactory
             case LayerTypes.Add: return new AddLayer(net, l);
             case LayerTypes.Concatenate: return new ConcatenateLayer(net, l);
             case LayerTypes.ZeroPadding2D: return new ZeroPadding2DLayer(net, l);
+            case LayerTypes.Reshape: return new CopyLayer(net, l);
+            case LayerTypes.Cropping1D: return new Cropping1DLayer(net, l);
+            case LayerTypes.Embedding: return new EmbeddingLayer(net, l);
+            case LayerTypes.PositionEmbedding: return new PositionEmbeddingLayer(net, l);
+            case LayerTypes.LayerNormalization: return new LayerNormLayer(net, l);
+            case LayerTypes.MultiHeadAttention: return new MultiHeadAttentionLayer(net, l);
+            case LayerTypes.TransformerEncoder or LayerTypes.TransformerDecoder: return new TransformerBlockLayer(net, l);
             case LayerTypes.SimpleRNN or LayerTypes.LSTM or LayerTypes.GRU:
                 return new RecurrentLayer(net, l);
             default:

@@ -70,8 +70,8 @@ internal static class ActivationMath
             case ActivationKind.Gelu:
                 for (int i = 0; i < grad.Length; i++)
                 {
-                    double x = pre[i];
-                    grad[i] *= (float)(0.5 * (1 + Erf(x / Math.Sqrt(2))) + x * Math.Exp(-0.5 * x * x) / Math.Sqrt(2 * Math.PI));
+                    float x = pre[i];
+                    grad[i] *= 0.5f * (1 + Erf(x * InvSqrt2)) + x * MathF.Exp(-0.5f * x * x) * InvSqrt2Pi;
                 }
                 return;
             case ActivationKind.Swish:
@@ -93,7 +93,7 @@ internal static class ActivationMath
         ActivationKind.Tanh => MathF.Tanh(x),
         ActivationKind.Elu => x > 0 ? x : MathF.Exp(x) - 1,
         ActivationKind.Selu => x > 0 ? SeluScale * x : SeluScale * SeluAlpha * (MathF.Exp(x) - 1),
-        ActivationKind.Gelu => (float)(0.5 * x * (1 + Erf(x / Math.Sqrt(2)))),
+        ActivationKind.Gelu => 0.5f * x * (1 + Erf(x * InvSqrt2)),
         ActivationKind.Swish => x * Sigmoid(x),
         ActivationKind.Softplus => MathF.Max(x, 0) + MathF.Log(1 + MathF.Exp(-MathF.Abs(x))),
         ActivationKind.Softsign => x / (1 + MathF.Abs(x)),
@@ -135,15 +135,22 @@ internal static class ActivationMath
         for (int j = 0; j < row.Length; j++) row[j] *= inv;
     }
 
-    /// <summary>erf by Abramowitz &amp; Stegun 7.1.26 (|error| ≤ 1.5e-7, below float resolution).</summary>
-    public static double Erf(double x)
+    private const float InvSqrt2 = 0.70710678118654752f, InvSqrt2Pi = 0.39894228040143268f;
+
+    /// <summary>
+    /// erf by Abramowitz &amp; Stegun 7.1.26 (|error| ≤ 1.5e-7) in float arithmetic (rounding adds about 1e-7):
+    /// GELU runs on every hidden unit of a transformer's feed-forward layers, where double Math.Exp cost a quarter
+    /// of a block's forward time.
+    /// </summary>
+    public static float Erf(float x)
     {
-        double sign = x < 0 ? -1 : 1;
-        x = Math.Abs(x);
-        double t = 1 / (1 + 0.3275911 * x);
-        double y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.Exp(-x * x);
+        float sign = x < 0 ? -1 : 1;
+        x = MathF.Abs(x);
+        float t = 1 / (1 + 0.3275911f * x);
+        float y = 1 - ((((1.061405429f * t - 1.453152027f) * t + 1.421413741f) * t - 0.284496736f) * t + 0.254829592f) * t * MathF.Exp(-x * x);
         return sign * y;
     }
+
 
     private static void Relu(Span<float> x)
     {

@@ -4,7 +4,8 @@ namespace ModelCost.Core.Engine.Runtime;
 
 /// <summary>
 /// Keras default initialisers: Glorot uniform kernels (fans as Keras computes them from the
-/// kernel shape), orthogonal recurrent kernels, zero biases except the LSTM forget gate
+/// kernel shape, also for attention's (d, heads, key_dim) EinsumDense kernels), orthogonal recurrent kernels,
+/// Embedding uniform ±0.05, KerasNLP PositionEmbedding Glorot uniform, LayerNorm γ 1 and β 0, zero biases except the LSTM forget gate
 /// (unit_forget_bias=True → 1), BatchNormalization gamma 1, beta 0, moving mean 0, variance 1.
 /// Each tensor draws from its own stream of the seed, so adding a layer does not shift the others.
 /// </summary>
@@ -19,7 +20,9 @@ internal static class WeightInitializer
             var layer = net.Model.Find(s.Name[..s.Name.LastIndexOf('.')])!;
             var dst = (s.Trainable ? net.Params : net.State).AsSpan(net.Offset(s.Name), checked((int)s.Elements));
             var rng = DeterministicRandom.For(seed, 1, (ulong)si);
-            switch (s.Param)
+            // Sub-layer paths (self_attention/query/kernel) initialise like their last part.
+            string leaf = s.Param[(s.Param.LastIndexOf('/') + 1)..];
+            switch (leaf)
             {
                 case "kernel" or "depthwise_kernel" or "pointwise_kernel":
                     GlorotUniform(dst, s.Shape, rng);
@@ -30,6 +33,13 @@ internal static class WeightInitializer
                 case "bias":
                     dst.Clear();
                     if (layer.Type == LayerTypes.LSTM) dst.Slice(layer.Units, layer.Units).Fill(1f);
+                    break;
+                case "embeddings" when layer.Type == LayerTypes.Embedding:
+                    // Keras Embedding: RandomUniform(-0.05, 0.05).
+                    for (int i = 0; i < dst.Length; i++) dst[i] = (float)((rng.NextDouble() * 2 - 1) * 0.05);
+                    break;
+                case "embeddings":
+                    GlorotUniform(dst, s.Shape, rng); // KerasNLP PositionEmbedding: glorot_uniform
                     break;
                 case "gamma" or "moving_variance":
                     dst.Fill(1f);

@@ -40,6 +40,20 @@ internal static class LayerOptionValues
             case LayerOptions.Rate: b.Rate = Dbl(value, key, fail); break;
             case LayerOptions.Epsilon: b.Epsilon = Dbl(value, key, fail); break;
             case LayerOptions.Momentum: b.Momentum = Dbl(value, key, fail); break;
+            case LayerOptions.InputDim: b.InputDim = Int(value, key, fail); break;
+            case LayerOptions.OutputDim: b.OutputDim = Int(value, key, fail); break;
+            case LayerOptions.ConstantId: b.ConstantId = Int(value, key, fail); break;
+            case LayerOptions.SequenceLength: b.SequenceLength = Int(value, key, fail); break;
+            case LayerOptions.NumHeads: b.NumHeads = Int(value, key, fail); break;
+            case LayerOptions.KeyDim: b.KeyDim = Int(value, key, fail); break;
+            case LayerOptions.ValueDim: b.ValueDim = Int(value, key, fail); break;
+            case LayerOptions.IntermediateDim: b.IntermediateDim = Int(value, key, fail); break;
+            case LayerOptions.Dropout: b.Dropout = Dbl(value, key, fail); break;
+            case LayerOptions.LayerNormEpsilon: b.LayerNormEpsilon = Dbl(value, key, fail); break;
+            case LayerOptions.UseCausalMask: b.UseCausalMask = Bool(value, key, fail); break;
+            case LayerOptions.NormalizeFirst: b.NormalizeFirst = Bool(value, key, fail); break;
+            case LayerOptions.TargetShape: b.TargetShape = Ints(value, key, fail); break;
+            case LayerOptions.Cropping: b.Cropping = Ints(value, key, fail); break;
             default: throw fail(ErrorIds.UnknownLayerOption, key, $"unknown option '{key}'.");
         }
     }

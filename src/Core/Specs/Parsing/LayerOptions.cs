@@ -26,12 +26,28 @@ internal static class LayerOptions
     public const string Momentum = "momentum";
     public const string ResetAfter = "reset_after";
     public const string Axis = "axis";
+    public const string InputDim = "input_dim";
+    public const string OutputDim = "output_dim";
+    public const string ConstantId = "constant_id";
+    public const string SequenceLength = "sequence_length";
+    public const string NumHeads = "num_heads";
+    public const string KeyDim = "key_dim";
+    public const string ValueDim = "value_dim";
+    public const string Dropout = "dropout";
+    public const string UseCausalMask = "use_causal_mask";
+    public const string TargetShape = "target_shape";
+    public const string IntermediateDim = "intermediate_dim";
+    public const string NormalizeFirst = "normalize_first";
+    public const string LayerNormEpsilon = "layer_norm_epsilon";
+    public const string Cropping = "cropping";
 
     /// <summary>Every key a layer mapping may hold.</summary>
     public static readonly string[] All =
     [
         Type, Name, Inputs, Units, Filters, KernelSize, Strides, Padding, Activation, RecurrentActivation, UseBias,
         PoolSize, Rate, DepthMultiplier, ReturnSequences, Epsilon, Momentum, ResetAfter, Axis,
+        InputDim, OutputDim, ConstantId, SequenceLength, NumHeads, KeyDim, ValueDim, Dropout, UseCausalMask,
+        TargetShape, IntermediateDim, NormalizeFirst, LayerNormEpsilon, Cropping,
     ];
 
     /// <summary>
@@ -46,6 +62,7 @@ internal static class LayerOptions
         "depthwise_regularizer", "pointwise_regularizer", "recurrent_regularizer", "beta_regularizer",
         "gamma_regularizer", "kernel_constraint", "bias_constraint", "depthwise_constraint",
         "pointwise_constraint", "recurrent_constraint", "beta_constraint", "gamma_constraint", "dtype", "trainable",
+        "embeddings_initializer", "embeddings_regularizer", "embeddings_constraint", "initializer",
     ];
 
     public static bool IsIgnored(string key) => Array.IndexOf(Ignored, key) >= 0;
@@ -70,6 +87,13 @@ internal static class LayerOptions
         LayerTypes.GRU => [Units, Activation, RecurrentActivation, UseBias, ReturnSequences, ResetAfter],
         LayerTypes.Concatenate => [Axis],
         LayerTypes.ZeroPadding2D => [Padding],
+        LayerTypes.Embedding => [InputDim, OutputDim, ConstantId],
+        LayerTypes.PositionEmbedding => [SequenceLength],
+        LayerTypes.LayerNormalization => [Epsilon],
+        LayerTypes.MultiHeadAttention => [NumHeads, KeyDim, ValueDim, Dropout, UseBias, UseCausalMask],
+        LayerTypes.Reshape => [TargetShape],
+        LayerTypes.Cropping1D => [Cropping],
+        LayerTypes.TransformerEncoder or LayerTypes.TransformerDecoder => [IntermediateDim, NumHeads, Dropout, Activation, LayerNormEpsilon, NormalizeFirst],
         _ => [],
     };
 

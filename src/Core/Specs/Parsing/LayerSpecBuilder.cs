@@ -11,6 +11,10 @@ internal sealed class LayerSpecBuilder
     public string? Padding, Activation, RecurrentActivation;
     public bool? UseBias, ReturnSequences, ResetAfter;
     public double? Rate, Epsilon, Momentum;
+    public int? InputDim, OutputDim, ConstantId, SequenceLength, NumHeads, KeyDim, ValueDim, IntermediateDim;
+    public double? Dropout, LayerNormEpsilon;
+    public bool? UseCausalMask, NormalizeFirst;
+    public int[]? TargetShape, Cropping;
 
     public LayerSpec Build() => new()
     {
@@ -19,6 +23,10 @@ internal sealed class LayerSpecBuilder
         UseBias = UseBias, PoolSize = PoolSize, Rate = Rate, DepthMultiplier = DepthMultiplier,
         ReturnSequences = ReturnSequences, Epsilon = Epsilon, Momentum = Momentum, ResetAfter = ResetAfter,
         Axis = Axis, ZeroPadding = ZeroPadding,
+        InputDim = InputDim, OutputDim = OutputDim, ConstantId = ConstantId, SequenceLength = SequenceLength,
+        NumHeads = NumHeads, KeyDim = KeyDim, ValueDim = ValueDim, Dropout = Dropout, UseCausalMask = UseCausalMask,
+        TargetShape = TargetShape, IntermediateDim = IntermediateDim, NormalizeFirst = NormalizeFirst,
+        LayerNormEpsilon = LayerNormEpsilon, Cropping = Cropping,
     };
 
     /// <summary>Lower-cases known activation and padding spellings so every front end yields equal specs.</summary>

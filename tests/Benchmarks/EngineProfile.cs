@@ -10,7 +10,7 @@ namespace ModelCost.Benchmarks;
 /// <summary>
 /// Stopwatch breakdown of one training step per layer (forward, backward), loss and optimizer, on
 /// random data: where the training time goes.
-/// <c>dotnet tests/Benchmarks/bin/Release/net10.0/ModelCost.Benchmarks.dll profile --model cnn [--threads 2] [--steps 200]</c>
+/// <c>dotnet tests/Benchmarks/bin/Release/net10.0/ModelCost.Benchmarks.dll profile --model mlp|cnn|resnet18 [--threads 2] [--steps 200]</c>
 /// </summary>
 public static class EngineProfile
 {
@@ -28,9 +28,10 @@ public static class EngineProfile
                 case "--batch-size": batch = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
             }
         }
-        var spec = ModelSpecYaml.Load(Path.Combine(RepoRoot.Find(), "examples", "specs", $"seed000_{model}.yaml"));
+        var spec = ModelSpecYaml.Load(Path.Combine(RepoRoot.Find(), "examples", "specs", ModelGemmShapes.Models.First(m => m.Name == model).File));
         var resolved = ShapeInference.Resolve(spec);
-        bool keepLogits = LossFunction.Plan(resolved, LossKind.SparseCategoricalCrossentropy, false, 10);
+        bool fromLogits = resolved.Layers[^1].Activation == "linear";
+        bool keepLogits = LossFunction.Plan(resolved, LossKind.SparseCategoricalCrossentropy, fromLogits, 10);
         using var net = new Network(resolved, batch, training: true, threads, keepLogits);
         WeightInitializer.Initialize(net, 42);
         Array.Copy(net.Params, net.PreviousParams, net.Params.Length);
@@ -49,7 +50,8 @@ public static class EngineProfile
         bool cpu = threads == 1;
         double Now() => cpu ? ThreadCpuClock.Now() : Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency;
         double Since(double t) => Now() - t;
-        for (int s = -20; s < steps; s++)
+        int warmUp = Math.Min(20, steps);
+        for (int s = -warmUp; s < steps; s++)
         {
             bool count = s >= 0;
             for (int i = 0; i < L; i++) { var t = Now(); net.Layers[i].Forward(batch, true); if (count) fwd[i] += Since(t); }

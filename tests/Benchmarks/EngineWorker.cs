@@ -11,13 +11,16 @@ namespace ModelCost.Benchmarks;
 /// Our side of the peer comparison, one model per process (so VmHWM is that model's): trains the
 /// seed 000 spec from examples/specs on Fashion-MNIST with the seed's set-up, then measures batch-1
 /// latency and batch-1000 throughput, and prints the same JSON fields as peer/train_peer.py.
-/// <c>dotnet tests/Benchmarks/bin/Release/net10.0/ModelCost.Benchmarks.dll ours --model mlp|cnn [--threads 2]</c>
+/// <c>--model resnet18</c> (examples/specs/resnet18_cifar.yaml, random data) prints the median time of one
+/// training step at batch 64 instead, as peer/train_peer.py does.
+/// <c>dotnet tests/Benchmarks/bin/Release/net10.0/ModelCost.Benchmarks.dll ours --model mlp|cnn|resnet18 [--threads 2]</c>
 /// </summary>
 public static class EngineWorker
 {
     public static int Run(string[] args)
     {
         var o = Options.Parse(args);
+        if (o.Model == "resnet18") return ResNetStep(o);
         var spec = ModelSpecYaml.Load(Path.Combine(RepoRoot.Find(), "examples", "specs", $"seed000_{o.Model}.yaml"));
         var data = DatasetLoader.Load(DatasetCatalog.Resolve("FashionMNIST", o.Data));
 
@@ -42,6 +45,43 @@ public static class EngineWorker
         };
         Console.WriteLine(JsonSerializer.Serialize(json));
         return 0;
+    }
+
+    /// <summary>One training step of ResNet-18 at 32×32×3 on random data: median of the steps after 3 warm-up steps.</summary>
+    private static int ResNetStep(Options o)
+    {
+        const int WarmUp = 3;
+        var spec = ModelSpecYaml.Load(Path.Combine(RepoRoot.Find(), "examples", "specs", "resnet18_cifar.yaml"));
+        int n = (o.Steps + WarmUp) * o.BatchSize, size = 32 * 32 * 3;
+        var rng = new Random(o.Seed);
+        var x = new float[n * size];
+        for (int i = 0; i < x.Length; i++) x[i] = (float)rng.NextDouble();
+        var y = new int[n];
+        for (int i = 0; i < n; i++) y[i] = rng.Next(10);
+        var data = new TrainingData { Name = "random", SampleShape = [32, 32, 3], Classes = 10, TrainX = x, TrainY = y, TestX = [], TestY = [] };
+        var ends = new List<double>();
+        var result = Trainer.Train(spec, data, new TrainingOptions
+        {
+            Epochs = 1, BatchSize = o.BatchSize, ValidationSplit = 0, Optimizer = "Adam", FromLogits = true, Seed = o.Seed,
+            Threads = o.Threads, Shuffle = false, EvaluateTest = false, ProgressInterval = TimeSpan.Zero,
+        }, new SyncProgress(p => ends.Add(p.Elapsed.TotalSeconds)));
+        double peakMib = PeakResidentMib();
+        var steps = ends.Zip(ends.Skip(1), (a, b) => b - a).Skip(WarmUp - 1).Order().ToArray();
+        var (median, p90) = Latency(result.GetTrainedModel(), Math.Max(50, o.LatencyIterations / 10));
+        var json = new Dictionary<string, object>
+        {
+            ["engine"] = "modelcost", ["model"] = "resnet18", ["threads"] = o.Threads, ["batch_size"] = o.BatchSize,
+            ["steps"] = steps.Length, ["step_seconds"] = steps[steps.Length / 2],
+            ["latency_b1_median_us"] = median * 1e6, ["latency_b1_p90_us"] = p90 * 1e6, ["peak_rss_mib"] = peakMib,
+        };
+        Console.WriteLine(JsonSerializer.Serialize(json));
+        return 0;
+    }
+
+    /// <summary>Reports on the training thread (System.Progress would post to the thread pool).</summary>
+    private sealed class SyncProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
     }
 
     private static (double Median, double P90) Latency(TrainedModel trained, int iterations)
@@ -90,12 +130,12 @@ public static class EngineWorker
         return double.NaN;
     }
 
-    private sealed record Options(string Model, int Threads, int Epochs, int BatchSize, int Seed, string? Data, int LatencyIterations)
+    private sealed record Options(string Model, int Threads, int Epochs, int BatchSize, int Seed, string? Data, int LatencyIterations, int Steps)
     {
         public static Options Parse(string[] args)
         {
             string model = "mlp";
-            int threads = 2, epochs = 5, batch = 64, seed = 42, iterations = 1000;
+            int threads = 2, epochs = 5, batch = 64, seed = 42, iterations = 1000, steps = 10;
             string? data = null;
             for (int i = 1; i + 1 < args.Length; i += 2)
             {
@@ -109,11 +149,12 @@ public static class EngineWorker
                     case "--seed": seed = int.Parse(v, CultureInfo.InvariantCulture); break;
                     case "--data": data = v; break;
                     case "--latency-iterations": iterations = int.Parse(v, CultureInfo.InvariantCulture); break;
+                    case "--steps": steps = int.Parse(v, CultureInfo.InvariantCulture); break;
                     default: throw new ArgumentException($"unknown option {args[i]}");
                 }
             }
-            if (model is not ("mlp" or "cnn")) throw new ArgumentException($"--model must be mlp or cnn, not {model}");
-            return new Options(model, threads, epochs, batch, seed, data ?? "/usr/share/datasets/fashion-mnist", iterations);
+            if (model is not ("mlp" or "cnn" or "resnet18")) throw new ArgumentException($"--model must be mlp, cnn or resnet18, not {model}");
+            return new Options(model, threads, epochs, batch, seed, data ?? "/usr/share/datasets/fashion-mnist", iterations, steps);
         }
     }
 }

@@ -4,6 +4,7 @@ using ModelCost.Benchmarks;
 // dotnet run -c Release --project tests/Benchmarks -- sgemm [threads]   quick GFLOP/s table
 // dotnet run -c Release --project tests/Benchmarks -- peer [--rounds 2]  ours vs PyTorch, alternating, one table
 // dotnet run -c Release --project tests/Benchmarks -- ours --model mlp  our side of the peer table (one model, JSON)
+// dotnet run -c Release --project tests/Benchmarks -- sgemm-peer      ours vs OpenBLAS, one core, every model shape
 // dotnet run -c Release --project tests/Benchmarks -- --filter '*'      BenchmarkDotNet kernel benchmarks
 if (args.Length > 0 && args[0] == "sgemm")
 {
@@ -13,5 +14,6 @@ if (args.Length > 0 && args[0] == "sgemm")
 if (args.Length > 0 && args[0] == "ours") return EngineWorker.Run(args);
 if (args.Length > 0 && args[0] == "peer") return PeerRunner.Run(args);
 if (args.Length > 0 && args[0] == "profile") return EngineProfile.Run(args);
+if (args.Length > 0 && args[0] == "sgemm-peer") return SgemmPeer.Run(args);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

@@ -31,14 +31,19 @@ public static class SgemmTiming
         return 2.0 * m * n * k / best / 1e9;
     }
 
-    /// <summary>Prints GFLOP/s for a few shapes: <c>dotnet run -c Release --project tests/Benchmarks -- sgemm</c>.</summary>
-    public static void Print(string[] args)
+    /// <summary>Block-size sweeps: MODELCOST_GEMM_KC / _MC / _NC / _DIRECT override the driver's defaults.</summary>
+    public static void ApplyOverrides()
     {
-        // Block-size sweeps: MODELCOST_GEMM_KC / _MC / _NC override the driver's defaults.
         if (Environment.GetEnvironmentVariable("MODELCOST_GEMM_KC") is { } kc) GemmDriver.KC = int.Parse(kc, System.Globalization.CultureInfo.InvariantCulture);
         if (Environment.GetEnvironmentVariable("MODELCOST_GEMM_MC") is { } mc) GemmDriver.MC = int.Parse(mc, System.Globalization.CultureInfo.InvariantCulture);
         if (Environment.GetEnvironmentVariable("MODELCOST_GEMM_DIRECT") is { } dm) GemmDriver.DirectMaxB = long.Parse(dm, System.Globalization.CultureInfo.InvariantCulture);
         if (Environment.GetEnvironmentVariable("MODELCOST_GEMM_NC") is { } nc) GemmDriver.NC = int.Parse(nc, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Prints GFLOP/s for a few shapes: <c>dotnet run -c Release --project tests/Benchmarks -- sgemm</c>.</summary>
+    public static void Print(string[] args)
+    {
+        ApplyOverrides();
         Console.WriteLine($"ISA {Gemm.Isa} KC {GemmDriver.KC} MC {GemmDriver.MC} NC {GemmDriver.NC}");
         var shapes = new (int M, int N, int K, bool TA, bool TB)[]
         {

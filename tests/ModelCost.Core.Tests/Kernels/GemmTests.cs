@@ -24,7 +24,7 @@ public class GemmTests
 
     private static readonly GemmIsa[] AllIsas = [GemmIsa.Scalar, GemmIsa.Vector128, GemmIsa.Avx2Fma, GemmIsa.Avx512];
 
-    private sealed record Case(int M, int N, int K, bool TransA, bool TransB, float Alpha, float Beta,
+    internal sealed record Case(int M, int N, int K, bool TransA, bool TransB, float Alpha, float Beta,
         int PadA, int PadB, int PadC, bool Bias, GemmActivation Activation);
 
     private static float[] RandomArray(Random rng, int length, double scale = 1.0)
@@ -35,7 +35,7 @@ public class GemmTests
     }
 
     /// <summary>Runs one case and returns the worst error divided by its bound (≤ 1 passes).</summary>
-    private static double WorstRatio(Case t, GemmIsa isa, int threads, GemmPath path, int seed)
+    internal static double WorstRatio(Case t, GemmIsa isa, int threads, GemmPath path, int seed)
     {
         var rng = new Random(seed);
         int lda = (t.TransA ? t.M : t.K) + t.PadA, ldb = (t.TransB ? t.K : t.N) + t.PadB, ldc = t.N + t.PadC;
@@ -129,6 +129,18 @@ public class GemmTests
         foreach (var t in cases)
             foreach (var threads in new[] { 1, 2 })
                 AssertWithinBound(t, Gemm.Isa, threads, GemmPath.Auto, seed++);
+    }
+
+    [Fact]
+    public void PartialColumnPanelsReadInPlaceOrPackedMatchTheReference()
+    {
+        // n = 10 and 25 leave a partial 16-wide panel that the AVX2 kernel reads in place under lane masks;
+        // ldb = 16 (n + 6) is the packed-panel stride, so that case is copied zero-padded instead. Rows 1-13.
+        int seed = 77;
+        foreach (var (m, n, padB) in new[] { (1, 10, 0), (13, 10, 6), (7, 25, 0), (6, 10, 3), (2, 3, 13) })
+            foreach (var isa in AllIsas)
+                foreach (var beta in new[] { 0f, 1f })
+                    AssertWithinBound(new Case(m, n, 37, false, false, 1f, beta, 0, padB, 1, beta == 0f, GemmActivation.Relu), isa, 1, GemmPath.Direct, seed++);
     }
 
     [Fact]

@@ -64,6 +64,11 @@ public class ExampleSpecsTests
         // fc 512·1000+1000 = 513,000 → 11,689,512 trainable. BN running mean+var (torch buffers, Keras non-trainable):
         // 2·(64 + 4·64 + 5·128 + 5·256 + 5·512) = 9,600 (measured: sum of m.named_buffers() without num_batches_tracked = 9600).
         { "resnet18.yaml", 11_699_112, 11_689_512, 9_600 },
+        // ResNet-18 at 32x32x3 (the speed issue's workload): torchvision resnet18(num_classes=10) with conv1 = Conv2d(3, 64, 3,
+        // padding=1, bias=False) and maxpool = Identity; /usr/bin/python3 printed sum(p.numel()) = 11173962. By hand: 11,689,512
+        // − 9,408 (7·7·3·64 stem) + 1,728 (3·3·3·64) − 513,000 (fc 512·1000+1000) + 5,130 (fc 512·10+10) = 11,173,962;
+        // BN running statistics as resnet18: 9,600.
+        { "resnet18_cifar.yaml", 11_183_562, 11_173_962, 9_600 },
         // torchvision resnet50 (same command with resnet50) → 25557032. By hand, bottleneck(in, p) = in·p + 9·p² + 4·p² + BN 12·p
         // (+ downsample in·4p + BN 8p): layer1 75,008 + 2·70,400 = 215,808; layer2 379,392 + 3·280,064 = 1,219,584;
         // layer3 1,512,448 + 5·1,117,184 = 7,098,368; layer4 6,039,552 + 2·4,462,592 = 14,964,736; stem 9,408 + 128;

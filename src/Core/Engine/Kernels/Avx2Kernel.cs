@@ -14,33 +14,36 @@ internal unsafe struct Avx2Kernel : IMicroKernel
 
     public static int NR => 16;
 
+    public static bool ReadsPartialPanels => Avx.IsSupported;
+
     public static void Tile(int rows, int cols, int kc, float* a, nint rsA, nint csA,
         float* b, nint rsB, float* c, nint ldc, in GemmEpilogue e, int col0)
     {
         // Packed panels get their strides as JIT constants (immediate offsets, fewer live registers).
-        if (rsA == 1 && csA == 6 && rsB == 16)
-        {
-            switch (rows)
-            {
-                case 6: Kernel<Rows6, Packed>(cols, kc, a, 1, 6, b, 16, c, ldc, e, col0); break;
-                case 5: Kernel<Rows5, Packed>(cols, kc, a, 1, 6, b, 16, c, ldc, e, col0); break;
-                case 4: Kernel<Rows4, Packed>(cols, kc, a, 1, 6, b, 16, c, ldc, e, col0); break;
-                case 3: Kernel<Rows3, Packed>(cols, kc, a, 1, 6, b, 16, c, ldc, e, col0); break;
-                case 2: Kernel<Rows2, Packed>(cols, kc, a, 1, 6, b, 16, c, ldc, e, col0); break;
-                default: Kernel<Rows1, Packed>(cols, kc, a, 1, 6, b, 16, c, ldc, e, col0); break;
-            }
-            return;
-        }
+        if (rsA == 1 && csA == 6 && rsB == 16) ByRows<Packed>(rows, cols, kc, a, 1, 6, b, 16, c, ldc, e, col0);
+        // A partial panel read in place (not the zero-padded packed stride) loads B under lane masks.
+        else if (cols < 16 && rsB != 16 && Avx.IsSupported) ByRows<MaskedEdge>(rows, cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0);
+        else ByRows<Strided>(rows, cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0);
+    }
+
+    /// <summary>The kernel instantiation for this many rows (each keeps only the accumulators it uses).</summary>
+    private static void ByRows<TL>(int rows, int cols, int kc, float* a, nint rsA, nint csA,
+        float* b, nint rsB, float* c, nint ldc, in GemmEpilogue e, int col0) where TL : struct, ILayout
+    {
         switch (rows)
         {
-            case 6: Kernel<Rows6, Strided>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
-            case 5: Kernel<Rows5, Strided>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
-            case 4: Kernel<Rows4, Strided>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
-            case 3: Kernel<Rows3, Strided>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
-            case 2: Kernel<Rows2, Strided>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
-            default: Kernel<Rows1, Strided>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
+            case 6: Kernel<Rows6, TL>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
+            case 5: Kernel<Rows5, TL>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
+            case 4: Kernel<Rows4, TL>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
+            case 3: Kernel<Rows3, TL>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
+            case 2: Kernel<Rows2, TL>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
+            default: Kernel<Rows1, TL>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
         }
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> LoadB<TL>(float* p, Vector256<float> mask) where TL : struct, ILayout
+        => TL.IsMasked ? Avx.MaskLoad(p, mask) : Vector256.Load(p);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Fmadd(Vector256<float> x, Vector256<float> y, Vector256<float> acc)
@@ -56,6 +59,10 @@ internal unsafe struct Avx2Kernel : IMicroKernel
             csA = 6;
             rsB = 16;
         }
+        // Partial column panel read in place: lanes at or past cols are never loaded (vmaskmovps does not fault there).
+        var lane = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
+        var mb0 = TL.IsMasked ? Vector256.LessThan(lane, Vector256.Create(cols)).AsSingle() : default;
+        var mb1 = TL.IsMasked ? Vector256.LessThan(lane, Vector256.Create(cols - 8)).AsSingle() : default;
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         float* a0 = a, a3 = a + 3 * rsA;
@@ -66,8 +73,8 @@ internal unsafe struct Avx2Kernel : IMicroKernel
         int p = 0;
         for (; p + 4 <= kc; p += 4)
         {
-            b0 = Vector256.Load(b);
-            b1 = Vector256.Load(b + 8);
+            b0 = LoadB<TL>(b, mb0);
+            b1 = LoadB<TL>(b + 8, mb1);
             x = Vector256.Create(*a0);
             c00 = Fmadd(x, b0, c00); c01 = Fmadd(x, b1, c01);
             if (TR.N > 1) { x = Vector256.Create(a0[rsA]); c10 = Fmadd(x, b0, c10); c11 = Fmadd(x, b1, c11); }
@@ -75,8 +82,8 @@ internal unsafe struct Avx2Kernel : IMicroKernel
             if (TR.N > 3) { x = Vector256.Create(*a3); c30 = Fmadd(x, b0, c30); c31 = Fmadd(x, b1, c31); }
             if (TR.N > 4) { x = Vector256.Create(a3[rsA]); c40 = Fmadd(x, b0, c40); c41 = Fmadd(x, b1, c41); }
             if (TR.N > 5) { x = Vector256.Create(a3[rs2]); c50 = Fmadd(x, b0, c50); c51 = Fmadd(x, b1, c51); }
-            b0 = Vector256.Load(b + rsB);
-            b1 = Vector256.Load(b + rsB + 8);
+            b0 = LoadB<TL>(b + rsB, mb0);
+            b1 = LoadB<TL>(b + rsB + 8, mb1);
             x = Vector256.Create(a0[csA]);
             c00 = Fmadd(x, b0, c00); c01 = Fmadd(x, b1, c01);
             if (TR.N > 1) { x = Vector256.Create(a0[csA + rsA]); c10 = Fmadd(x, b0, c10); c11 = Fmadd(x, b1, c11); }
@@ -84,8 +91,8 @@ internal unsafe struct Avx2Kernel : IMicroKernel
             if (TR.N > 3) { x = Vector256.Create(a3[csA]); c30 = Fmadd(x, b0, c30); c31 = Fmadd(x, b1, c31); }
             if (TR.N > 4) { x = Vector256.Create(a3[csA + rsA]); c40 = Fmadd(x, b0, c40); c41 = Fmadd(x, b1, c41); }
             if (TR.N > 5) { x = Vector256.Create(a3[csA + rs2]); c50 = Fmadd(x, b0, c50); c51 = Fmadd(x, b1, c51); }
-            b0 = Vector256.Load(b + rsB2);
-            b1 = Vector256.Load(b + rsB2 + 8);
+            b0 = LoadB<TL>(b + rsB2, mb0);
+            b1 = LoadB<TL>(b + rsB2 + 8, mb1);
             x = Vector256.Create(a0[cs2]);
             c00 = Fmadd(x, b0, c00); c01 = Fmadd(x, b1, c01);
             if (TR.N > 1) { x = Vector256.Create(a0[cs2 + rsA]); c10 = Fmadd(x, b0, c10); c11 = Fmadd(x, b1, c11); }
@@ -93,8 +100,8 @@ internal unsafe struct Avx2Kernel : IMicroKernel
             if (TR.N > 3) { x = Vector256.Create(a3[cs2]); c30 = Fmadd(x, b0, c30); c31 = Fmadd(x, b1, c31); }
             if (TR.N > 4) { x = Vector256.Create(a3[cs2 + rsA]); c40 = Fmadd(x, b0, c40); c41 = Fmadd(x, b1, c41); }
             if (TR.N > 5) { x = Vector256.Create(a3[cs2 + rs2]); c50 = Fmadd(x, b0, c50); c51 = Fmadd(x, b1, c51); }
-            b0 = Vector256.Load(b + rsB3);
-            b1 = Vector256.Load(b + rsB3 + 8);
+            b0 = LoadB<TL>(b + rsB3, mb0);
+            b1 = LoadB<TL>(b + rsB3 + 8, mb1);
             x = Vector256.Create(a0[cs3]);
             c00 = Fmadd(x, b0, c00); c01 = Fmadd(x, b1, c01);
             if (TR.N > 1) { x = Vector256.Create(a0[cs3 + rsA]); c10 = Fmadd(x, b0, c10); c11 = Fmadd(x, b1, c11); }
@@ -108,8 +115,8 @@ internal unsafe struct Avx2Kernel : IMicroKernel
         }
         for (; p < kc; p++)
         {
-            b0 = Vector256.Load(b);
-            b1 = Vector256.Load(b + 8);
+            b0 = LoadB<TL>(b, mb0);
+            b1 = LoadB<TL>(b + 8, mb1);
             x = Vector256.Create(*a0);
             c00 = Fmadd(x, b0, c00); c01 = Fmadd(x, b1, c01);
             if (TR.N > 1) { x = Vector256.Create(a0[rsA]); c10 = Fmadd(x, b0, c10); c11 = Fmadd(x, b1, c11); }
@@ -136,15 +143,14 @@ internal unsafe struct Avx2Kernel : IMicroKernel
         if (Avx.IsSupported)
         {
             // Partial tile: the same vector epilogue under lane masks, never touching C past cols.
-            var lane = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
             var m0 = Vector256.LessThan(lane, Vector256.Create(cols)).AsSingle();
             var m1 = Vector256.LessThan(lane, Vector256.Create(cols - 8)).AsSingle();
-            StoreRowMasked(c00, c01, c, e, col0, m0, m1);
-            if (TR.N > 1) StoreRowMasked(c10, c11, c + ldc, e, col0, m0, m1);
-            if (TR.N > 2) StoreRowMasked(c20, c21, c + 2 * ldc, e, col0, m0, m1);
-            if (TR.N > 3) StoreRowMasked(c30, c31, c + 3 * ldc, e, col0, m0, m1);
-            if (TR.N > 4) StoreRowMasked(c40, c41, c + 4 * ldc, e, col0, m0, m1);
-            if (TR.N > 5) StoreRowMasked(c50, c51, c + 5 * ldc, e, col0, m0, m1);
+            StoreRowMasked(c00, c01, c, e, col0, m0, m1, cols);
+            if (TR.N > 1) StoreRowMasked(c10, c11, c + ldc, e, col0, m0, m1, cols);
+            if (TR.N > 2) StoreRowMasked(c20, c21, c + 2 * ldc, e, col0, m0, m1, cols);
+            if (TR.N > 3) StoreRowMasked(c30, c31, c + 3 * ldc, e, col0, m0, m1, cols);
+            if (TR.N > 4) StoreRowMasked(c40, c41, c + 4 * ldc, e, col0, m0, m1, cols);
+            if (TR.N > 5) StoreRowMasked(c50, c51, c + 5 * ldc, e, col0, m0, m1, cols);
             return;
         }
 
@@ -162,39 +168,33 @@ internal unsafe struct Avx2Kernel : IMicroKernel
         }
     }
 
+    /// <summary>A partial row: plain stores for whole 8-lane groups, a masked one only for the ragged group.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StoreRowMasked(Vector256<float> v0, Vector256<float> v1, float* c, in GemmEpilogue e, int col0,
-        Vector256<float> m0, Vector256<float> m1)
+        Vector256<float> m0, Vector256<float> m1, int cols)
     {
-        if (e.Alpha != 1f)
+        if (cols >= 8)
         {
-            var al = Vector256.Create(e.Alpha);
-            v0 *= al;
-            v1 *= al;
+            Store8<Strided>(v0, c, e, col0, default);
+            if (cols > 8) Store8<MaskedEdge>(v1, c + 8, e, col0 + 8, m1);
         }
-        if (e.Beta == 1f)
+        else
         {
-            v0 += Avx.MaskLoad(c, m0);
-            v1 += Avx.MaskLoad(c + 8, m1);
+            Store8<MaskedEdge>(v0, c, e, col0, m0);
         }
-        else if (e.Beta != 0f)
-        {
-            var be = Vector256.Create(e.Beta);
-            v0 = Fmadd(be, Avx.MaskLoad(c, m0), v0);
-            v1 = Fmadd(be, Avx.MaskLoad(c + 8, m1), v1);
-        }
-        if (e.HasBias)
-        {
-            v0 += Avx.MaskLoad(e.Bias + col0, m0);
-            v1 += Avx.MaskLoad(e.Bias + col0 + 8, m1);
-        }
-        if (e.Relu)
-        {
-            v0 = Avx.Max(Vector256<float>.Zero, v0);
-            v1 = Avx.Max(Vector256<float>.Zero, v1);
-        }
-        Avx.MaskStore(c, m0, v0);
-        Avx.MaskStore(c + 8, m1, v1);
+    }
+
+    /// <summary>Eight columns through the epilogue, under a lane mask when TL is masked.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store8<TL>(Vector256<float> v, float* c, in GemmEpilogue e, int col0, Vector256<float> m) where TL : struct, ILayout
+    {
+        if (e.Alpha != 1f) v *= Vector256.Create(e.Alpha);
+        if (e.Beta == 1f) v += LoadB<TL>(c, m);
+        else if (e.Beta != 0f) v = Fmadd(Vector256.Create(e.Beta), LoadB<TL>(c, m), v);
+        if (e.HasBias) v += LoadB<TL>(e.Bias + col0, m);
+        if (e.Relu) v = Avx.Max(Vector256<float>.Zero, v);
+        if (TL.IsMasked) Avx.MaskStore(c, m, v);
+        else v.Store(c);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

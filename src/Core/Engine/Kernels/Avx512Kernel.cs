@@ -5,8 +5,12 @@ using System.Runtime.Intrinsics.X86;
 namespace ModelCost.Core.Engine.Kernels;
 
 /// <summary>
-/// 6×32 AVX-512 micro-kernel: the AVX2 kernel's register plan on zmm registers (12 accumulators),
-/// twice the columns per instruction.
+/// 6×32 AVX-512 micro-kernel: the AVX2 kernel's register plan on zmm registers (12 accumulators,
+/// 2 B loads and 6 broadcasts per k step, 15 of 32 registers), twice the columns per instruction.
+/// Partial tiles store through two 256-bit masked halves (AVX masked load/store), so C is never
+/// touched past the tile. Where AVX-512 is missing (tests force this family everywhere) the
+/// runtime emulates Vector512 with two 256-bit halves: same arithmetic, only slower.
+/// Mirrors <see cref="Avx2Kernel"/> line for line on the wider type (keep the two in step).
 /// </summary>
 internal unsafe struct Avx512Kernel : IMicroKernel
 {
@@ -14,17 +18,28 @@ internal unsafe struct Avx512Kernel : IMicroKernel
 
     public static int NR => 32;
 
+    public static bool ReadsPartialPanels => false;
+
     public static void Tile(int rows, int cols, int kc, float* a, nint rsA, nint csA,
         float* b, nint rsB, float* c, nint ldc, in GemmEpilogue e, int col0)
     {
+        // Packed panels get their strides as JIT constants (immediate offsets, fewer live registers).
+        if (rsA == 1 && csA == 6 && rsB == 32) ByRows<Packed>(rows, cols, kc, a, 1, 6, b, 32, c, ldc, e, col0);
+        else ByRows<Strided>(rows, cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0);
+    }
+
+    /// <summary>The kernel instantiation for this many rows (each keeps only the accumulators it uses).</summary>
+    private static void ByRows<TL>(int rows, int cols, int kc, float* a, nint rsA, nint csA,
+        float* b, nint rsB, float* c, nint ldc, in GemmEpilogue e, int col0) where TL : struct, ILayout
+    {
         switch (rows)
         {
-            case 6: Kernel<Rows6>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
-            case 5: Kernel<Rows5>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
-            case 4: Kernel<Rows4>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
-            case 3: Kernel<Rows3>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
-            case 2: Kernel<Rows2>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
-            default: Kernel<Rows1>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
+            case 6: Kernel<Rows6, TL>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
+            case 5: Kernel<Rows5, TL>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
+            case 4: Kernel<Rows4, TL>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
+            case 3: Kernel<Rows3, TL>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
+            case 2: Kernel<Rows2, TL>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
+            default: Kernel<Rows1, TL>(cols, kc, a, rsA, csA, b, rsB, c, ldc, e, col0); break;
         }
     }
 
@@ -32,19 +47,75 @@ internal unsafe struct Avx512Kernel : IMicroKernel
     private static Vector512<float> Fmadd(Vector512<float> x, Vector512<float> y, Vector512<float> acc)
         => Avx512F.IsSupported ? Avx512F.FusedMultiplyAdd(x, y, acc) : acc + x * y;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Fmadd(Vector256<float> x, Vector256<float> y, Vector256<float> acc)
+        => Fma.IsSupported ? Fma.MultiplyAdd(x, y, acc) : acc + x * y;
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel<TR>(int cols, int kc, float* a, nint rsA, nint csA,
-        float* b, nint rsB, float* c, nint ldc, in GemmEpilogue e, int col0) where TR : struct, IRowCount
+    private static void Kernel<TR, TL>(int cols, int kc, float* a, nint rsA, nint csA,
+        float* b, nint rsB, float* c, nint ldc, in GemmEpilogue e, int col0) where TR : struct, IRowCount where TL : struct, ILayout
     {
+        if (TL.IsPacked)
+        {
+            rsA = 1;
+            csA = 6;
+            rsB = 32;
+        }
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         float* a0 = a, a3 = a + 3 * rsA;
         nint rs2 = 2 * rsA;
-        for (int p = 0; p < kc; p++)
+        // Unrolled by four: one pointer bump per four k steps.
+        Vector512<float> b0, b1, x;
+        nint cs2 = 2 * csA, cs3 = 3 * csA, rsB2 = 2 * rsB, rsB3 = 3 * rsB;
+        int p = 0;
+        for (; p + 4 <= kc; p += 4)
         {
-            var b0 = Vector512.Load(b);
-            var b1 = Vector512.Load(b + 16);
-            var x = Vector512.Create(*a0);
+            b0 = Vector512.Load(b);
+            b1 = Vector512.Load(b + 16);
+            x = Vector512.Create(*a0);
+            c00 = Fmadd(x, b0, c00); c01 = Fmadd(x, b1, c01);
+            if (TR.N > 1) { x = Vector512.Create(a0[rsA]); c10 = Fmadd(x, b0, c10); c11 = Fmadd(x, b1, c11); }
+            if (TR.N > 2) { x = Vector512.Create(a0[rs2]); c20 = Fmadd(x, b0, c20); c21 = Fmadd(x, b1, c21); }
+            if (TR.N > 3) { x = Vector512.Create(*a3); c30 = Fmadd(x, b0, c30); c31 = Fmadd(x, b1, c31); }
+            if (TR.N > 4) { x = Vector512.Create(a3[rsA]); c40 = Fmadd(x, b0, c40); c41 = Fmadd(x, b1, c41); }
+            if (TR.N > 5) { x = Vector512.Create(a3[rs2]); c50 = Fmadd(x, b0, c50); c51 = Fmadd(x, b1, c51); }
+            b0 = Vector512.Load(b + rsB);
+            b1 = Vector512.Load(b + rsB + 16);
+            x = Vector512.Create(a0[csA]);
+            c00 = Fmadd(x, b0, c00); c01 = Fmadd(x, b1, c01);
+            if (TR.N > 1) { x = Vector512.Create(a0[csA + rsA]); c10 = Fmadd(x, b0, c10); c11 = Fmadd(x, b1, c11); }
+            if (TR.N > 2) { x = Vector512.Create(a0[csA + rs2]); c20 = Fmadd(x, b0, c20); c21 = Fmadd(x, b1, c21); }
+            if (TR.N > 3) { x = Vector512.Create(a3[csA]); c30 = Fmadd(x, b0, c30); c31 = Fmadd(x, b1, c31); }
+            if (TR.N > 4) { x = Vector512.Create(a3[csA + rsA]); c40 = Fmadd(x, b0, c40); c41 = Fmadd(x, b1, c41); }
+            if (TR.N > 5) { x = Vector512.Create(a3[csA + rs2]); c50 = Fmadd(x, b0, c50); c51 = Fmadd(x, b1, c51); }
+            b0 = Vector512.Load(b + rsB2);
+            b1 = Vector512.Load(b + rsB2 + 16);
+            x = Vector512.Create(a0[cs2]);
+            c00 = Fmadd(x, b0, c00); c01 = Fmadd(x, b1, c01);
+            if (TR.N > 1) { x = Vector512.Create(a0[cs2 + rsA]); c10 = Fmadd(x, b0, c10); c11 = Fmadd(x, b1, c11); }
+            if (TR.N > 2) { x = Vector512.Create(a0[cs2 + rs2]); c20 = Fmadd(x, b0, c20); c21 = Fmadd(x, b1, c21); }
+            if (TR.N > 3) { x = Vector512.Create(a3[cs2]); c30 = Fmadd(x, b0, c30); c31 = Fmadd(x, b1, c31); }
+            if (TR.N > 4) { x = Vector512.Create(a3[cs2 + rsA]); c40 = Fmadd(x, b0, c40); c41 = Fmadd(x, b1, c41); }
+            if (TR.N > 5) { x = Vector512.Create(a3[cs2 + rs2]); c50 = Fmadd(x, b0, c50); c51 = Fmadd(x, b1, c51); }
+            b0 = Vector512.Load(b + rsB3);
+            b1 = Vector512.Load(b + rsB3 + 16);
+            x = Vector512.Create(a0[cs3]);
+            c00 = Fmadd(x, b0, c00); c01 = Fmadd(x, b1, c01);
+            if (TR.N > 1) { x = Vector512.Create(a0[cs3 + rsA]); c10 = Fmadd(x, b0, c10); c11 = Fmadd(x, b1, c11); }
+            if (TR.N > 2) { x = Vector512.Create(a0[cs3 + rs2]); c20 = Fmadd(x, b0, c20); c21 = Fmadd(x, b1, c21); }
+            if (TR.N > 3) { x = Vector512.Create(a3[cs3]); c30 = Fmadd(x, b0, c30); c31 = Fmadd(x, b1, c31); }
+            if (TR.N > 4) { x = Vector512.Create(a3[cs3 + rsA]); c40 = Fmadd(x, b0, c40); c41 = Fmadd(x, b1, c41); }
+            if (TR.N > 5) { x = Vector512.Create(a3[cs3 + rs2]); c50 = Fmadd(x, b0, c50); c51 = Fmadd(x, b1, c51); }
+            a0 += 4 * csA;
+            a3 += 4 * csA;
+            b += 4 * rsB;
+        }
+        for (; p < kc; p++)
+        {
+            b0 = Vector512.Load(b);
+            b1 = Vector512.Load(b + 16);
+            x = Vector512.Create(*a0);
             c00 = Fmadd(x, b0, c00); c01 = Fmadd(x, b1, c01);
             if (TR.N > 1) { x = Vector512.Create(a0[rsA]); c10 = Fmadd(x, b0, c10); c11 = Fmadd(x, b1, c11); }
             if (TR.N > 2) { x = Vector512.Create(a0[rs2]); c20 = Fmadd(x, b0, c20); c21 = Fmadd(x, b1, c21); }
@@ -67,6 +138,23 @@ internal unsafe struct Avx512Kernel : IMicroKernel
             return;
         }
 
+        if (Avx.IsSupported)
+        {
+            // Partial tile: each zmm row as two ymm halves under lane masks, never touching C past cols.
+            var lane = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
+            var m0 = Vector256.LessThan(lane, Vector256.Create(cols)).AsSingle();
+            var m1 = Vector256.LessThan(lane, Vector256.Create(cols - 8)).AsSingle();
+            var m2 = Vector256.LessThan(lane, Vector256.Create(cols - 16)).AsSingle();
+            var m3 = Vector256.LessThan(lane, Vector256.Create(cols - 24)).AsSingle();
+            StoreRowMasked(c00, c01, c, e, col0, m0, m1, m2, m3);
+            if (TR.N > 1) StoreRowMasked(c10, c11, c + ldc, e, col0, m0, m1, m2, m3);
+            if (TR.N > 2) StoreRowMasked(c20, c21, c + 2 * ldc, e, col0, m0, m1, m2, m3);
+            if (TR.N > 3) StoreRowMasked(c30, c31, c + 3 * ldc, e, col0, m0, m1, m2, m3);
+            if (TR.N > 4) StoreRowMasked(c40, c41, c + 4 * ldc, e, col0, m0, m1, m2, m3);
+            if (TR.N > 5) StoreRowMasked(c50, c51, c + 5 * ldc, e, col0, m0, m1, m2, m3);
+            return;
+        }
+
         float* t = stackalloc float[6 * 32];
         c00.Store(t); c01.Store(t + 16);
         if (TR.N > 1) { c10.Store(t + 32); c11.Store(t + 48); }
@@ -79,6 +167,49 @@ internal unsafe struct Avx512Kernel : IMicroKernel
             float* cr = c + r * ldc;
             for (int j = 0; j < cols; j++) cr[j] = e.Apply(t[r * 32 + j], e.Beta != 0 ? cr[j] : 0f, col0 + j);
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRowMasked(Vector512<float> v0, Vector512<float> v1, float* c, in GemmEpilogue e, int col0,
+        Vector256<float> m0, Vector256<float> m1, Vector256<float> m2, Vector256<float> m3)
+    {
+        StoreHalfMasked(v0.GetLower(), v0.GetUpper(), c, e, col0, m0, m1);
+        StoreHalfMasked(v1.GetLower(), v1.GetUpper(), c + 16, e, col0 + 16, m2, m3);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreHalfMasked(Vector256<float> v0, Vector256<float> v1, float* c, in GemmEpilogue e, int col0,
+        Vector256<float> m0, Vector256<float> m1)
+    {
+        if (e.Alpha != 1f)
+        {
+            var al = Vector256.Create(e.Alpha);
+            v0 *= al;
+            v1 *= al;
+        }
+        if (e.Beta == 1f)
+        {
+            v0 += Avx.MaskLoad(c, m0);
+            v1 += Avx.MaskLoad(c + 8, m1);
+        }
+        else if (e.Beta != 0f)
+        {
+            var be = Vector256.Create(e.Beta);
+            v0 = Fmadd(be, Avx.MaskLoad(c, m0), v0);
+            v1 = Fmadd(be, Avx.MaskLoad(c + 8, m1), v1);
+        }
+        if (e.HasBias)
+        {
+            v0 += Avx.MaskLoad(e.Bias + col0, m0);
+            v1 += Avx.MaskLoad(e.Bias + col0 + 8, m1);
+        }
+        if (e.Relu)
+        {
+            v0 = Avx.Max(Vector256<float>.Zero, v0);
+            v1 = Avx.Max(Vector256<float>.Zero, v1);
+        }
+        Avx.MaskStore(c, m0, v0);
+        Avx.MaskStore(c + 8, m1, v1);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

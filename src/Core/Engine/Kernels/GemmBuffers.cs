@@ -25,10 +25,12 @@ internal static unsafe class GemmBuffers
 
     private static float* Get(ref float[]? slot, int floats)
     {
-        if (slot is null || slot.Length < floats + 16)
+        // 15 floats may go to alignment; the rest past `floats` is room for GemmPacking.Overrun.
+        int need = floats + 16 + GemmPacking.Overrun;
+        if (slot is null || slot.Length < need)
         {
             // Round up so a slowly growing shape sequence doesn't reallocate every call.
-            int len = (int)Math.Min(int.MaxValue - 64, (long)Math.Max(floats + 16, 4096) * 5 / 4);
+            int len = (int)Math.Min(int.MaxValue - 64, (long)Math.Max(need, 4096) * 5 / 4);
             slot = GC.AllocateUninitializedArray<float>(len, pinned: true);
         }
         nint p = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(slot));

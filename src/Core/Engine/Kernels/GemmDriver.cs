@@ -23,7 +23,7 @@ internal static unsafe class GemmDriver
     internal static int NC = 3072;
 
     /// <summary>B (k×n floats) up to this size is read in place instead of packed.</summary>
-    internal static long DirectMaxB = 48 * 1024;
+    internal static long DirectMaxB = 8 * 1024;
 
     /// <summary>Below this many multiply-adds a parallel call runs on one thread.</summary>
     internal static long ParallelMinMacs = 256 * 1024;
@@ -34,11 +34,18 @@ internal static unsafe class GemmDriver
         : Vector128.IsHardwareAccelerated ? GemmIsa.Vector128
         : GemmIsa.Scalar;
 
+    /// <summary>
+    /// Sees every call's shape (the benchmarks list the shapes a model produces this way); null in
+    /// production. Called concurrently when layers run GEMMs on several threads.
+    /// </summary>
+    internal static Action<GemmShape>? Observer;
+
     public static void Run(GemmIsa isa, int threads, bool transA, bool transB, int m, int n, int k, float alpha,
         float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc, float* bias, GemmActivation activation,
         GemmPath path = GemmPath.Auto, IParallelRunner? runner = null)
     {
         if (m == 0 || n == 0) return;
+        Observer?.Invoke(new GemmShape(m, n, k, transA, transB, threads));
         var e = new GemmEpilogue
         {
             Alpha = alpha,
@@ -62,6 +69,9 @@ internal static unsafe class GemmDriver
         }
         switch (isa)
         {
+            // A 32-wide tile would be half empty for n ≤ 16 (a 16-filter convolution, a 10-class head):
+            // the 6×16 ymm kernel wastes nothing there and runs at the same rate on AVX-512 hardware.
+            case GemmIsa.Avx512 when n <= 16: Run<Avx2Kernel>(threads, job, runner); break;
             case GemmIsa.Avx512: Run<Avx512Kernel>(threads, job, runner); break;
             case GemmIsa.Avx2Fma: Run<Avx2Kernel>(threads, job, runner); break;
             case GemmIsa.Vector128: Run<Vector128Kernel>(threads, job, runner); break;
@@ -87,10 +97,12 @@ internal static unsafe class GemmDriver
         {
             GemmPath.Direct => true,
             GemmPath.Packed => false,
-            // A transposed B is packed whole first, so it must be small.
+            // A transposed B is packed whole first, so it must be small. A large B read in place is
+            // streamed once per row tile, so only one row tile (batch 1) may read it in place: with
+            // two or more (16×512×4608, a 4×4 feature map at batch 1) packing is 4× faster.
             _ => job.TransB
                 ? (long)job.K * job.N <= DirectMaxB
-                : ((long)job.K * job.N <= DirectMaxB || job.M <= 4 * TK.MR)
+                : ((long)job.K * job.N <= DirectMaxB || job.M <= TK.MR)
                     && (job.N % TK.NR == 0 || (long)job.K * TK.NR <= 1 << 20),
         };
 
@@ -173,8 +185,8 @@ internal static unsafe class GemmDriver
 
     /// <summary>
     /// No A packing: kernels read A through its strides. B rows are read in place, except a
-    /// transposed B (packed whole into panels) and the last partial column panel (copied zero-padded
-    /// so the kernel never reads past B).
+    /// transposed B (packed whole into panels) and, for kernels that cannot mask their loads, the
+    /// last partial column panel (copied zero-padded so the kernel never reads past B).
     /// </summary>
     private static void Direct<TK>(in Job job, int i0, int i1, int j0, int j1) where TK : struct, IMicroKernel
     {
@@ -182,6 +194,8 @@ internal static unsafe class GemmDriver
         nint rsA = job.TransA ? 1 : job.Lda, csA = job.TransA ? job.Lda : 1;
         float* panels = null;
         int jFull = j1;
+        // A panel read in place must not have the packed stride NR, which tells kernels it is zero-padded.
+        bool inPlaceEdge = !job.TransB && TK.ReadsPartialPanels && job.Ldb != nr;
         if (job.TransB)
         {
             panels = GemmBuffers.Edge(k * RoundUp(j1 - j0, nr));
@@ -190,7 +204,7 @@ internal static unsafe class GemmDriver
         else
         {
             jFull = j0 + (j1 - j0) / nr * nr;
-            if (jFull < j1)
+            if (jFull < j1 && !inPlaceEdge)
             {
                 panels = GemmBuffers.Edge(k * nr);
                 PackB<TK>(job, 0, k, jFull, j1 - jFull, panels);
@@ -210,7 +224,10 @@ internal static unsafe class GemmDriver
             for (int j = j0; j < jFull; j += nr)
                 TK.Tile(rows, nr, k, ai, rsA, csA, job.B + j, job.Ldb, ci + j, job.Ldc, job.E, j);
             if (jFull < j1)
-                TK.Tile(rows, j1 - jFull, k, ai, rsA, csA, panels, nr, ci + jFull, job.Ldc, job.E, jFull);
+            {
+                if (inPlaceEdge) TK.Tile(rows, j1 - jFull, k, ai, rsA, csA, job.B + jFull, job.Ldb, ci + jFull, job.Ldc, job.E, jFull);
+                else TK.Tile(rows, j1 - jFull, k, ai, rsA, csA, panels, nr, ci + jFull, job.Ldc, job.E, jFull);
+            }
         }
     }
 
@@ -254,75 +271,11 @@ internal static unsafe class GemmDriver
 
     private static int RoundUp(int x, int m) => (x + m - 1) / m * m;
 
-    /// <summary>A[ic..ic+mc, pc..pc+kc] into MR-tall panels: panel q holds (r, p) at p·MR + r.</summary>
     private static void PackA<TK>(in Job job, int ic, int mc, int pc, int kc, float* dst) where TK : struct, IMicroKernel
-    {
-        int mr = TK.MR;
-        for (int i = 0; i < mc; i += mr)
-        {
-            int rows = Math.Min(mr, mc - i);
-            float* panel = dst + i * kc;
-            if (job.TransA)
-            {
-                float* src = job.A + pc * job.Lda + ic + i;
-                for (int p = 0; p < kc; p++, src += job.Lda)
-                {
-                    float* d = panel + p * mr;
-                    for (int r = 0; r < rows; r++) d[r] = src[r];
-                }
-            }
-            else
-            {
-                for (int r = 0; r < rows; r++)
-                {
-                    float* src = job.A + (ic + i + r) * job.Lda + pc;
-                    float* d = panel + r;
-                    for (int p = 0; p < kc; p++) d[p * mr] = src[p];
-                }
-            }
-        }
-    }
+        => GemmPacking.PackA(job.A, job.Lda, job.TransA, ic, mc, pc, kc, TK.MR, dst);
 
-    /// <summary>op(B)[pc..pc+kc, jc..jc+nc] into NR-wide panels, zero-padded: (p, j) at p·NR + j.</summary>
     private static void PackB<TK>(in Job job, int pc, int kc, int jc, int nc, float* dst) where TK : struct, IMicroKernel
-    {
-        int nr = TK.NR;
-        for (int j = 0; j < nc; j += nr)
-        {
-            int cols = Math.Min(nr, nc - j);
-            float* panel = dst + j * kc;
-            if (job.TransB)
-            {
-                for (int jj = 0; jj < cols; jj++)
-                {
-                    float* src = job.B + (jc + j + jj) * job.Ldb + pc;
-                    float* d = panel + jj;
-                    for (int p = 0; p < kc; p++) d[p * nr] = src[p];
-                }
-                if (cols < nr)
-                    for (int p = 0; p < kc; p++)
-                        for (int jj = cols; jj < nr; jj++) panel[p * nr + jj] = 0f;
-            }
-            else
-            {
-                float* src = job.B + pc * job.Ldb + jc + j;
-                if (cols == nr)
-                {
-                    for (int p = 0; p < kc; p++, src += job.Ldb)
-                        Unsafe.CopyBlockUnaligned(panel + p * nr, src, (uint)(nr * sizeof(float)));
-                }
-                else
-                {
-                    for (int p = 0; p < kc; p++, src += job.Ldb)
-                    {
-                        float* d = panel + p * nr;
-                        for (int jj = 0; jj < cols; jj++) d[jj] = src[jj];
-                        for (int jj = cols; jj < nr; jj++) d[jj] = 0f;
-                    }
-                }
-            }
-        }
-    }
+        => GemmPacking.PackB(job.B, job.Ldb, job.TransB, pc, kc, jc, nc, TK.NR, dst);
 
     /// <summary>k = 0 or alpha = 0: no product, C = act(beta·C + bias).</summary>
     private static void ScaleOnly(in Job job)

@@ -14,6 +14,12 @@ internal unsafe interface IMicroKernel
 
     static abstract int NR { get; }
 
+    /// <summary>
+    /// Whether <see cref="Tile"/> reads a partial column panel (cols &lt; NR) in place under lane
+    /// masks; otherwise the driver copies that panel zero-padded first.
+    /// </summary>
+    static abstract bool ReadsPartialPanels { get; }
+
     static abstract void Tile(int rows, int cols, int kc, float* a, nint rsA, nint csA,
         float* b, nint rsB, float* c, nint ldc, in GemmEpilogue e, int col0);
 }

@@ -16,11 +16,17 @@ internal struct Rows4 : IRowCount { public static int N => 4; }
 internal struct Rows5 : IRowCount { public static int N => 5; }
 internal struct Rows6 : IRowCount { public static int N => 6; }
 
-/// <summary>Whether a kernel instantiation reads packed panels (strides known at JIT time).</summary>
+/// <summary>
+/// Whether a kernel instantiation reads packed panels (strides known at JIT time), and whether it
+/// loads B rows under a lane mask (a partial column panel read in place, never past its columns).
+/// </summary>
 internal interface ILayout
 {
     static abstract bool IsPacked { get; }
+
+    static abstract bool IsMasked { get; }
 }
 
-internal struct Packed : ILayout { public static bool IsPacked => true; }
-internal struct Strided : ILayout { public static bool IsPacked => false; }
+internal struct Packed : ILayout { public static bool IsPacked => true; public static bool IsMasked => false; }
+internal struct Strided : ILayout { public static bool IsPacked => false; public static bool IsMasked => false; }
+internal struct MaskedEdge : ILayout { public static bool IsPacked => false; public static bool IsMasked => true; }

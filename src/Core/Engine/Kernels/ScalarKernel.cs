@@ -9,6 +9,8 @@ internal unsafe struct ScalarKernel : IMicroKernel
 
     public static int NR => 4;
 
+    public static bool ReadsPartialPanels => false;
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Tile(int rows, int cols, int kc, float* a, nint rsA, nint csA,
         float* b, nint rsB, float* c, nint ldc, in GemmEpilogue e, int col0)

@@ -15,6 +15,8 @@ internal unsafe struct Vector128Kernel : IMicroKernel
 
     public static int NR => 8;
 
+    public static bool ReadsPartialPanels => false;
+
     public static void Tile(int rows, int cols, int kc, float* a, nint rsA, nint csA,
         float* b, nint rsB, float* c, nint ldc, in GemmEpilogue e, int col0)
     {

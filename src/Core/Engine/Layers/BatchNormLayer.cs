@@ -1,3 +1,4 @@
+using ModelCost.Core.Engine.Kernels;
 using ModelCost.Core.Engine.Runtime;
 using ModelCost.Core.Specs;
 
@@ -9,12 +10,12 @@ namespace ModelCost.Core.Engine.Layers;
 /// inference uses the moving statistics. Channel sums are per-thread partials (double) over fixed
 /// row shards, combined in thread order; mean and variance take two passes for accuracy.
 /// </summary>
-internal sealed class BatchNormLayer : Layer
+internal sealed unsafe class BatchNormLayer : Layer
 {
     private readonly int _c, _gOff, _bOff, _mOff, _vOff;
     private readonly double _eps, _momentum;
     private readonly Action<int> _sumPass, _varPass, _normalize, _gradSums, _gradInput;
-    private readonly double[] _mean, _invStd;
+    private readonly double[] _mean, _invStd, _gInv;
     private readonly float[] _scale, _shift; // y = x·scale + shift per channel
     private double[] _partials = [];
     private double[] _sumDy = [], _sumDyXhat = [];
@@ -29,7 +30,7 @@ internal sealed class BatchNormLayer : Layer
         _bOff = net.Offset(l.Name + ".beta");
         _mOff = net.Offset(l.Name + ".moving_mean");
         _vOff = net.Offset(l.Name + ".moving_variance");
-        _mean = new double[_c]; _invStd = new double[_c];
+        _mean = new double[_c]; _invStd = new double[_c]; _gInv = new double[_c];
         _scale = new float[_c]; _shift = new float[_c];
         _sumDy = new double[_c]; _sumDyXhat = new double[_c];
         _sumPass = SumShard; _varPass = VarShard; _normalize = NormalizeShard; _gradSums = GradSumShard; _gradInput = GradInputShard;
@@ -93,9 +94,9 @@ internal sealed class BatchNormLayer : Layer
         var acc = _partials.AsSpan(part * 2 * _c, _c);
         acc.Clear();
         var (r0, r1) = WorkerPool.Slice(_rows, Threads, part);
-        var x = Inputs[0];
-        for (int r = r0; r < r1; r++)
-            for (int j = 0; j < _c; j++) acc[j] += x[r * _c + j];
+        fixed (float* x = Inputs[0])
+        fixed (double* a = acc)
+            ChannelKernels.Sum(x + (long)r0 * _c, r1 - r0, _c, a);
     }
 
     private void VarShard(int part)
@@ -103,21 +104,16 @@ internal sealed class BatchNormLayer : Layer
         var acc = _partials.AsSpan(part * 2 * _c, _c);
         acc.Clear();
         var (r0, r1) = WorkerPool.Slice(_rows, Threads, part);
-        var x = Inputs[0];
-        for (int r = r0; r < r1; r++)
-            for (int j = 0; j < _c; j++) { double d = x[r * _c + j] - _mean[j]; acc[j] += d * d; }
+        fixed (float* x = Inputs[0])
+        fixed (double* a = acc, mean = _mean)
+            ChannelKernels.SumSquaredDeviations(x + (long)r0 * _c, r1 - r0, _c, mean, a);
     }
 
     private void NormalizeShard(int part)
     {
         var (r0, r1) = WorkerPool.Slice(_rows, Threads, part);
-        var x = Inputs[0];
-        for (int r = r0; r < r1; r++)
-        {
-            var xs = x.AsSpan(r * _c, _c);
-            var ys = Output.AsSpan(r * _c, _c);
-            for (int j = 0; j < _c; j++) ys[j] = xs[j] * _scale[j] + _shift[j];
-        }
+        fixed (float* x = Inputs[0], y = Output, scale = _scale, shift = _shift)
+            ChannelKernels.ScaleShift(x + (long)r0 * _c, y + (long)r0 * _c, r1 - r0, _c, scale, shift);
     }
 
     public override void Backward(int n)
@@ -132,6 +128,7 @@ internal sealed class BatchNormLayer : Layer
             _sumDy[j] = sdy; _sumDyXhat[j] = sdyx;
             g[_gOff + j] = (float)sdyx;
             g[_bOff + j] = (float)sdy;
+            _gInv[j] = P[_gOff + j] * _invStd[j];
         }
         if (InputGrads[0] is not null) Pool.Run(_gradInput);
     }
@@ -142,32 +139,19 @@ internal sealed class BatchNormLayer : Layer
         var sdyx = _partials.AsSpan((part * 2 + 1) * _c, _c);
         sdy.Clear(); sdyx.Clear();
         var (r0, r1) = WorkerPool.Slice(_rows, Threads, part);
-        var x = Inputs[0];
-        var dy = OutputGrad!;
-        for (int r = r0; r < r1; r++)
-            for (int j = 0; j < _c; j++)
-            {
-                double d = dy[r * _c + j];
-                sdy[j] += d;
-                sdyx[j] += d * (x[r * _c + j] - _mean[j]) * _invStd[j];
-            }
+        long o = (long)r0 * _c;
+        fixed (float* x = Inputs[0], dy = OutputGrad)
+        fixed (double* a = sdy, b = sdyx, mean = _mean, invStd = _invStd)
+            ChannelKernels.GradientSums(x + o, dy + o, r1 - r0, _c, mean, invStd, a, b);
     }
 
     // dx = γ·invstd/N · (N·dy − Σdy − x̂·Σ(dy·x̂))
     private void GradInputShard(int part)
     {
         var (r0, r1) = WorkerPool.Slice(_rows, Threads, part);
-        var x = Inputs[0];
-        var dy = OutputGrad!;
-        var dx = InputGrads[0]!;
-        var p = P;
-        double invN = 1.0 / _rows;
-        for (int r = r0; r < r1; r++)
-            for (int j = 0; j < _c; j++)
-            {
-                int i = r * _c + j;
-                double xhat = (x[i] - _mean[j]) * _invStd[j];
-                dx[i] = (float)(p[_gOff + j] * _invStd[j] * (dy[i] - invN * (_sumDy[j] + xhat * _sumDyXhat[j])));
-            }
+        long o = (long)r0 * _c;
+        fixed (float* x = Inputs[0], dy = OutputGrad, dx = InputGrads[0])
+        fixed (double* mean = _mean, invStd = _invStd, gInv = _gInv, sumDy = _sumDy, sumDyXhat = _sumDyXhat)
+            ChannelKernels.InputGradient(x + o, dy + o, dx + o, r1 - r0, _c, mean, invStd, gInv, sumDy, sumDyXhat, 1.0 / _rows);
     }
 }

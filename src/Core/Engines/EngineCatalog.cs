@@ -140,7 +140,7 @@ public sealed class EngineCatalog
         {
             assembly = AssemblyLoader is { } load
                 ? load(path)
-                : (AssemblyLoadContext.GetLoadContext(typeof(EngineCatalog).Assembly) ?? AssemblyLoadContext.Default).LoadFromAssemblyPath(path);
+                : EngineDependencyResolver.Load(AssemblyLoadContext.GetLoadContext(typeof(EngineCatalog).Assembly) ?? AssemblyLoadContext.Default, path);
         }
         catch (Exception ex) when (ex is IOException or BadImageFormatException or FileLoadException or UnauthorizedAccessException)
         {

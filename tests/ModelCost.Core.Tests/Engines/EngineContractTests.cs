@@ -17,14 +17,9 @@ namespace ModelCost.Core.Tests.Engines;
 public sealed class EngineContractTests
 {
     /// <summary>The engines under contract. Add yours here.</summary>
-    public static TheoryData<string> Engines => new() { "Managed" };
+    public static TheoryData<string> Engines => new() { "Managed", "Torch" };
 
-    private static IModelEngine Engine(string name)
-    {
-        var catalog = EngineCatalog.Default;
-        Skip.IfNot(catalog.IsInstalled(name), $"The {name} engine is not installed here (expected at {catalog.AssemblyPath(name) ?? "a registered engine"}).");
-        return catalog.Get(name);
-    }
+    private static IModelEngine Engine(string name) => InstalledEngines.Get(name);
 
     /// <summary>Dense(2, softmax) on two features: logits = x·W + b.</summary>
     private static ModelSpec Linear() => LayerSpecFactory.Create("linear", [2], ["Dense(2, activation='softmax')"]);

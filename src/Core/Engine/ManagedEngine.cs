@@ -1,4 +1,5 @@
 using ModelCost.Core.Engine.Layers;
+using ModelCost.Core.Engine.Runtime;
 using ModelCost.Core.Engines;
 using ModelCost.Core.Latency;
 using ModelCost.Core.Specs;
@@ -10,7 +11,7 @@ namespace ModelCost.Core.Engine;
 /// Keras semantics (docs/engine.md). Training, evaluation and inference sessions live beside it in this
 /// folder; this class is the only way in from outside.
 /// </summary>
-public sealed class ManagedEngine : IModelEngine
+public sealed class ManagedEngine : IModelEngine, IEngineProbe
 {
     public const string EngineName = EngineCatalog.ManagedName;
 
@@ -58,6 +59,31 @@ public sealed class ManagedEngine : IModelEngine
         LatencyMeter.FillInput(input);
         return LatencyMeter.Measure(Name, resolved, trained is null ? "Initialised" : "Trained", options,
             () => session.Run(input, output), cancellationToken);
+    }
+
+    public EngineProbeResult Probe(TrainedModel model, float[] inputs, int[] labels, LossKind loss, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var resolved = ShapeInference.Resolve(model.Spec);
+        int n = labels.Length, width = (int)resolved.Layers[^1].OutputElements;
+        bool fromLogits = resolved.Layers[^1].Activation == Activations.Linear;
+        int classes = loss == LossKind.BinaryCrossentropy && width == 1 ? 2 : width;
+        bool keepLogits = LossFunction.Plan(resolved, loss, fromLogits, classes);
+        using var net = EngineChecks.Build(resolved, n, training: true, threads: 1, keepLogits);
+        net.Seed = seed;
+        net.ImportTensors(model.Tensors);
+        var lossFunction = new LossFunction(net, loss);
+        inputs.AsSpan().CopyTo(net.Input);
+        net.Forward(n, training: true);
+        var (sum, _) = lossFunction.Compute(n, labels, gradient: true);
+        net.Backward(n);
+        return new EngineProbeResult
+        {
+            Logits = (net.Last.Pre ?? net.Last.Output).AsSpan(0, n * width).ToArray(),
+            Loss = sum / n,
+            Gradients = net.Slots.Where(s => s.Trainable)
+                .Select(s => new NamedTensor(s.Name, (int[])s.Shape.Clone(), net.Grads.AsSpan(net.Offset(s.Name), (int)s.Elements).ToArray())).ToArray(),
+        };
     }
 
     private void Prepare(ModelSpec spec, EngineRunOptions options, EngineOperations operation)

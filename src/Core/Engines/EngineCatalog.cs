@@ -26,7 +26,7 @@ public sealed class EngineCatalog
     [
         new(ManagedName, "the built-in managed engine: SIMD kernels, no native dependency", "It is built in."),
         new("Torch", "libtorch through TorchSharp, in this process",
-            "Build the Torch engine project (it lays itself out in Engines/Torch beside the module, with libtorch under runtimes/<rid>/native)."),
+            "Install it from the repository with './build.ps1 torch' (dotnet build src/Engines/Torch -c Release), which lays the engine and libtorch 2.10 (about 480 MB) out in Engines/Torch beside the module; see docs/engine.md."),
         new("PyTorch", "PyTorch in separate Python processes, DDP ranks",
             "Install Python 3 with torch (Debian: apt-get install python3-torch) and build the PyTorch engine project into Engines/PyTorch beside the module."),
         new("OnnxRuntime", "ONNX Runtime, for inference latency",

@@ -18,7 +18,7 @@ namespace ModelCost.Engines.Torch;
 /// kernels, so both engines train the same model to the same numbers within float32 rounding (docs/engine.md,
 /// "The Torch engine"). Installed on demand into Engines/Torch beside the module; loaded only when asked for.
 /// </summary>
-public sealed class TorchEngine : IModelEngine
+public sealed class TorchEngine : IModelEngine, IEngineProbe
 {
     public const string EngineName = "Torch";
 
@@ -100,6 +100,31 @@ public sealed class TorchEngine : IModelEngine
             using var _ = no_grad();
             net.Forward(input, step, logits: false);
         }, cancellationToken);
+    }
+
+    public EngineProbeResult Probe(TrainedModel model, float[] inputs, int[] labels, LossKind loss, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        EngineSupport.Ensure(this, model.Spec, EngineOperations.Train);
+        TorchRuntime.EnsureLoaded();
+        TorchRuntime.UseThreads(1);
+        var resolved = ShapeInference.Resolve(model.Spec);
+        int n = labels.Length;
+        using var net = new TorchNetwork(resolved, model.Tensors);
+        using var scope = NewDisposeScope();
+        var x = tensor(inputs, [n, .. resolved.InputShape.Select(d => (long)d)]);
+        var logits = net.Forward(x, new TorchStep(true, seed, 0), logits: true);
+        var (mean, sum, _) = new TorchLoss(loss).Compute(logits, tensor(labels.Select(l => (long)l).ToArray(), [n]));
+        mean.backward();
+        var names = net.Weights.TrainableNames;
+        var trainable = net.Weights.Trainable;
+        return new EngineProbeResult
+        {
+            Logits = logits.detach().contiguous().data<float>().ToArray(),
+            Loss = sum / n,
+            Gradients = trainable.Select((p, i) => new NamedTensor(names[i], p.shape.Select(d => (int)d).ToArray(),
+                (p.grad ?? zeros_like(p)).contiguous().data<float>().ToArray())).ToArray(),
+        };
     }
 
     private void Prepare(ModelSpec spec, EngineRunOptions options, EngineOperations operation)

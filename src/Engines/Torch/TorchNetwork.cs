@@ -59,7 +59,8 @@ internal sealed class TorchNetwork : IDisposable
         LayerTypes.GlobalAveragePooling1D, LayerTypes.GlobalAveragePooling2D, LayerTypes.GlobalMaxPooling2D,
         LayerTypes.Flatten, LayerTypes.Reshape, LayerTypes.Dropout, LayerTypes.BatchNormalization, LayerTypes.Activation,
         LayerTypes.SimpleRNN, LayerTypes.LSTM, LayerTypes.GRU, LayerTypes.Add, LayerTypes.Concatenate,
-        LayerTypes.ZeroPadding2D, LayerTypes.Cropping1D,
+        LayerTypes.ZeroPadding2D, LayerTypes.Cropping1D, LayerTypes.Embedding, LayerTypes.PositionEmbedding, LayerTypes.LayerNormalization,
+        LayerTypes.MultiHeadAttention, LayerTypes.TransformerEncoder, LayerTypes.TransformerDecoder,
     ];
 
     private static TorchLayer Create(ResolvedLayer l, TorchWeights w) => l.Type switch
@@ -79,6 +80,10 @@ internal sealed class TorchNetwork : IDisposable
         LayerTypes.SimpleRNN or LayerTypes.LSTM or LayerTypes.GRU => new RecurrentOp(l, w),
         LayerTypes.Add or LayerTypes.Concatenate => new MergeOp(l, w),
         LayerTypes.ZeroPadding2D or LayerTypes.Cropping1D => new CropPadOp(l, w),
+        LayerTypes.Embedding => new EmbeddingOp(l, w),
+        LayerTypes.PositionEmbedding or LayerTypes.LayerNormalization => new SequenceOp(l, w),
+        LayerTypes.MultiHeadAttention => new MultiHeadAttentionOp(l, w),
+        LayerTypes.TransformerEncoder or LayerTypes.TransformerDecoder => new TransformerBlockOp(l, w),
         _ => throw new InvalidOperationException($"Layer type {l.Type} passed Limitation but has no implementation."),
     };
 

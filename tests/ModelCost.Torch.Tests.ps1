@@ -23,8 +23,9 @@ BeforeAll {
 
     # Runs $Script in a fresh pwsh (the one running these tests) that imports the module copy at $Manifest; returns its output lines.
     function Invoke-ChildPwsh([string] $Manifest, [string] $Script) {
-        $process = [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
-        $pwshArgs = if ([System.IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') { @((Join-Path $PSHOME 'pwsh.dll')) } else { @() }
+        # As build.ps1 starts Pester: the repo-local pwsh is 'dotnet pwsh.dll'.
+        $pwshDll = Join-Path $PSHOME 'pwsh.dll'
+        $process, $pwshArgs = if (Test-Path -LiteralPath $pwshDll) { 'dotnet', @($pwshDll) } else { (Get-Process -Id $PID).Path, @() }
         $full = "Import-Module '$Manifest' -ErrorAction Stop; `$d = Get-ModelDataset -Name MNIST -Path '$DataFolder'; " +
             "`$t = New-ModelSpec -Name Tiny -InputShape 8, 8 -Layer 'Flatten()', 'Dense(10, activation=""softmax"")'; $Script"
         & $process @pwshArgs -NoProfile -NonInteractive -Command $full 2>&1 | ForEach-Object { "$_" }

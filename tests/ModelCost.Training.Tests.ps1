@@ -8,34 +8,6 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'ModelCost.TestHelpers.ps1')
     Import-ModelCostTestModule
 
-    function Set-BigEndianInt32([byte[]] $Buffer, [int] $Offset, [int] $Value) {
-        $Buffer[$Offset] = ($Value -shr 24) -band 0xFF
-        $Buffer[$Offset + 1] = ($Value -shr 16) -band 0xFF
-        $Buffer[$Offset + 2] = ($Value -shr 8) -band 0xFF
-        $Buffer[$Offset + 3] = $Value -band 0xFF
-    }
-
-    # Writes <prefix>-images-idx3-ubyte (magic 0x00000803) and <prefix>-labels-idx1-ubyte (0x00000801), uncompressed.
-    function New-SyntheticIdxPair([string] $Folder, [string] $Prefix, [int] $Count, [int] $Size = 8) {
-        $pixels = $Size * $Size
-        $images = [byte[]]::new(16 + $Count * $pixels)
-        $labels = [byte[]]::new(8 + $Count)
-        Set-BigEndianInt32 $images 0 0x00000803
-        Set-BigEndianInt32 $images 4 $Count
-        Set-BigEndianInt32 $images 8 $Size
-        Set-BigEndianInt32 $images 12 $Size
-        Set-BigEndianInt32 $labels 0 0x00000801
-        Set-BigEndianInt32 $labels 4 $Count
-        for ($i = 0; $i -lt $Count; $i++) {
-            $label = $i % 4
-            $labels[8 + $i] = $label
-            $rowStart = 16 + $i * $pixels + $label * $Size
-            for ($c = 0; $c -lt $Size; $c++) { $images[$rowStart + $c] = 255 }
-        }
-        [System.IO.File]::WriteAllBytes((Join-Path $Folder "$Prefix-images-idx3-ubyte"), $images)
-        [System.IO.File]::WriteAllBytes((Join-Path $Folder "$Prefix-labels-idx1-ubyte"), $labels)
-    }
-
     $DataFolder = Join-Path $TestDrive 'synthetic'
     $null = New-Item -ItemType Directory -Path $DataFolder
     New-SyntheticIdxPair -Folder $DataFolder -Prefix 'train' -Count 240

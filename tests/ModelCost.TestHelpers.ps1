@@ -28,7 +28,7 @@ function Get-FashionMnistPath {
     return $null
 }
 
-# A tiny synthetic IDX dataset (the Training and Torch tests): 8x8 images whose label k (0..3) lights row k.
+# Synthetic IDX files (MNIST format, uncompressed): label k draws a bright row k, so tiny models learn them quickly.
 function Set-BigEndianInt32([byte[]] $Buffer, [int] $Offset, [int] $Value) {
     $Buffer[$Offset] = ($Value -shr 24) -band 0xFF
     $Buffer[$Offset + 1] = ($Value -shr 16) -band 0xFF

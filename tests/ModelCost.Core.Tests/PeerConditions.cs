@@ -37,6 +37,15 @@ public sealed class TorchPeerFactAttribute : FactAttribute
     }
 }
 
+/// <summary>A theory that needs /usr/bin/python3 with torch; skipped (not passed) without it.</summary>
+public sealed class TorchPeerTheoryAttribute : TheoryAttribute
+{
+    public TorchPeerTheoryAttribute()
+    {
+        if (!PeerConditions.TorchInstalled) Skip = "needs /usr/bin/python3 with torch (Debian python3-torch); not installed here";
+    }
+}
+
 /// <summary>A fact that trains on Fashion-MNIST; skipped (not passed) when the dataset is not installed.</summary>
 public sealed class FashionMnistFactAttribute : FactAttribute
 {

@@ -16,8 +16,8 @@ TYPES = {
     "AveragePooling1D": POOL, "AveragePooling2D": POOL, "AveragePooling3D": POOL,
     "GlobalAveragePooling1D": [], "GlobalAveragePooling2D": [], "GlobalMaxPooling2D": [],
     "Flatten": [], "Dropout": ["rate"], "BatchNormalization": ["epsilon", "momentum"], "Activation": ["activation"],
-    "SimpleRNN": ["units", "activation", "use_bias", "return_sequences"],
-    "LSTM": ["units", "activation", "recurrent_activation", "use_bias", "return_sequences"],
+    "SimpleRNN": ["units", "activation", "use_bias", "return_sequences", "recurrent_bias"],
+    "LSTM": ["units", "activation", "recurrent_activation", "use_bias", "return_sequences", "recurrent_bias"],
     "GRU": ["units", "activation", "recurrent_activation", "use_bias", "return_sequences", "reset_after"],
     "Add": [], "Concatenate": ["axis"], "ZeroPadding2D": ["padding"],
     "Embedding": ["input_dim", "output_dim", "constant_id"], "PositionEmbedding": ["sequence_length"],
@@ -25,6 +25,7 @@ TYPES = {
     "MultiHeadAttention": ["num_heads", "key_dim", "value_dim", "dropout", "use_bias", "use_causal_mask"],
     "Reshape": ["target_shape"], "Cropping1D": ["cropping"],
     "TransformerEncoder": BLOCK, "TransformerDecoder": BLOCK,
+    "Permute": ["dims"], "MatMul": [],
 }
 ACTS = ["linear", "relu", "sigmoid", "tanh", "softmax", "elu", "selu", "gelu", "swish", "silu", "softplus", "softsign",
         "hard_sigmoid", "relu6", "leaky_relu", "exponential"]
@@ -37,6 +38,8 @@ OPTS = {
     "padding": {"type": "string", "enum": ["valid", "same"]},
     "activation": {"$ref": "#/$defs/activation"}, "recurrent_activation": {"$ref": "#/$defs/activation"},
     "use_bias": {"type": "boolean"}, "return_sequences": {"type": "boolean"}, "reset_after": {"type": "boolean"},
+    "recurrent_bias": {"type": "boolean"},
+    "dims": {"type": "array", "items": POS, "minItems": 1},
     "rate": {"type": "number", "minimum": 0, "exclusiveMaximum": 1},
     "epsilon": {"type": "number", "exclusiveMinimum": 0},
     "momentum": {"type": "number", "minimum": 0, "exclusiveMaximum": 1},

@@ -1,4 +1,4 @@
-"""MACs of convolution + fully connected layers in torchvision's ResNet-18, ResNet-50 and VGG-16 at
+"""MACs of convolution + fully connected layers in torchvision's ResNet-18, ResNet-50, VGG-16 and MobileNetV2 at
 1x3x224x224, counted with forward hooks (the peer for ModelCost's `Macs` convention).
 
 Hook rule, per call:  Conv2d MACs = output.numel() * (in_channels / groups) * kh * kw
@@ -37,7 +37,8 @@ def count_macs(model, x):
 if __name__ == "__main__":
     print("torch", torch.__version__)
     x = torch.zeros(1, 3, 224, 224)
-    for name, ctor in [("resnet18", tvm.resnet18), ("resnet50", tvm.resnet50), ("vgg16", tvm.vgg16)]:
+    for name, ctor in [("resnet18", tvm.resnet18), ("resnet50", tvm.resnet50), ("vgg16", tvm.vgg16),
+                        ("mobilenet_v2", tvm.mobilenet_v2)]:
         model = ctor()  # random weights: MACs depend only on shapes
         c = count_macs(model, x)
         params = sum(p.numel() for p in model.parameters())

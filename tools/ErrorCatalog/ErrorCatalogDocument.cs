@@ -7,6 +7,9 @@ using ModelCost.Core.Engines;
 using ModelCost.Core.Errors;
 using ModelCost.Core.IO;
 using ModelCost.Core.Models;
+using ModelCost.Core.Onnx;
+using Google.Protobuf;
+using Onnx;
 using ModelCost.Core.Reporting;
 using ModelCost.Core.Specs;
 using ModelCost.PS.Infrastructure;
@@ -158,6 +161,24 @@ public static class ErrorCatalogDocument
             ("Reporting", "Unknown baseline", "Compare-ModelCost", () => ModelComparison.Compare([CostCalculator.Measure(Spec("A", [4], "Dense(2)")).Total], "B")),
             ("Reporting", "Unknown comparison property", "Compare-ModelCost", () => ModelComparison.Compare([CostCalculator.Measure(Spec("A", [4], "Dense(2)")).Total], null, ["Colour"])),
             ("Reporting", "Two cost rows for one model", "Compare-ModelCost", () => ModelComparison.Compare([CostCalculator.Measure(Spec("A", [4], "Dense(2)")).Total, CostCalculator.Measure(Spec("A", [4], "Dense(2)")).Total])),
+            ("ONNX", "Not an ONNX file", "Import-ModelSpec", () => OnnxImporter.Load(W("notes.onnx", "just some notes\n"))),
+            ("ONNX", "Truncated file (cut inside the weights)", "Import-ModelSpec", () => OnnxImporter.Load(B("cut.onnx", Onnx(17, g => Gemm(g, "fc", "x", 64, 256))[..600]))),
+            ("ONNX", "Opset outside 11-21", "Import-ModelSpec", () => OnnxImporter.Load(B("opset.onnx", Onnx(9, g => Gemm(g, "fc", "x", 64, 10))))),
+            ("ONNX", "Graph with a cycle", "Import-ModelSpec", () => OnnxImporter.Load(B("cycle.onnx", Onnx(17, g =>
+            {
+                g.Node.Add(Node("Add", "a", ["x", "d"], "c"));
+                g.Node.Add(Node("Relu", "b", ["c"], "d"));
+            })))),
+            ("ONNX", "2 GB of external weights whose data file is missing", "Import-ModelSpec", () => OnnxImporter.Load(B("big.onnx", Onnx(17, g =>
+            {
+                var t = new TensorProto { Name = "w", DataType = 1, DataLocation = TensorProto.Types.DataLocation.External };
+                t.Dims.AddRange([16384, 32768]);
+                t.ExternalData.Add(new StringStringEntryProto { Key = "location", Value = "weights.bin" });
+                g.Initializer.Add(t);
+                g.Node.Add(Node("MatMul", "mm", ["x", "w"], "y"));
+            })))),
+            ("ONNX", "Operator with no spec layer", "Import-ModelSpec", () => OnnxImporter.Load(B("op.onnx", Onnx(17, g => g.Node.Add(Node("Hardmax", "odd", ["x"], "y")))))),
+            ("ONNX", "Export of a layer ONNX cannot express", "Export-TrainedModel", () => OnnxExporter.Build(ZeroWeights(Spec("m", [5, 3], "LSTM(4, recurrent_activation='hard_sigmoid')")))),
         };
 
         var sb = new StringBuilder();
@@ -254,4 +275,37 @@ public static class ErrorCatalogDocument
         TestX = new float[4 * 4],
         TestY = [0, 1, 2, 3],
     };
+
+    // A model over input x [N, 64] for the ONNX cases.
+    private static byte[] Onnx(long opset, Action<GraphProto> body)
+    {
+        var g = new GraphProto { Name = "g" };
+        var shape = new TensorShapeProto();
+        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = "N" });
+        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = 64 });
+        g.Input.Add(new ValueInfoProto { Name = "x", Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = 1, Shape = shape } } });
+        body(g);
+        var m = new ModelProto { IrVersion = 8, Graph = g };
+        m.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = opset });
+        return m.ToByteArray();
+    }
+
+    private static NodeProto Node(string op, string name, string[] inputs, string output)
+    {
+        var n = new NodeProto { OpType = op, Name = name };
+        n.Input.AddRange(inputs);
+        n.Output.Add(output);
+        return n;
+    }
+
+    private static void Gemm(GraphProto g, string name, string input, int k, int n)
+    {
+        var w = new TensorProto { Name = name + ".w", DataType = 1, RawData = ByteString.CopyFrom(new byte[4 * k * n]) };
+        w.Dims.AddRange([k, n]);
+        g.Initializer.Add(w);
+        g.Node.Add(Node("Gemm", name, [input, w.Name], "y"));
+    }
+
+    private static TrainedModel ZeroWeights(ModelSpec spec) =>
+        new(spec, WeightLayout.For(ShapeInference.Resolve(spec)).Select(s => new NamedTensor(s.Name, s.Shape, new float[s.Elements])).ToList());
 }

@@ -2,20 +2,25 @@ using System.Globalization;
 using System.Management.Automation;
 using ModelCost.Core.Engine;
 using ModelCost.Core.Models;
+using ModelCost.Core.Onnx;
 using ModelCost.PS.Infrastructure;
+using ModelCost.PS.Validation;
 
 namespace ModelCost.PS.Commands;
 
 /// <summary>
-/// <para type="synopsis">Saves trained weights as a safetensors file (PyTorch can read it) with the spec in its metadata.</para>
+/// <para type="synopsis">Saves trained weights as a safetensors file (PyTorch can read it) with the spec in its metadata, or the whole model as ONNX.</para>
 /// <example><code>$run | Export-TrainedModel -Path ./cnn.safetensors -PassThru | Select-Object Name, Length</code></example>
+/// <example><code>$run | Export-TrainedModel -Path ./cnn.onnx -Format Onnx</code></example>
 /// </summary>
 /// <remarks>
 /// Accepts a TrainingResult (Invoke-ModelTraining) or a TrainedModel (Import-TrainedModel). The file
 /// is written to a temporary file in the same folder and renamed into place; Ctrl+C or a failure
 /// leaves any old file untouched. Overwrite rules as Export-Csv (-NoClobber, -Force for read-only
 /// files). The saved size is reported with -Verbose and, with -PassThru, as the FileInfo's Length
-/// plus SizeBytes and SizeMB properties (seed 000 compares saved model sizes). A folder as -Path writes &lt;Model&gt;.safetensors in it.
+/// plus SizeBytes and SizeMB properties (seed 000 compares saved model sizes). A folder as -Path writes &lt;Model&gt;.safetensors
+/// (or &lt;Model&gt;.onnx) in it. -Format Onnx writes an ONNX model (opset 17) that ONNX Runtime runs with our engine's
+/// predictions (docs/onnx.md); without -Format a path ending in .onnx means Onnx.
 /// </remarks>
 [Cmdlet(VerbsData.Export, "TrainedModel", SupportsShouldProcess = true)]
 [OutputType(typeof(FileInfo))]
@@ -28,20 +33,28 @@ public sealed class ExportTrainedModelCommand : ExportFileCommand
     [ValidateNotNull]
     public ITrainedModelSource InputObject { get; set; } = null!;
 
-    /// <summary>The .safetensors file to write, or an existing folder.</summary>
+    /// <summary>The .safetensors (or .onnx) file to write, or an existing folder.</summary>
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
+
+    /// <summary>Safetensors (weights and spec, the default) or Onnx (the whole model as an ONNX graph). Default: Onnx when -Path ends in .onnx.</summary>
+    [Parameter]
+    [ValidateNameSet(typeof(EnumNames<TrainedModelFormat>))]
+    [ArgumentCompleter(typeof(NameSetCompleter<EnumNames<TrainedModelFormat>>))]
+    public string? Format { get; set; }
 
     protected override void ProcessRecord()
     {
         var model = InputObject.GetTrainedModel();
 
-        var target = _targets.Resolve(this, Path, model.Spec.Name, ".safetensors", InputObject);
+        bool onnx = Format is null ? Path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) : EnumNames<TrainedModelFormat>.Parse(Format) == TrainedModelFormat.Onnx;
+        var target = _targets.Resolve(this, Path, model.Spec.Name, onnx ? ".onnx" : ".safetensors", InputObject);
         if (target is null) return;
         long bytes = 0;
-        if (!WriteFile(target, $"Export trained model '{model.Spec.Name}'",
-                (file, overwrite) => bytes = TrainedModelFile.Save(model, file, overwrite, CancellationToken), stopOnError: false))
+        if (!WriteFile(target, $"Export trained model '{model.Spec.Name}'{(onnx ? " as ONNX" : "")}",
+                (file, overwrite) => bytes = onnx ? OnnxExporter.Save(model, file, overwrite, CancellationToken) : TrainedModelFile.Save(model, file, overwrite, CancellationToken),
+                stopOnError: false))
             return;
 
         WriteVerbose(string.Format(CultureInfo.InvariantCulture, "Saved '{0}': {1:N0} bytes ({2:F3} MB).", target, bytes, bytes / (1024.0 * 1024.0)));

@@ -1,20 +1,44 @@
 using System.Management.Automation;
+using ModelCost.Core.Onnx;
 using ModelCost.Core.Specs;
 using ModelCost.PS.Infrastructure;
+using ModelCost.PS.Validation;
 
 namespace ModelCost.PS.Commands;
 
 /// <summary>
-/// <para type="synopsis">Reads model specs from YAML files or Keras model configs (model.to_json()), told apart by content.</para>
+/// <para type="synopsis">Reads model specs from YAML files, Keras model configs (model.to_json()) or ONNX models (.onnx).</para>
 /// <example><code>Import-ModelSpec ./examples/specs/*.yaml | Measure-ModelCost</code></example>
+/// <example><code>Import-ModelSpec ./resnet18.onnx | Measure-ModelCost -Convention Macs</code></example>
+/// <example><code>Import-ModelSpec ./model.onnx -Skip Unsupported -WarningVariable skipped | Measure-ModelCost</code></example>
 /// </summary>
-/// <remarks>One spec per file. A file that cannot be read or parsed writes an error naming the file,
-/// line and column, and the next file is still imported.</remarks>
+/// <remarks>One spec per file. YAML and Keras JSON are told apart by content; a file ending in .onnx is read
+/// as an ONNX model (opsets 11 to 21), each layer named after its ONNX node and each parameter count checked
+/// against the node's initializers (docs/onnx.md). A file that cannot be read or parsed writes an error naming
+/// the file (and the line and column, or the ONNX node), and the next file is still imported.</remarks>
 [Cmdlet(VerbsData.Import, "ModelSpec", DefaultParameterSetName = LiteralPathSet)]
 [OutputType(typeof(ModelSpec))]
 public sealed class ImportModelSpecCommand : ImportFileCommand
 {
+    /// <summary>
+    /// ONNX files: 'Unsupported' leaves out nodes whose operator has no spec layer (they cost nothing) and
+    /// costs the rest; each skipped node is written as a warning and listed in the spec's Description.
+    /// Without it such a node stops the import with an OnnxOperatorUnsupported error naming it.
+    /// </summary>
+    [Parameter]
+    [ValidateNameSet(typeof(EnumNames<OnnxSkip>))]
+    [ArgumentCompleter(typeof(NameSetCompleter<EnumNames<OnnxSkip>>))]
+    public string[] Skip { get; set; } = Array.Empty<string>();
+
     private protected override string ItemDescription => "model spec";
 
-    private protected override object Load(string file) => ModelSpecReader.Load(file);
+    private protected override object Load(string file)
+    {
+        if (!OnnxImporter.IsOnnxPath(file)) return ModelSpecReader.Load(file);
+        var options = new OnnxImportOptions { SkipUnsupported = Skip.Any(s => EnumNames<OnnxSkip>.Parse(s) == OnnxSkip.Unsupported) };
+        var result = OnnxImporter.Load(file, options);
+        WriteVerbose($"ONNX opset {result.Opset}, producer '{result.Producer}': {result.Spec.Layers.Count} layers, {result.InitializerParams:N0} weights in initializers.");
+        foreach (var s in result.Skipped) WriteWarning($"{file}: skipped node {s}.");
+        return result.Spec;
+    }
 }

@@ -28,6 +28,7 @@ internal static class ErrorRecommendations
         ErrorIds.EngineNotInstalled => "Use -Engine Managed (built in), or install the engine as the message says.",
         ErrorIds.InvalidEngineOption => "Check -EngineOption: each engine takes only the names docs/engine.md lists for it.",
         ErrorIds.InvalidTrainingOption or ErrorIds.InvalidLatencyOption when ex.Option == "Threads" => "Pass -ThrottleLimit 0 (all cores) or a positive thread count.",
+        ErrorIds.OnnxOperatorUnsupported when ex.Option == "op_type" => "Add -Skip Unsupported to Import-ModelSpec to cost the rest of the graph; each skipped node is written as a warning.",
         _ => null,
     };
 }

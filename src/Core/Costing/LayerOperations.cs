@@ -140,7 +140,16 @@ internal sealed class LayerOperations
             case LayerTypes.TransformerEncoder or LayerTypes.TransformerDecoder:
                 CountTransformerBlock(ops, layer, needsInputGradient);
                 break;
-            // Reshape, Cropping1D: data movement only.
+            case LayerTypes.MatMul:
+            {
+                // (…, M, K)·(…, K, N): every output element is K multiply-accumulates. Backward: one product of the same
+                // size for each input's gradient (dA = dY·Bᵀ, dB = Aᵀ·dY), needed when anything upstream trains.
+                long macs = checked(outElems * layer.InputShape[^1]);
+                ops.Macs = checked(ops.Macs + macs);
+                ops.Add(CostOps.BatchMatMulMac, macs, needsInputGradient ? checked(2 * macs) : 0);
+                break;
+            }
+            // Reshape, Cropping1D, Permute: data movement only.
             // Flatten, Dropout (identity at inference), ZeroPadding2D: data movement only.
         }
         return ops;
@@ -160,7 +169,7 @@ internal sealed class LayerOperations
         long backMacs = checked((trainable ? macs : 0) + stateMacs + (needsInputGradient ? inputMacs : 0));
         ops.Add(CostOps.RecurrentMac, macs, backMacs);
 
-        int biasVectors = !layer.UseBias ? 0 : layer.Type == LayerTypes.GRU && layer.ResetAfter ? 2 : 1;
+        int biasVectors = !layer.UseBias ? 0 : (layer.Type == LayerTypes.GRU && layer.ResetAfter) || layer.RecurrentBias ? 2 : 1;
         long bias = checked(steps * gates * units * biasVectors);
         ops.Add(CostOps.RecurrentBiasAdd, bias, trainable ? bias : 0);
 

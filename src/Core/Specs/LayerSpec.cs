@@ -33,8 +33,15 @@ public sealed class LayerSpec : IEquatable<LayerSpec>
     public double? Momentum { get; init; }
     /// <summary>GRU only: Keras 2.x/3.x default true (two bias vectors).</summary>
     public bool? ResetAfter { get; init; }
+    /// <summary>
+    /// LSTM and SimpleRNN (ModelCost extension): a second bias vector on the recurrent product, as PyTorch, ONNX and
+    /// cuDNN keep (b_ih and b_hh); Keras has one. Default false. GRU's equivalent is reset_after.
+    /// </summary>
+    public bool? RecurrentBias { get; init; }
     /// <summary>Concatenate axis (Keras default -1).</summary>
     public int? Axis { get; init; }
+    /// <summary>Permute: the new order of the axes after the batch, 1-based as in Keras (e.g. (2, 1)).</summary>
+    public int[]? Dims { get; init; }
     /// <summary>ZeroPadding2D amounts as (top, bottom, left, right).</summary>
     public int[]? ZeroPadding { get; init; }
 
@@ -85,7 +92,8 @@ public sealed class LayerSpec : IEquatable<LayerSpec>
             && SequenceLength == other.SequenceLength && NumHeads == other.NumHeads && KeyDim == other.KeyDim
             && ValueDim == other.ValueDim && Dropout == other.Dropout && UseCausalMask == other.UseCausalMask
             && SeqEq(TargetShape, other.TargetShape) && IntermediateDim == other.IntermediateDim
-            && NormalizeFirst == other.NormalizeFirst && LayerNormEpsilon == other.LayerNormEpsilon && SeqEq(Cropping, other.Cropping);
+            && NormalizeFirst == other.NormalizeFirst && LayerNormEpsilon == other.LayerNormEpsilon && SeqEq(Cropping, other.Cropping)
+            && RecurrentBias == other.RecurrentBias && SeqEq(Dims, other.Dims);
     }
 
     public override bool Equals(object? obj) => obj is LayerSpec other && Equals(other);

@@ -70,6 +70,7 @@ public static class LayerSpecParser
         // KerasNLP's order: intermediate_dim, num_heads, dropout, activation, layer_norm_epsilon.
         LayerTypes.TransformerEncoder or LayerTypes.TransformerDecoder =>
             [LayerOptions.IntermediateDim, LayerOptions.NumHeads, LayerOptions.Dropout, LayerOptions.Activation, LayerOptions.LayerNormEpsilon],
+        LayerTypes.Permute => [LayerOptions.Dims],
         _ => [],
     };
 

@@ -39,6 +39,10 @@ public static class LayerTypes
     public const string Cropping1D = "Cropping1D";
     public const string TransformerEncoder = "TransformerEncoder";
     public const string TransformerDecoder = "TransformerDecoder";
+    /// <summary>Keras Permute: reorders the axes after the batch (dims 1-based).</summary>
+    public const string Permute = "Permute";
+    /// <summary>ModelCost extension: the matrix product of two computed tensors (numpy/ONNX MatMul), e.g. attention's Q·Kᵀ.</summary>
+    public const string MatMul = "MatMul";
 
     private static readonly (string Canonical, string Prefix, string[] Aliases)[] Table =
     [
@@ -75,6 +79,8 @@ public static class LayerTypes
         (Cropping1D, "cropping1d", []),
         (TransformerEncoder, "transformer_encoder", []),
         (TransformerDecoder, "transformer_decoder", []),
+        (Permute, "permute", []),
+        (MatMul, "mat_mul", []),
     ];
 
     private static readonly Dictionary<string, string> Lookup = BuildLookup();

@@ -1,4 +1,5 @@
 using ModelCost.Core.Errors;
+using ModelCost.Core.Onnx;
 using ModelCost.Core.Specs.Parsing;
 
 namespace ModelCost.Core.Specs;
@@ -9,8 +10,12 @@ namespace ModelCost.Core.Specs;
 /// </summary>
 public static class ModelSpecReader
 {
-    /// <summary>Reads and parses a spec file (YAML or Keras JSON). Missing files, folders and files over 16 MiB fail naming the file.</summary>
-    public static ModelSpec Load(string path) => Parse(SpecFile.ReadText(path), path);
+    /// <summary>
+    /// Reads and parses a spec file: YAML, Keras JSON, or an ONNX model (a <c>.onnx</c> file, see <see cref="OnnxImporter"/>).
+    /// Missing files, folders and text files over 16 MiB fail naming the file.
+    /// </summary>
+    public static ModelSpec Load(string path) =>
+        OnnxImporter.IsOnnxPath(path) ? OnnxImporter.Load(path).Spec : Parse(SpecFile.ReadText(path), path);
 
     /// <summary>Parses spec text (YAML or Keras JSON); <paramref name="sourceName"/> names it in errors.</summary>
     public static ModelSpec Parse(string text, string? sourceName)

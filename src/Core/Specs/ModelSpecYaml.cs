@@ -97,6 +97,7 @@ public static class ModelSpecYaml
             if (l.Epsilon is { } e) Put(LayerOptions.Epsilon, Dbl(e));
             if (l.Momentum is { } mo) Put(LayerOptions.Momentum, Dbl(mo));
             if (l.ResetAfter is { } ra) Put(LayerOptions.ResetAfter, Bool(ra));
+            if (l.RecurrentBias is { } rb) Put(LayerOptions.RecurrentBias, Bool(rb));
             if (l.Axis is { } ax) Put(LayerOptions.Axis, Int(ax));
             if (l.InputDim is { } idim) Put(LayerOptions.InputDim, Int(idim));
             if (l.OutputDim is { } odim) Put(LayerOptions.OutputDim, Int(odim));
@@ -112,6 +113,7 @@ public static class ModelSpecYaml
             if (l.NormalizeFirst is { } nf) Put(LayerOptions.NormalizeFirst, Bool(nf));
             if (l.TargetShape is not null) Put(LayerOptions.TargetShape, Ints(l.TargetShape));
             if (l.Cropping is not null) Put(LayerOptions.Cropping, IntOrInts(l.Cropping));
+            if (l.Dims is not null) Put(LayerOptions.Dims, Ints(l.Dims));
         }
         return sb.ToString();
     }
@@ -340,6 +342,7 @@ public static class ModelSpecYaml
                     case LayerOptions.KernelSize: b.KernelSize = IntOrList(v, what); break;
                     case LayerOptions.Strides: b.Strides = IntOrList(v, what); break;
                     case LayerOptions.PoolSize: b.PoolSize = IntOrList(v, what); break;
+                    case LayerOptions.Dims: b.Dims = IntOrList(v, what); break;
                     case LayerOptions.Padding:
                         if (type == LayerTypes.ZeroPadding2D) b.ZeroPadding = ZeroPadding(v, what);
                         else b.Padding = LayerSpecBuilder.NormalizePadding(OptionalString(v, what));
@@ -349,6 +352,7 @@ public static class ModelSpecYaml
                     case LayerOptions.UseBias: b.UseBias = OptionalBool(v, what); break;
                     case LayerOptions.ReturnSequences: b.ReturnSequences = OptionalBool(v, what); break;
                     case LayerOptions.ResetAfter: b.ResetAfter = OptionalBool(v, what); break;
+                    case LayerOptions.RecurrentBias: b.RecurrentBias = OptionalBool(v, what); break;
                     case LayerOptions.Rate: b.Rate = OptionalDouble(v, what); break;
                     case LayerOptions.Epsilon: b.Epsilon = OptionalDouble(v, what); break;
                     case LayerOptions.Momentum: b.Momentum = OptionalDouble(v, what); break;

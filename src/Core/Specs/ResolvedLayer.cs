@@ -44,6 +44,10 @@ public sealed class ResolvedLayer
     public double Epsilon { get; init; } = 1e-3;
     public double Momentum { get; init; } = 0.99;
     public bool ResetAfter { get; init; } = true;
+    /// <summary>LSTM/SimpleRNN with a second (recurrent) bias vector, as PyTorch and ONNX keep.</summary>
+    public bool RecurrentBias { get; init; }
+    /// <summary>Permute: result axis d is input axis Dims[d] (0-based, without batch).</summary>
+    public int[] Dims { get; init; } = [];
     /// <summary>Concatenate axis as a 0-based index into the shape without batch.</summary>
     public int Axis { get; init; }
 

@@ -62,6 +62,11 @@ public static class ShapeInference
                 if (inputShapes.Length > 3)
                     throw ctx.Error(ErrorIds.InvalidLayerOption, "inputs", $"MultiHeadAttention takes one input (self-attention) or [query, value] / [query, value, key] (cross-attention), not {inputShapes.Length}.");
             }
+            else if (type == LayerTypes.MatMul)
+            {
+                if (inputShapes.Length != 2)
+                    throw ctx.Error(ErrorIds.InvalidLayerOption, "inputs", $"MatMul multiplies exactly two inputs (name them with 'inputs'), not {inputShapes.Length}.");
+            }
             else if (!merge && inputShapes.Length != 1)
                 throw ctx.Error(ErrorIds.InvalidLayerOption, "inputs", $"{type} takes exactly one input, not {inputShapes.Length}.");
             if (InputDtypes.IsInteger(spec) && type != LayerTypes.Embedding && inputIdx.Contains(-1))
@@ -251,11 +256,12 @@ public static class ShapeInference
                 int fin = inShape[1];
                 bool bias = s.UseBias ?? true;
                 bool resetAfter = s.ResetAfter ?? true;
+                bool recurrentBias = s.RecurrentBias ?? false;
                 int gates = type switch { LayerTypes.LSTM => 4, LayerTypes.GRU => 3, _ => 1 };
-                int biasPerGate = !bias ? 0 : type == LayerTypes.GRU && resetAfter ? 2 : 1;
+                int biasPerGate = !bias ? 0 : (type == LayerTypes.GRU && resetAfter) || recurrentBias ? 2 : 1;
                 long perGate = Mul(c, fin, units) + Mul(c, units, units) + (long)biasPerGate * units;
                 b.Trainable = Mul(c, gates, perGate);
-                b.Units = units; b.UseBias = bias; b.ResetAfter = resetAfter;
+                b.Units = units; b.UseBias = bias; b.ResetAfter = resetAfter; b.RecurrentBias = recurrentBias;
                 b.Activation = Act(c, s.Activation ?? Activations.Tanh);
                 b.RecurrentActivation = Act(c, s.RecurrentActivation ?? Activations.Sigmoid, "recurrent_activation");
                 b.ReturnSequences = s.ReturnSequences ?? false;
@@ -421,6 +427,40 @@ public static class ShapeInference
                 b.Out = [inShape[0] - crop[0] - crop[1], inShape[1]];
                 break;
             }
+            case LayerTypes.Permute:
+            {
+                var dims = s.Dims ?? throw c.Error(ErrorIds.MissingLayerOption, "dims", "Permute needs 'dims', e.g. Permute((2, 1)).");
+                if (dims.Length != inShape.Length || !dims.Order().SequenceEqual(Enumerable.Range(1, inShape.Length)))
+                    throw c.Error(ErrorIds.InvalidLayerOption, "dims",
+                        $"dims {ShapeText.Format(dims)} must order the input's {inShape.Length} axes after the batch, each of 1 to {inShape.Length} once (input {ShapeText.FormatWithBatch(inShape)}).");
+                b.Dims = dims.Select(d => d - 1).ToArray();
+                b.Out = b.Dims.Select(d => inShape[d]).ToArray();
+                break;
+            }
+            case LayerTypes.MatMul:
+            {
+                // numpy/ONNX matmul of (…, M, K) and (…, K, N): leading dims broadcast; both need rank 2 or more here.
+                var a = inShape;
+                var m = inShapes[1];
+                if (a.Length < 2 || m.Length < 2)
+                    throw c.Error(ErrorIds.IncompatibleInputRank, "inputs", $"MatMul needs inputs of rank 2 or more (without batch), but gets {ShapeText.FormatWithBatch(a)} and {ShapeText.FormatWithBatch(m)}.");
+                if (a[^1] != m[^2])
+                    throw c.Error(ErrorIds.MergeShapeMismatch, "inputs", $"MatMul of {ShapeText.FormatWithBatch(a)} by {ShapeText.FormatWithBatch(m)}: the first's last dimension ({a[^1]}) must equal the second's next to last ({m[^2]}).");
+                int lead = Math.Max(a.Length, m.Length) - 2;
+                var o = new int[lead + 2];
+                for (int d = 0; d < lead; d++)
+                {
+                    int i = d - (lead - (a.Length - 2)), j = d - (lead - (m.Length - 2));
+                    int x = i >= 0 ? a[i] : 1, y = j >= 0 ? m[j] : 1;
+                    if (x != y && x != 1 && y != 1)
+                        throw c.Error(ErrorIds.MergeShapeMismatch, "inputs", $"MatMul of {ShapeText.FormatWithBatch(a)} by {ShapeText.FormatWithBatch(m)}: leading dimensions {x} and {y} do not broadcast.");
+                    o[d] = Math.Max(x, y);
+                }
+                o[lead] = a[^2];
+                o[lead + 1] = m[^1];
+                b.Out = o;
+                break;
+            }
             default:
                 throw c.Error(ErrorIds.UnknownLayerType, "type", $"layer type '{type}' has no shape rule.");
         }
@@ -562,9 +602,9 @@ public static class ShapeInference
         public int[] Out = [];
         public long Trainable, NonTrainable;
         public int Units, Filters, DepthMultiplier = 1, Axis;
-        public int[] KernelSize = [], Strides = [], PadBefore = [], PadAfter = [], PoolSize = [];
+        public int[] KernelSize = [], Strides = [], PadBefore = [], PadAfter = [], PoolSize = [], Dims = [];
         public string Padding = "valid", Activation = Activations.Linear, RecurrentActivation = Activations.Sigmoid;
-        public bool UseBias, ReturnSequences, ResetAfter = true;
+        public bool UseBias, ReturnSequences, ResetAfter = true, RecurrentBias;
         public double Rate, Epsilon = 1e-3, Momentum = 0.99;
         public int InputDim, OutputDim, ConstantId = -1, SequenceLength, NumHeads, KeyDim, ValueDim, IntermediateDim, CropStart, CropEnd;
         public double Dropout;
@@ -578,7 +618,7 @@ public static class ShapeInference
             Units = Units, Filters = Filters, KernelSize = KernelSize, Strides = Strides, PadBefore = PadBefore, PadAfter = PadAfter,
             Padding = Padding, Activation = Activation, RecurrentActivation = RecurrentActivation, UseBias = UseBias,
             PoolSize = PoolSize, Rate = Rate, DepthMultiplier = DepthMultiplier, ReturnSequences = ReturnSequences,
-            Epsilon = Epsilon, Momentum = Momentum, ResetAfter = ResetAfter, Axis = Axis,
+            Epsilon = Epsilon, Momentum = Momentum, ResetAfter = ResetAfter, RecurrentBias = RecurrentBias, Axis = Axis, Dims = Dims,
             InputDim = InputDim, OutputDim = OutputDim, ConstantId = ConstantId, SequenceLength = SequenceLength,
             NumHeads = NumHeads, KeyDim = KeyDim, ValueDim = ValueDim, Dropout = Dropout, UseCausalMask = UseCausalMask,
             IntermediateDim = IntermediateDim, NormalizeFirst = NormalizeFirst, CropStart = CropStart, CropEnd = CropEnd,

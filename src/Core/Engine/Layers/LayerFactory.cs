@@ -19,6 +19,8 @@ internal static class LayerFactory
         switch (l.Type)
         {
             case LayerTypes.SimpleRNN or LayerTypes.LSTM or LayerTypes.GRU:
+                if (l.RecurrentBias && l.UseBias)
+                    return Limit(l, "recurrent_bias", $"{l.Type} with recurrent_bias (a second bias vector, as PyTorch and ONNX keep) is costed but not implemented by the managed engine");
                 if (l.Type == LayerTypes.GRU && !l.ResetAfter)
                     return Limit(l, "reset_after", "GRU with reset_after=False is not implemented by the managed engine; use the Keras 2/3 default reset_after=True");
                 foreach (var (name, option) in new[] { (l.Activation, "activation"), (l.RecurrentActivation, "recurrent_activation") })

@@ -28,6 +28,7 @@ internal static class LayerOptionValues
             case LayerOptions.KernelSize: b.KernelSize = Ints(value, key, fail); break;
             case LayerOptions.Strides: b.Strides = Ints(value, key, fail); break;
             case LayerOptions.PoolSize: b.PoolSize = Ints(value, key, fail); break;
+            case LayerOptions.Dims: b.Dims = Ints(value, key, fail); break;
             case LayerOptions.Padding:
                 if (type == LayerTypes.ZeroPadding2D) b.ZeroPadding = ZeroPad(value, key, fail);
                 else b.Padding = LayerSpecBuilder.NormalizePadding(Str(value, key, fail));
@@ -37,6 +38,7 @@ internal static class LayerOptionValues
             case LayerOptions.UseBias: b.UseBias = Bool(value, key, fail); break;
             case LayerOptions.ReturnSequences: b.ReturnSequences = Bool(value, key, fail); break;
             case LayerOptions.ResetAfter: b.ResetAfter = Bool(value, key, fail); break;
+            case LayerOptions.RecurrentBias: b.RecurrentBias = Bool(value, key, fail); break;
             case LayerOptions.Rate: b.Rate = Dbl(value, key, fail); break;
             case LayerOptions.Epsilon: b.Epsilon = Dbl(value, key, fail); break;
             case LayerOptions.Momentum: b.Momentum = Dbl(value, key, fail); break;

@@ -25,6 +25,7 @@ internal static class LayerOptions
     public const string Epsilon = "epsilon";
     public const string Momentum = "momentum";
     public const string ResetAfter = "reset_after";
+    public const string RecurrentBias = "recurrent_bias";
     public const string Axis = "axis";
     public const string InputDim = "input_dim";
     public const string OutputDim = "output_dim";
@@ -40,12 +41,13 @@ internal static class LayerOptions
     public const string NormalizeFirst = "normalize_first";
     public const string LayerNormEpsilon = "layer_norm_epsilon";
     public const string Cropping = "cropping";
+    public const string Dims = "dims";
 
     /// <summary>Every key a layer mapping may hold.</summary>
     public static readonly string[] All =
     [
         Type, Name, Inputs, Units, Filters, KernelSize, Strides, Padding, Activation, RecurrentActivation, UseBias,
-        PoolSize, Rate, DepthMultiplier, ReturnSequences, Epsilon, Momentum, ResetAfter, Axis,
+        PoolSize, Rate, DepthMultiplier, ReturnSequences, Epsilon, Momentum, ResetAfter, RecurrentBias, Axis, Dims,
         InputDim, OutputDim, ConstantId, SequenceLength, NumHeads, KeyDim, ValueDim, Dropout, UseCausalMask,
         TargetShape, IntermediateDim, NormalizeFirst, LayerNormEpsilon, Cropping,
     ];
@@ -82,10 +84,11 @@ internal static class LayerOptions
         LayerTypes.Dropout => [Rate],
         LayerTypes.Activation => [Activation],
         LayerTypes.BatchNormalization => [Epsilon, Momentum],
-        LayerTypes.SimpleRNN => [Units, Activation, UseBias, ReturnSequences],
-        LayerTypes.LSTM => [Units, Activation, RecurrentActivation, UseBias, ReturnSequences],
+        LayerTypes.SimpleRNN => [Units, Activation, UseBias, ReturnSequences, RecurrentBias],
+        LayerTypes.LSTM => [Units, Activation, RecurrentActivation, UseBias, ReturnSequences, RecurrentBias],
         LayerTypes.GRU => [Units, Activation, RecurrentActivation, UseBias, ReturnSequences, ResetAfter],
         LayerTypes.Concatenate => [Axis],
+        LayerTypes.Permute => [Dims],
         LayerTypes.ZeroPadding2D => [Padding],
         LayerTypes.Embedding => [InputDim, OutputDim, ConstantId],
         LayerTypes.PositionEmbedding => [SequenceLength],

@@ -7,9 +7,9 @@ internal sealed class LayerSpecBuilder
     public string? Name;
     public string[]? Inputs;
     public int? Units, Filters, DepthMultiplier, Axis;
-    public int[]? KernelSize, Strides, PoolSize, ZeroPadding;
+    public int[]? KernelSize, Strides, PoolSize, ZeroPadding, Dims;
     public string? Padding, Activation, RecurrentActivation;
-    public bool? UseBias, ReturnSequences, ResetAfter;
+    public bool? UseBias, ReturnSequences, ResetAfter, RecurrentBias;
     public double? Rate, Epsilon, Momentum;
     public int? InputDim, OutputDim, ConstantId, SequenceLength, NumHeads, KeyDim, ValueDim, IntermediateDim;
     public double? Dropout, LayerNormEpsilon;
@@ -22,7 +22,7 @@ internal sealed class LayerSpecBuilder
         Strides = Strides, Padding = Padding, Activation = Activation, RecurrentActivation = RecurrentActivation,
         UseBias = UseBias, PoolSize = PoolSize, Rate = Rate, DepthMultiplier = DepthMultiplier,
         ReturnSequences = ReturnSequences, Epsilon = Epsilon, Momentum = Momentum, ResetAfter = ResetAfter,
-        Axis = Axis, ZeroPadding = ZeroPadding,
+        RecurrentBias = RecurrentBias, Axis = Axis, ZeroPadding = ZeroPadding, Dims = Dims,
         InputDim = InputDim, OutputDim = OutputDim, ConstantId = ConstantId, SequenceLength = SequenceLength,
         NumHeads = NumHeads, KeyDim = KeyDim, ValueDim = ValueDim, Dropout = Dropout, UseCausalMask = UseCausalMask,
         TargetShape = TargetShape, IntermediateDim = IntermediateDim, NormalizeFirst = NormalizeFirst,

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using ModelCost.Core.Errors;
 using Xunit;
 
-namespace ModelCost.Core.Tests.Errors;
+namespace ModelCost.Core.Tests.Architecture;
 
 /// <summary>
 /// The core speaks of models, files, options and values, never of the command line (issue 18): no string

@@ -47,6 +47,10 @@ internal sealed class TorchNetwork : IDisposable
         foreach (var (name, option) in new[] { (l.Activation, "activation"), (l.RecurrentActivation, "recurrent_activation") })
             if (!TorchActivations.Known.Contains(name))
                 return Limit(l, option, $"{option} '{name}' is not supported by the Torch engine");
+        // The spec language costs a second recurrent bias (PyTorch/ONNX keep one) but the shared weight layout has no
+        // tensor for it, so no engine can train or load it.
+        if (l.RecurrentBias && l.UseBias && l.Type is LayerTypes.SimpleRNN or LayerTypes.LSTM or LayerTypes.GRU)
+            return Limit(l, "recurrent_bias", $"{l.Type} with recurrent_bias (a second bias vector, as PyTorch and ONNX keep) is costed but has no weights in the shared layout, so the Torch engine cannot run it");
         return Implemented.Contains(l.Type) ? null : Limit(l, "type", $"layer type {l.Type} is not implemented by the Torch engine");
     }
 
@@ -60,7 +64,7 @@ internal sealed class TorchNetwork : IDisposable
         LayerTypes.Flatten, LayerTypes.Reshape, LayerTypes.Dropout, LayerTypes.BatchNormalization, LayerTypes.Activation,
         LayerTypes.SimpleRNN, LayerTypes.LSTM, LayerTypes.GRU, LayerTypes.Add, LayerTypes.Concatenate,
         LayerTypes.ZeroPadding2D, LayerTypes.Cropping1D, LayerTypes.Embedding, LayerTypes.PositionEmbedding, LayerTypes.LayerNormalization,
-        LayerTypes.MultiHeadAttention, LayerTypes.TransformerEncoder, LayerTypes.TransformerDecoder,
+        LayerTypes.MultiHeadAttention, LayerTypes.TransformerEncoder, LayerTypes.TransformerDecoder, LayerTypes.Permute, LayerTypes.MatMul,
     ];
 
     private static TorchLayer Create(ResolvedLayer l, TorchWeights w) => l.Type switch
@@ -84,6 +88,7 @@ internal sealed class TorchNetwork : IDisposable
         LayerTypes.PositionEmbedding or LayerTypes.LayerNormalization => new SequenceOp(l, w),
         LayerTypes.MultiHeadAttention => new MultiHeadAttentionOp(l, w),
         LayerTypes.TransformerEncoder or LayerTypes.TransformerDecoder => new TransformerBlockOp(l, w),
+        LayerTypes.Permute or LayerTypes.MatMul => new PermuteMatMulOp(l, w),
         _ => throw new InvalidOperationException($"Layer type {l.Type} passed Limitation but has no implementation."),
     };
 

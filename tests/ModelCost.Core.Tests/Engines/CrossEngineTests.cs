@@ -112,6 +112,49 @@ public sealed class CrossEngineTests
     [MemberData(nameof(Layers))]
     public void Every_layer_kind_gives_the_same_logits_loss_and_gradients_on_both_engines(string name) => SameStep(name, LayerCase(name));
 
+    [SkippableFact]
+    public void Permute_and_MatMul_which_only_the_Torch_engine_runs_match_the_managed_engine_on_the_rearranged_input()
+    {
+        var torch = Assert.IsAssignableFrom<IEngineProbe>(InstalledEngines.Get("Torch"));
+        var rnd = new Random(4);
+        const int n = 2;
+        var x = Enumerable.Range(0, n * 4 * 5).Select(_ => (float)rnd.NextDouble()).ToArray();
+        int[] labels = [0, 2];
+        // Permute((2, 1)) of a (4, 5) sample is its transpose: a Dense on the flattened transpose, run by the managed
+        // engine on transposed samples, is the same function with the same kernel.
+        var permuted = LayerSpecFactory.Create("permuted", [4, 5], [new LayerSpec { Type = "Permute", Dims = [2, 1] }, "Flatten()", "Dense(3, activation='softmax', name='out')"]);
+        var plain = LayerSpecFactory.Create("permuted", [5, 4], ["Flatten()", "Dense(3, activation='softmax', name='out')"]);
+        var weights = WeightInitializer.InitialTensors(ShapeInference.Resolve(plain), seed: 2);
+        var transposed = new float[x.Length];
+        for (int s = 0; s < n; s++)
+            for (int i = 0; i < 4; i++)
+                for (int j = 0; j < 5; j++)
+                    transposed[s * 20 + j * 4 + i] = x[s * 20 + i * 5 + j];
+        var a = torch.Probe(new TrainedModel(permuted, weights), x, labels, LossKind.SparseCategoricalCrossentropy, seed: 1);
+        var b = new ManagedEngine().Probe(new TrainedModel(plain, weights), transposed, labels, LossKind.SparseCategoricalCrossentropy, seed: 1);
+        Close("permute logits", b.Logits, a.Logits);
+        Close("permute kernel gradient", b.Gradients[0].Data, a.Gradients[0].Data);
+
+        // MatMul(x, Permute(x)) = x·xᵀ, a (4, 4) Gram matrix per sample, computed here in double and fed to the managed engine.
+        var gram = LayerSpecFactory.Create("gram", [4, 5],
+        [
+            new LayerSpec { Type = "Permute", Dims = [2, 1], Name = "xt" },
+            new LayerSpec { Type = "MatMul", Inputs = ["input", "xt"], Name = "xxt" },
+            "Flatten()", "Dense(3, activation='softmax', name='out')",
+        ]);
+        var direct = LayerSpecFactory.Create("gram", [4, 4], ["Flatten()", "Dense(3, activation='softmax', name='out')"]);
+        var products = new float[n * 16];
+        for (int s = 0; s < n; s++)
+            for (int i = 0; i < 4; i++)
+                for (int j = 0; j < 4; j++)
+                    products[s * 16 + i * 4 + j] = (float)Enumerable.Range(0, 5).Sum(k => (double)x[s * 20 + i * 5 + k] * x[s * 20 + j * 5 + k]);
+        var gw = WeightInitializer.InitialTensors(ShapeInference.Resolve(direct), seed: 6);
+        var c = torch.Probe(new TrainedModel(gram, gw), x, labels, LossKind.SparseCategoricalCrossentropy, seed: 1);
+        var d = new ManagedEngine().Probe(new TrainedModel(direct, gw), products, labels, LossKind.SparseCategoricalCrossentropy, seed: 1);
+        Close("matmul logits", d.Logits, c.Logits);
+        Close("matmul kernel gradient", d.Gradients[0].Data, c.Gradients[0].Data);
+    }
+
     private static void SameStep(string file, ModelSpec spec)
     {
         var torch = InstalledEngines.Get("Torch");

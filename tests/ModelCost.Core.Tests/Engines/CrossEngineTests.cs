@@ -155,6 +155,21 @@ public sealed class CrossEngineTests
         Close("matmul kernel gradient", d.Gradients[0].Data, c.Gradients[0].Data);
     }
 
+    [SkippableFact]
+    public void A_layer_the_Torch_engine_cannot_express_is_refused_by_name_before_any_data_is_read()
+    {
+        var torch = InstalledEngines.Get("Torch");
+        // recurrent_bias (imported from ONNX/PyTorch) is costed, but the shared weight layout holds no second bias.
+        var spec = LayerSpecFactory.Create("two_biases", [5, 3], [new LayerSpec { Type = "LSTM", Units = 4, RecurrentBias = true, Name = "onnx_lstm" }, "Dense(2, activation='softmax')"]);
+        var limit = Assert.Single(torch.Supports(spec, EngineOperations.Train));
+        Assert.Equal(("onnx_lstm", "recurrent_bias"), (limit.LayerName, limit.Option));
+        var wrongData = new TrainingData { Name = "seven", SampleShape = [7], Classes = 2, TrainX = new float[70], TrainY = new int[10], TestX = [], TestY = [] };
+        var e = Assert.Throws<Errors.ModelCostException>(() => torch.Train(spec, wrongData, new TrainingOptions(), null, default));
+        Assert.Equal(Errors.ErrorIds.UnsupportedByEngine, e.ErrorId);
+        Assert.Equal("onnx_lstm", e.LayerName);
+        Assert.Contains("recurrent_bias", e.Message);
+    }
+
     private static void SameStep(string file, ModelSpec spec)
     {
         var torch = InstalledEngines.Get("Torch");

@@ -89,6 +89,7 @@ public sealed class TorchEngine : IModelEngine, IEngineProbe
         var resolved = LatencyMeter.Validate(spec, options);
         TorchRuntime.UseThreads(LatencyMeter.ResolveThreads(options));
         var trained = model.GetTrainedModel();
+        EngineChecks.CheckWeightsFit(resolved, training: false);
         using var net = new TorchNetwork(resolved, trained?.Tensors ?? WeightInitializer.InitialTensors(resolved, options.Seed));
         var values = new float[(long)options.BatchSize * ShapeInference.Elements(resolved.InputShape)];
         LatencyMeter.FillInput(values);

@@ -39,6 +39,8 @@ param(
 
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
+# Redirected to a file (quickstart.ps1 > out.txt): plain text, no colour escape codes in the tables.
+if ([Console]::IsOutputRedirected) { $PSStyle.OutputRendering = 'PlainText' }
 
 $root = Split-Path -Parent $PSScriptRoot
 . (Join-Path $PSScriptRoot 'Import-ModelCostModule.ps1')
@@ -46,21 +48,23 @@ $root = Split-Path -Parent $PSScriptRoot
 $specs = Import-ModelSpec -Path (Join-Path $root 'examples/specs/seed000_mlp.yaml'), (Join-Path $root 'examples/specs/seed000_cnn.yaml')
 
 Write-Host "`n=== Keras-style summaries ===" -ForegroundColor Cyan
-foreach ($spec in $specs) {
-    Write-Host "`n$($spec.Name) (input $($spec.InputShape -join 'x'))"
-    $spec | Get-ModelSummary | Format-Table Index, Name, Type, OutputShape, Params, TrainableParams, NonTrainableParams -AutoSize | Out-Host
-}
+# The summary view starts each model's table with its name.
+$specs | Get-ModelSummary | Out-Host
 
 Write-Host "`n=== Cost: seed 000's rules (FlopsWithBias, training = 3x inference) ===" -ForegroundColor Cyan
 $seedCosts = $specs | Measure-ModelCost -Convention FlopsWithBias -TrainingFlopsMethod ThreeTimesForward
-$seedCosts | Format-Table Model, Params, SizeMB, InferenceFlops, TrainingFlops, TrainingMemoryMB, EstimatedLatencySeconds -AutoSize | Out-Host
+$seedCosts | Out-Host
+# The exact counts behind the FLOPs column, as the seed prints them.
+$seedCosts | Format-Table -View Flops | Out-Host
 
 Write-Host "=== Cost: PyTorch profiler convention (Flops), exact backward count ===" -ForegroundColor Cyan
 $costs = $specs | Measure-ModelCost -Convention Flops
-$costs | Format-Table -AutoSize | Out-Host
+$costs | Format-Table -View Flops | Out-Host
+# Training memory by part (float32 weights, Adam state, activations of one sample).
+$costs | Format-Table -View Memory | Out-Host
 
 Write-Host '=== Per-layer FLOPs of the CNN ===' -ForegroundColor Cyan
-$specs[1] | Measure-ModelCost -PerLayer | Format-Table Index, Name, Type, OutputShape, Params, Macs, Flops, BackwardFlops -AutoSize | Out-Host
+$specs[1] | Measure-ModelCost -PerLayer | Format-Table -View Flops | Out-Host
 
 if ($SkipTraining) {
     Write-Host 'Training skipped (-SkipTraining).'
@@ -80,10 +84,12 @@ if (-not $dataset) {
 Write-Host "=== Training on $($dataset.Name) ($($dataset.TrainCount) train / $($dataset.TestCount) test images, $Epochs epochs, batch 64, Adam) ===" -ForegroundColor Cyan
 $runs = foreach ($spec in $specs) {
     $run = $spec | Invoke-ModelTraining -Dataset $dataset -Epochs $Epochs -BatchSize 64 -ValidationSplit 0.1 -Optimizer Adam -Seed 0
-    $run.History | Format-Table Epoch, Loss, Accuracy, ValLoss, ValAccuracy, Seconds -AutoSize | Out-Host
+    # History rows do not carry the model's name: say whose they are.
+    Write-Host "`nTraining history of $($run.Model) (loss and accuracy per epoch, Keras fit's History):"
+    $run.History | Out-Host
     $run
 }
-$runs | Format-Table -AutoSize | Out-Host
+$runs | Out-Host
 
 # Seed 000 compares saved model sizes too.
 if (Get-Command -Name Export-TrainedModel -Module ModelCost.PS -ErrorAction SilentlyContinue) {
@@ -96,8 +102,7 @@ if (Get-Command -Name Export-TrainedModel -Module ModelCost.PS -ErrorAction Sile
 }
 
 Write-Host "`n=== Comparison (baseline: the MLP) ===" -ForegroundColor Cyan
-$comparison = @($costs) + @($runs) | Compare-ModelCost -Baseline $specs[0].Name
-$comparison | Where-Object { $_.PSObject.TypeNames[0] -like '*ComparisonRow' } |
-    Format-Table Model, Params, ParamsRatio, InferenceFlops, InferenceFlopsRatio, TrainingMemoryMB, TestAccuracy, TrainSeconds, AccuracyGainPts -AutoSize | Out-Host
-$conclusion = $comparison | Where-Object { $_.PSObject.TypeNames[0] -like '*ComparisonConclusion' }
+$comparison = @($costs) + @($runs) | Compare-ModelCost -Baseline $specs[0].Name -InformationAction Ignore
+$comparison | Out-Host
+$conclusion = @($costs) + @($runs) | Compare-ModelCost -Baseline $specs[0].Name -Conclusion
 Write-Host $conclusion.Summary

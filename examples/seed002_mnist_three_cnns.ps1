@@ -86,10 +86,10 @@ $table = for ($i = 0; $i -lt $specs.Count; $i++) {
 }
 $table | Format-Table -AutoSize | Out-Host
 
-$comparison = @($costs) + @($runs) | Compare-ModelCost -Baseline Model2 -Property Params, InferenceFlops, TestAccuracy, TrainSeconds
-$comparison | Where-Object { $_.PSObject.TypeNames[0] -eq 'ModelCost.Core.Reporting.ComparisonRow' } |
+$comparison = @($costs) + @($runs) | Compare-ModelCost -Baseline Model2 -Property Params, InferenceFlops, TestAccuracy, TrainSeconds -InformationAction Ignore
+$comparison |
     Format-Table Model, Params, ParamsRatio, InferenceFlops, InferenceFlopsRatio, TestAccuracy, TrainSeconds, TrainSecondsRatio -AutoSize | Out-Host
-$conclusion = $comparison | Where-Object { $_.PSObject.TypeNames[0] -eq 'ModelCost.Core.Reporting.ComparisonConclusion' }
+$conclusion = @($costs) + @($runs) | Compare-ModelCost -Baseline Model2 -Property Params, InferenceFlops, TestAccuracy, TrainSeconds -Conclusion
 Write-Host "Conclusion: $($conclusion.Summary)"
 
 $chart = Join-Path $OutDir 'seed002_chart.svg'

@@ -67,10 +67,10 @@ $results | Format-Table Question, Model, Convention, Params, 'Seed params', Size
 $q12 = $results | Where-Object Question -In 'Q1', 'Q2' | ForEach-Object Cost
 $chart = Join-Path $OutDir 'seed003_q1_q2.svg'
 $q12 | Export-ModelCostChart -Property Params, SizeBytes, InferenceFlops -Path $chart -Title 'Seed 003: Q1 vs Q2 (Course convention)'
-$comparison = $q12 | Compare-ModelCost -Property Params, SizeBytes, InferenceFlops, EstimatedLatencySeconds
+$comparison = $q12 | Compare-ModelCost -Property Params, SizeBytes, InferenceFlops, EstimatedLatencySeconds -InformationAction Ignore
 $comparison | Where-Object { $_.PSObject.TypeNames[0] -eq 'ModelCost.Core.Reporting.ComparisonRow' } |
     Format-Table Model, Params, ParamsRatio, SizeBytes, InferenceFlops, InferenceFlopsRatio, EstimatedLatencySeconds -AutoSize | Out-Host
-Write-Host "Q1 vs Q2: $(($comparison | Where-Object { $_.PSObject.TypeNames[0] -eq 'ModelCost.Core.Reporting.ComparisonConclusion' }).Summary)"
+Write-Host "Q1 vs Q2: $(($q12 | Compare-ModelCost -Property Params, SizeBytes, InferenceFlops, EstimatedLatencySeconds -Conclusion).Summary)"
 Write-Host "Bar graph: $chart"
 
 Write-Host @'

@@ -56,11 +56,11 @@ if ($Train) {
 }
 
 Write-Host "`n=== Conclusion" -ForegroundColor Cyan
-$comparison = @($costs) + @($runs) | Compare-ModelCost -Baseline Classifier -Property Params, InferenceMacs, InferenceFlops, TestAccuracy
-$comparison | Where-Object { $_.PSObject.TypeNames[0] -eq 'ModelCost.Core.Reporting.ComparisonRow' } |
+$comparison = @($costs) + @($runs) | Compare-ModelCost -Baseline Classifier -Property Params, InferenceMacs, InferenceFlops, TestAccuracy -InformationAction Ignore
+$comparison |
     Format-Table Model, Params, InferenceFlops, InferenceFlopsRatio, TestAccuracy, AccuracyGainPerExtraGFlop -AutoSize | Out-Host
 if ($runs.Count -gt 0) {
-    Write-Host ($comparison | Where-Object { $_.PSObject.TypeNames[0] -eq 'ModelCost.Core.Reporting.ComparisonConclusion' }).Summary
+    Write-Host (@($costs) + @($runs) | Compare-ModelCost -Baseline Classifier -Property Params, InferenceMacs, InferenceFlops, TestAccuracy -Conclusion).Summary
 }
 else {
     # Without training runs the comparison has no accuracy; use the seed's figures for the trade-off.

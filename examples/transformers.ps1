@@ -74,10 +74,10 @@ if (-not $SkipTraining) {
 }
 
 Write-Host "`n=== Comparison against the seed MLP (Compare-ModelCost)" -ForegroundColor Cyan
-$comparison = @($costs) + @($runs) | Compare-ModelCost -Baseline $mlp.Name -Property Params, InferenceFlops, TrainingMemoryMB, TestAccuracy, TrainSeconds
-$comparison | Where-Object { $_.PSObject.TypeNames[0] -eq 'ModelCost.Core.Reporting.ComparisonRow' } |
+$comparison = @($costs) + @($runs) | Compare-ModelCost -Baseline $mlp.Name -Property Params, InferenceFlops, TrainingMemoryMB, TestAccuracy, TrainSeconds -InformationAction Ignore
+$comparison |
     Format-Table Model, Params, ParamsRatio, InferenceFlops, InferenceFlopsRatio, TrainingMemoryMB, TestAccuracy, TrainSeconds, AccuracyGainPerExtraGFlop -AutoSize | Out-Host
-$conclusion = $comparison | Where-Object { $_.PSObject.TypeNames[0] -eq 'ModelCost.Core.Reporting.ComparisonConclusion' }
+$conclusion = @($costs) + @($runs) | Compare-ModelCost -Baseline $mlp.Name -Property Params, InferenceFlops, TrainingMemoryMB, TestAccuracy, TrainSeconds -Conclusion
 Write-Host $conclusion.Summary
 
 $report = Join-Path $OutDir 'transformers_report.html'

@@ -8,6 +8,7 @@
     Description          = 'Define neural networks, train them on a fast managed engine and measure what they cost (parameters, bytes, FLOPs/MACs under named conventions, training memory, latency) as pipeline objects.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
+    TypesToProcess       = @('ModelCost.PS.Types.ps1xml')
     FormatsToProcess     = @('ModelCost.PS.Format.ps1xml')
     CmdletsToExport      = @(
         'New-ModelSpec'
@@ -18,6 +19,7 @@
         'Test-ModelCost'
         'Get-ModelDataset'
         'Invoke-ModelTraining'
+        'Get-TrainingHistory'
         'Invoke-ModelEvaluation'
         'Export-TrainedModel'
         'Import-TrainedModel'

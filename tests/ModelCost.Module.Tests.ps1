@@ -10,7 +10,7 @@ BeforeAll {
     $ExpectedCmdlets = @(
         'New-ModelSpec', 'Import-ModelSpec', 'Export-ModelSpec', 'Get-ModelSummary',
         'Measure-ModelCost', 'Test-ModelCost',
-        'Get-ModelDataset', 'Invoke-ModelTraining', 'Invoke-ModelEvaluation', 'Export-TrainedModel', 'Import-TrainedModel', 'Measure-ModelLatency',
+        'Get-ModelDataset', 'Invoke-ModelTraining', 'Get-TrainingHistory', 'Invoke-ModelEvaluation', 'Export-TrainedModel', 'Import-TrainedModel', 'Measure-ModelLatency',
         'Compare-ModelCost', 'Export-ModelCostChart', 'Export-ModelReport'
     )
 }
@@ -61,7 +61,8 @@ Describe 'ModelCost.PS module' {
         foreach ($type in 'ModelCost.Core.Specs.ModelSpec', 'ModelCost.Core.Specs.LayerSummary', 'ModelCost.Core.Costing.CostSummary',
             'ModelCost.Core.Costing.LayerCost', 'ModelCost.Core.Engine.TrainingResult', 'ModelCost.Core.Engine.TrainingEpoch',
             'ModelCost.Core.Engine.EvaluationResult', 'ModelCost.Core.Data.DatasetInfo', 'ModelCost.Core.Reporting.ComparisonRow',
-            'ModelCost.Core.Reporting.ComparisonConclusion', 'ModelCost.Core.Engine.TrainedModel', 'ModelCost.Core.Latency.LatencyMeasurement') {
+            'ModelCost.Core.Reporting.ComparisonConclusion', 'ModelCost.Core.Engine.TrainedModel', 'ModelCost.Core.Latency.LatencyMeasurement',
+            'ModelCost.Core.Engine.TrainingHistoryRow', 'ModelCost.Core.Costing.BudgetResult') {
             Get-FormatData -TypeName $type | Should -Not -BeNullOrEmpty -Because "$type needs a view"
         }
     }

@@ -15,17 +15,46 @@ BeforeAll {
 }
 
 Describe 'Compare-ModelCost' {
-    It 'collects the pipeline into one row per model, then a conclusion' {
-        $out = @($Costs | Compare-ModelCost)
-        $out.Count | Should -Be 3
-        $out[0].PSObject.TypeNames[0] | Should -Be 'ModelCost.Core.Reporting.ComparisonRow'
-        $out[2].PSObject.TypeNames[0] | Should -Be 'ModelCost.Core.Reporting.ComparisonConclusion'
+    It 'outputs the rows alone, so Export-Csv and Sort-Object see no conclusion (issue 16 item 1)' {
+        $out = @($Costs | Compare-ModelCost -InformationAction Ignore)
+        $out.Count | Should -Be 2
+        $out | ForEach-Object { $_.PSObject.TypeNames[0] | Should -Be 'ModelCost.Core.Reporting.ComparisonRow' }
         $out[0].Model | Should -Be 'MLP'
         $out[1].Model | Should -Be 'CNN'
+        $csv = Join-Path $TestDrive 'comparison.csv'
+        $Costs | Compare-ModelCost -InformationAction Ignore | Export-Csv $csv
+        $lines = @(Get-Content $csv)
+        $lines.Count | Should -Be 3   # header + two rows: no junk row
+        $lines[1] | Should -Match '^"MLP",'
+        $lines[2] | Should -Match '^"CNN",'
+        @($Costs | Compare-ModelCost -InformationAction Ignore | Sort-Object Params).Model | Should -Be @('CNN', 'MLP')
+    }
+
+    It 'shows the conclusion on the information stream, not the output' {
+        $null = $Costs | Compare-ModelCost -InformationVariable info -InformationAction Ignore
+        $text = @($info | ForEach-Object { "$($_.MessageData)" }) -join "`n"
+        $text | Should -Match '^Conclusion: Compared with MLP, CNN has'
+        @($info)[0].Tags | Should -Contain 'Conclusion'
+    }
+
+    It 'outputs only the conclusion object with -Conclusion' {
+        $c = @($Costs | Compare-ModelCost -Conclusion)
+        $c.Count | Should -Be 1
+        $c[0].PSObject.TypeNames[0] | Should -Be 'ModelCost.Core.Reporting.ComparisonConclusion'
+    }
+
+    It 'costs model specs it is given at the default convention (Flops)' {
+        $mlp = New-ModelSpec MLP 28,28 'Flatten()', 'Dense(256, activation="relu")', 'Dense(128, activation="relu")', 'Dense(10, activation="softmax")'
+        $cnn = New-ModelSpec CNN 28,28,1 'Conv2D(16, 3, activation="relu")', 'MaxPooling2D(2)', 'Conv2D(32, 3, activation="relu")', 'MaxPooling2D(2)', 'Flatten()', 'Dense(64, activation="relu")', 'Dense(10, activation="softmax")'
+        $rows = @($mlp, $cnn | Compare-ModelCost -InformationAction Ignore)
+        $rows.Convention | Sort-Object -Unique | Should -Be 'Flops'
+        # Flops = 2 per MAC: MLP 2·(784·256 + 256·128 + 128·10) = 2·234,752 = 469,504.
+        $rows[0].InferenceFlops | Should -Be 469504
+        $rows[1].Params | Should -Be 56714
     }
 
     It 'gives ratios to the first model by default' {
-        $rows = @($Costs | Compare-ModelCost)[0..1]
+        $rows = @($Costs | Compare-ModelCost -InformationAction Ignore)
         $rows[0].Baseline | Should -Be 'MLP'
         $rows[0].ParamsRatio | Should -Be 1
         # CNN / MLP: 56,714 / 235,146 params and 1,413,504 / 469,504 FLOPs
@@ -34,14 +63,14 @@ Describe 'Compare-ModelCost' {
     }
 
     It 'takes another baseline with -Baseline' {
-        $rows = @($Costs | Compare-ModelCost -Baseline CNN)[0..1]
+        $rows = @($Costs | Compare-ModelCost -Baseline CNN -InformationAction Ignore)
         $rows[0].Baseline | Should -Be 'CNN'
         $rows[0].ParamsRatio | Should -Be (235146 / 56714)
         $rows[1].ParamsRatio | Should -Be 1
     }
 
     It 'names the smallest and the cheapest model in the conclusion' {
-        $conclusion = @($Costs | Compare-ModelCost)[-1]
+        $conclusion = $Costs | Compare-ModelCost -Conclusion
         $conclusion.Smallest | Should -Be 'CNN'
         $conclusion.SmallestParams | Should -Be 56714
         $conclusion.Cheapest | Should -Be 'MLP'
@@ -50,7 +79,7 @@ Describe 'Compare-ModelCost' {
     }
 
     It 'limits the figures with -Property' {
-        $row = @($Costs | Compare-ModelCost -Property Params)[1]
+        $row = @($Costs | Compare-ModelCost -Property Params -InformationAction Ignore)[1]
         $row.Params | Should -Be 56714
         $row.InferenceFlops | Should -BeNullOrEmpty
     }

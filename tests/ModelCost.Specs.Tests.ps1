@@ -313,3 +313,146 @@ Describe 'Export-ModelSpec and Import-ModelSpec' {
             Should -Throw -ErrorId 'PathIsDirectory,ModelCost.PS.Commands.ImportModelSpecCommand'
     }
 }
+
+Describe 'Keras code pasted as it is (issue 16 item 4)' {
+    BeforeAll {
+        $SeedCode = Join-Path $PSScriptRoot 'ModelCost.Core.Tests/Specs/Fixtures/seedcode'
+    }
+
+    It 'reads seed 003 Q1 line by line: InputLayer first, then model.add(...)' {
+        # 784·512+512 + 512·256+256 + 256·128+128 + 128·1+1 = 566,273 (seed 003 prints 566273).
+        $q1 = New-ModelSpec -Name Q1 -Layer @(
+            'model.add(layers.InputLayer(input_shape=(784,)))'
+            "model.add(layers.Dense(512, activation='relu'))"
+            "model.add(layers.Dense(256, activation='relu'))"
+            "model.add(layers.Dense(128, activation='relu'))"
+            "model.add(layers.Dense(1, activation='sigmoid'))")
+        $q1.InputShape | Should -Be @(784)
+        ($q1 | Get-ModelSummary | Measure-Object Params -Sum).Sum | Should -Be 566273
+    }
+
+    It 'reads whole seed cells with -KerasCode, one spec per model' {
+        $specs = @(New-ModelSpec -KerasCode (Get-Content -Raw (Join-Path $SeedCode 'seed000_build_mlp_and_cnn.py')))
+        $specs.Name | Should -Be @('MLP_FashionMNIST', 'CNN_FashionMNIST')
+        # 235,146 and 56,714 as seed 000 prints them (derived in SeedCodeTests.cs).
+        ($specs[0] | Get-ModelSummary | Measure-Object Params -Sum).Sum | Should -Be 235146
+        ($specs[1] | Get-ModelSummary | Measure-Object Params -Sum).Sum | Should -Be 56714
+    }
+
+    It 'takes -InputShape for a functional input written with names (seed 002 Model1)' {
+        $m1 = New-ModelSpec -KerasCode (Get-Content -Raw (Join-Path $SeedCode 'seed002_model1.py')) -Name Model1 -InputShape 28, 28, 1
+        $m1.Name | Should -Be 'Model1'
+        ($m1 | Get-ModelSummary | Measure-Object Params -Sum).Sum | Should -Be 679808
+        { New-ModelSpec -KerasCode (Get-Content -Raw (Join-Path $SeedCode 'seed002_model1.py')) } |
+            Should -Throw -ErrorId 'InvalidInputShape,ModelCost.PS.Commands.NewModelSpecCommand'
+    }
+
+    It 'keeps l2 regularizers through Export-ModelSpec and Import-ModelSpec' {
+        $spec = New-ModelSpec -Name Reg -InputShape 4 -Layer 'Dense(3, activation="relu", kernel_regularizer=l2(0.001))', 'Dense(2, activation="softmax")'
+        $path = Join-Path $TestDrive 'reg.yaml'
+        $spec | Export-ModelSpec -Path $path
+        Get-Content -Raw $path | Should -Match 'kernel_regularizer: \{l2: 0.001\}'
+        $back = Import-ModelSpec $path
+        $back.Layers[0].KernelRegularizer.L2 | Should -Be 0.001
+        $back.Equals($spec) | Should -BeTrue
+    }
+
+    It 'accepts Keras defaults and activation layers' {
+        $s = New-ModelSpec -Name D -InputShape 8, 8, 3 -Layer 'Conv2D(4, 3, data_format="channels_last", dilation_rate=(1, 1))', 'BatchNormalization(axis=-1)', 'ReLU()', 'LeakyReLU()', 'Flatten()', 'Dense(2)'
+        $s.Layers.Count | Should -Be 6
+        $s.Layers[3].NegativeSlope | Should -Be 0.3
+    }
+}
+
+Describe 'Export-ModelSpec to a folder (issue 16 item 2)' {
+    It 'creates a new folder for several specs and writes one file each' {
+        $a = New-ModelSpec A 4 'Dense(2)'
+        $b = New-ModelSpec B 4 'Dense(3)'
+        $dir = Join-Path $TestDrive 'many'
+        $a, $b | Export-ModelSpec -Path $dir
+        Test-Path $dir -PathType Container | Should -BeTrue
+        @(Get-ChildItem $dir).Name | Sort-Object | Should -Be @('A.yaml', 'B.yaml')
+        (Import-ModelSpec (Join-Path $dir 'B.yaml')).Name | Should -Be 'B'
+    }
+
+    It 'refuses several specs to one file name before writing anything' {
+        $a = New-ModelSpec A 4 'Dense(2)'
+        $b = New-ModelSpec B 4 'Dense(3)'
+        $file = Join-Path $TestDrive 'both.yaml'
+        { $a, $b | Export-ModelSpec -Path $file } | Should -Throw -ErrorId 'OutputPathReused,ModelCost.PS.Commands.ExportModelSpecCommand'
+        Test-Path $file | Should -BeFalse
+    }
+
+    It 'writes one spec to the path as given' {
+        $file = Join-Path $TestDrive 'one'
+        New-ModelSpec A 4 'Dense(2)' | Export-ModelSpec -Path $file
+        Test-Path $file -PathType Leaf | Should -BeTrue
+    }
+}
+
+Describe 'Smaller newcomer fixes (issue 16 item 12)' {
+    It 'completes layer types after New-ModelSpec -Layer, not file names' {
+        $line = "New-ModelSpec -Name m -InputShape 4 -Layer Den"
+        $r = TabExpansion2 -inputScript $line -cursorColumn $line.Length
+        $r.CompletionMatches.CompletionText | Should -Contain "'Dense()'"
+        $r.CompletionMatches.CompletionText | Where-Object { $_ -notlike "'*()'" } | Should -BeNullOrEmpty
+    }
+
+    It 'says a plain spec YAML is missing apiVersion and kind' {
+        $path = Join-Path $TestDrive 'plain.yaml'
+        Set-Content $path "name: m`ninputShape: [4]`nlayers:`n  - Dense(2)`n"
+        $err = { Import-ModelSpec $path -ErrorAction Stop } | Should -Throw -ErrorId 'UnknownSpecFormat,ModelCost.PS.Commands.ImportModelSpecCommand' -PassThru
+        $err.Exception.Message | Should -BeLike '*missing apiVersion and kind*'
+    }
+
+    It 'recommends the Debian package only for Fashion-MNIST' {
+        $err = { Get-ModelDataset MNIST -Path $TestDrive -ErrorAction Stop } | Should -Throw -PassThru
+        $err.ErrorDetails.RecommendedAction | Should -Not -BeLike '*dataset-fashion-mnist*'
+        $err = { Get-ModelDataset FashionMNIST -Path $TestDrive -ErrorAction Stop } | Should -Throw -PassThru
+        $err.ErrorDetails.RecommendedAction | Should -BeLike '*dataset-fashion-mnist*'
+    }
+
+    It 'refuses a chart path that is not .svg before writing anything' {
+        $png = Join-Path $TestDrive 'cost.png'
+        { New-ModelSpec A 4 'Dense(2)' | Measure-ModelCost | Export-ModelCostChart -Path $png } |
+            Should -Throw -ErrorId 'UnsupportedChartFormat,ModelCost.PS.Commands.ExportModelCostChartCommand'
+        Test-Path $png | Should -BeFalse
+    }
+}
+
+BeforeDiscovery {
+    # The PyTorch checks need Debian's python3 with python3-torch; without them they are reported as skipped.
+    $script:HasTorch = (Test-Path -LiteralPath '/usr/bin/python3') -and $(& /usr/bin/python3 -c 'import torch' 2>$null; $LASTEXITCODE -eq 0)
+}
+
+Describe 'Export-ModelSpec -Format PyTorch (issue 12)' {
+    BeforeEach {
+        $spec = New-ModelSpec -Name CNN -InputShape 28, 28, 1 -Layer $CnnLayers
+    }
+
+    It 'writes <Name>.py per spec into a folder, with the model, the weight table and the training entry point' {
+        $dir = Join-Path $TestDrive 'py'
+        $null = New-Item -ItemType Directory -Path $dir
+        $mlp = New-ModelSpec -Name MLP -InputShape 28, 28 -Layer $MlpLayers
+        $files = @($spec, $mlp | Export-ModelSpec -Format PyTorch -Path $dir -PassThru)
+        $files.Name | Sort-Object | Should -Be @('CNN.py', 'MLP.py')
+        $text = Get-Content -LiteralPath (Join-Path $dir 'CNN.py') -Raw
+        $text | Should -Match 'class Model\(nn\.Module\):'
+        $text | Should -Match '"conv2d\.kernel": \("conv2d", "kernel"\)'
+        $text | Should -Match 'torchrun --nproc_per_node 2 CNN\.py --data DIR'
+        $text | Should -Match 'DistributedDataParallel'
+    }
+
+    It 'rejects an unknown format at binding time' {
+        { $spec | Export-ModelSpec -Format Onnx -Path (Join-Path $TestDrive 'x.onnx') } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
+    }
+
+    It 'runs under python3 with torch (--help lists the DDP options)' -Skip:(-not $HasTorch) {
+        $path = Join-Path $TestDrive 'cnn-help.py'
+        $spec | Export-ModelSpec -Format PyTorch -Path $path
+        $help = & /usr/bin/python3 $path --help 2>&1
+        $LASTEXITCODE | Should -Be 0
+        ($help -join "`n") | Should -Match '--batch-size'
+        ($help -join "`n") | Should -Match '--validation-split'
+    }
+}

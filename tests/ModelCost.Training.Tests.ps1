@@ -79,6 +79,33 @@ Describe 'Invoke-ModelTraining' {
         $run.TestAccuracy | Should -BeGreaterThan 0.5
     }
 
+    It 'lists the history as flat rows with the model name (Get-TrainingHistory, issue 16 item 8)' {
+        $run = $Tiny | Invoke-ModelTraining -Dataset $Dataset -Epochs 2 -BatchSize 16 -Seed 3 -ThrottleLimit 1 -Verbose 4>&1 |
+            Tee-Object -Variable all | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
+        $verbose = @($all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message)
+        ($verbose | Where-Object { $_ -like 'Test:*' }) | Should -Match '^Test: loss \d+\.\d{4} - accuracy \d+\.\d{4}\.$'   # test figures only
+        ($verbose | Where-Object { $_ -like 'Trained in*' }) | Should -Match 'training samples/s'
+        $rows = @($run | Get-TrainingHistory)
+        $rows.Count | Should -Be 2
+        $rows.Model | Should -Be @('Tiny', 'Tiny')
+        $rows.Epoch | Should -Be @(1, 2)
+        $rows[1].Loss | Should -Be $run.History[1].Loss
+        $rows[0].ValAccuracy | Should -Be $run.History[0].ValAccuracy
+        $csv = Join-Path $TestDrive 'history.csv'
+        $run | Get-TrainingHistory | Export-Csv $csv
+        $lines = @(Get-Content $csv)
+        $lines[0] | Should -Be '"Model","Dataset","Epoch","Loss","Accuracy","ValLoss","ValAccuracy","Seconds"'
+        $lines.Count | Should -Be 3
+        $lines[1] | Should -Match '^"Tiny","MNIST","1",'
+        { 'text' | Get-TrainingHistory -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidInputObject,ModelCost.PS.Commands.GetTrainingHistoryCommand'
+    }
+
+    It 'says "1 epoch", not "1 epochs"' {
+        $msgs = @($Tiny | Invoke-ModelTraining -Dataset $Dataset -Epochs 1 -BatchSize 16 -Seed 3 -ThrottleLimit 1 -Verbose 4>&1 |
+            Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message)
+        ($msgs | Where-Object { $_ -like 'Training*' }) | Should -Match ', 1 epoch, batch 16,'
+    }
+
     It 'gives an identical History for the same seed and thread count' {
         $a = $Tiny | Invoke-ModelTraining -Dataset $Dataset -Epochs 2 -BatchSize 16 -Seed 7 -ThrottleLimit 1
         $b = $Tiny | Invoke-ModelTraining -Dataset $Dataset -Epochs 2 -BatchSize 16 -Seed 7 -ThrottleLimit 1

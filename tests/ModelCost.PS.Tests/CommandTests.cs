@@ -65,6 +65,19 @@ public sealed class CommandTests : IDisposable
     }
 
     [Fact]
+    public void Cmdlet_wording_is_added_as_the_recommended_action()
+    {
+        // The core says "give the whole model as Keras code"; the cmdlet names the parameter that takes it.
+        var error = PowerShellHost.SingleError("New-ModelSpec -Name m -InputShape 4 -Layer 'Dense(4)', 'Add()([a, b])' -ErrorAction Stop");
+        Assert.Equal("InvalidLayerOption,ModelCost.PS.Commands.NewModelSpecCommand", error.FullyQualifiedErrorId);
+        Assert.DoesNotContain("-KerasCode", error.Exception.Message);
+        Assert.Contains("New-ModelSpec -KerasCode", error.ErrorDetails.RecommendedAction);
+        var zero = PowerShellHost.SingleError("New-ModelSpec -Name m -InputShape 4 -Layer 'Dense(2)' | Measure-ModelCost -Parallelism ZeRO3 -ErrorAction Stop");
+        Assert.Equal("ParallelismNeedsDevices,ModelCost.PS.Commands.MeasureModelCostCommand", zero.FullyQualifiedErrorId);
+        Assert.Contains("-Devices 2", zero.ErrorDetails.RecommendedAction);
+    }
+
+    [Fact]
     public void A_download_asks_ShouldProcess_and_WhatIf_fetches_nothing()
     {
         // An empty cache and no MODELCOST_DATA: FashionMNIST would have to be downloaded.

@@ -4,25 +4,31 @@ Run: python3 tests/peer/gen_modelspec_schema.py; validate examples with tests/pe
 import json, os
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "schemas", "modelspec.v1.schema.json")
-CONV = ["filters", "kernel_size", "strides", "padding", "activation", "use_bias"]
+KB = ["kernel_regularizer", "bias_regularizer"]
+CONV = ["filters", "kernel_size", "strides", "padding", "activation", "use_bias"] + KB
 POOL = ["pool_size", "strides", "padding"]
+RNN_REG = ["kernel_regularizer", "recurrent_regularizer", "bias_regularizer"]
 BLOCK = ["intermediate_dim", "num_heads", "dropout", "activation", "layer_norm_epsilon", "normalize_first"]
 TYPES = {
-    "Dense": ["units", "activation", "use_bias"],
+    "Dense": ["units", "activation", "use_bias"] + KB,
     "Conv1D": CONV, "Conv2D": CONV, "Conv3D": CONV,
-    "SeparableConv2D": ["filters", "kernel_size", "strides", "padding", "depth_multiplier", "activation", "use_bias"],
-    "DepthwiseConv2D": ["kernel_size", "strides", "padding", "depth_multiplier", "activation", "use_bias"],
+    "SeparableConv2D": ["filters", "kernel_size", "strides", "padding", "depth_multiplier", "activation", "use_bias",
+                        "depthwise_regularizer", "pointwise_regularizer", "bias_regularizer"],
+    "DepthwiseConv2D": ["kernel_size", "strides", "padding", "depth_multiplier", "activation", "use_bias",
+                        "depthwise_regularizer", "bias_regularizer"],
     "MaxPooling1D": POOL, "MaxPooling2D": POOL, "MaxPooling3D": POOL,
     "AveragePooling1D": POOL, "AveragePooling2D": POOL, "AveragePooling3D": POOL,
     "GlobalAveragePooling1D": [], "GlobalAveragePooling2D": [], "GlobalMaxPooling2D": [],
-    "Flatten": [], "Dropout": ["rate"], "BatchNormalization": ["epsilon", "momentum"], "Activation": ["activation"],
-    "SimpleRNN": ["units", "activation", "use_bias", "return_sequences", "recurrent_bias"],
-    "LSTM": ["units", "activation", "recurrent_activation", "use_bias", "return_sequences", "recurrent_bias"],
-    "GRU": ["units", "activation", "recurrent_activation", "use_bias", "return_sequences", "reset_after"],
+    "Flatten": [], "Dropout": ["rate"],
+    "BatchNormalization": ["epsilon", "momentum", "axis", "gamma_regularizer", "beta_regularizer"],
+    "Activation": ["activation", "negative_slope"],
+    "SimpleRNN": ["units", "activation", "use_bias", "return_sequences", "recurrent_bias"] + RNN_REG,
+    "LSTM": ["units", "activation", "recurrent_activation", "use_bias", "return_sequences", "recurrent_bias"] + RNN_REG,
+    "GRU": ["units", "activation", "recurrent_activation", "use_bias", "return_sequences", "reset_after"] + RNN_REG,
     "Add": [], "Concatenate": ["axis"], "ZeroPadding2D": ["padding"],
-    "Embedding": ["input_dim", "output_dim", "constant_id"], "PositionEmbedding": ["sequence_length"],
-    "LayerNormalization": ["epsilon"],
-    "MultiHeadAttention": ["num_heads", "key_dim", "value_dim", "dropout", "use_bias", "use_causal_mask"],
+    "Embedding": ["input_dim", "output_dim", "constant_id", "embeddings_regularizer"], "PositionEmbedding": ["sequence_length"],
+    "LayerNormalization": ["epsilon", "gamma_regularizer", "beta_regularizer"],
+    "MultiHeadAttention": ["num_heads", "key_dim", "value_dim", "dropout", "use_bias", "use_causal_mask"] + KB,
     "Reshape": ["target_shape"], "Cropping1D": ["cropping"],
     "TransformerEncoder": BLOCK, "TransformerDecoder": BLOCK,
     "Permute": ["dims"], "MatMul": [],
@@ -43,6 +49,10 @@ OPTS = {
     "rate": {"type": "number", "minimum": 0, "exclusiveMaximum": 1},
     "epsilon": {"type": "number", "exclusiveMinimum": 0},
     "momentum": {"type": "number", "minimum": 0, "exclusiveMaximum": 1},
+    "negative_slope": {"type": "number", "minimum": 0},
+    **{r: {"$ref": "#/$defs/regularizer"} for r in ["kernel_regularizer", "bias_regularizer", "recurrent_regularizer",
+                                                     "depthwise_regularizer", "pointwise_regularizer",
+                                                     "gamma_regularizer", "beta_regularizer", "embeddings_regularizer"]},
     "input_dim": POS, "output_dim": POS, "sequence_length": POS, "num_heads": POS, "key_dim": POS, "value_dim": POS,
     "intermediate_dim": POS, "constant_id": {"type": "integer", "minimum": 0, "maximum": 2147483647},
     "dropout": {"type": "number", "minimum": 0, "exclusiveMaximum": 1},
@@ -91,6 +101,10 @@ schema = {
     "$defs": {
         "activation": {"type": ["string", "null"], "enum": ACTS + [None]},
         "layerName": {"type": "string", "minLength": 1, "not": {"const": "input"}},
+        "regularizer": {"description": "A Keras weight regularizer, added to the training loss: {l2: 0.001}, {l1: 0.01}, {l1: 0.01, l2: 0.01}, or a Keras string such as 'l2' (0.01) or 'l2(0.001)'.",
+                        "oneOf": [{"type": "null"}, {"type": "string", "maxLength": 4096},
+                                  {"type": "object", "minProperties": 1, "additionalProperties": False,
+                                   "properties": {"l1": {"type": "number", "minimum": 0}, "l2": {"type": "number", "minimum": 0}}}]},
         "layerRef": {"type": "string", "minLength": 1, "description": "A layer defined earlier, or 'input' for the model input."},
         "layerString": {"type": "string", "maxLength": 4096, "description": "A Keras-style layer such as Conv2D(16, 3, activation=\"relu\") or layers.Dense(10)."},
         "layer": {"oneOf": [{"$ref": "#/$defs/layerString"}] + [{"$ref": f"#/$defs/{t}"} for t in TYPES]},

@@ -91,6 +91,11 @@ public static class ErrorCatalogDocument
             ("Layer strings", "Value of the wrong type", "New-ModelSpec", () => LayerSpecParser.Parse("Dense(units=\"ten\")")),
             ("Layer strings", "Injection attempt (nothing is evaluated)", "New-ModelSpec", () => LayerSpecParser.Parse("Dense($(Remove-Item -Recurse ~))")),
             ("Layer strings", "Over-long string", "New-ModelSpec", () => LayerSpecParser.Parse("Dense(" + new string('1', 5000) + ")")),
+            ("Layer strings", "Option only supported at its Keras default", "New-ModelSpec", () => LayerSpecParser.Parse("Conv2D(8, 3, dilation_rate=2)")),
+            ("Layer strings", "l1_l2() without factors (Keras 2 and 3 disagree)", "New-ModelSpec", () => LayerSpecParser.Parse("Dense(10, kernel_regularizer=l1_l2())")),
+            ("Keras code", "Input shape written with names the code cannot evaluate", "New-ModelSpec -KerasCode", () => ModelCost.Core.Specs.KerasCode.KerasCodeReader.Read(
+                "x = Input(shape=(kernel_height, kernel_width, 1))\ny = Flatten()(x)\nz = Dense(10)(y)\nm = Model(inputs=x, outputs=z)\n")),
+            ("Keras code", "model.add before the model exists", "New-ModelSpec -KerasCode", () => ModelCost.Core.Specs.KerasCode.KerasCodeReader.Read("model.add(layers.Dense(2))\n")),
             ("Data", "Wrong IDX magic", "Get-ModelDataset / Invoke-ModelTraining", () => IdxReader.ReadImages(B("magic-idx3-ubyte", Idx(0x00000801, 1, 2, 2).Concat(new byte[4]).ToArray()))),
             ("Data", "Truncated IDX file", "Invoke-ModelTraining", () => IdxReader.ReadImages(B("trunc-idx3-ubyte", Idx(0x00000803, 10, 28, 28).Concat(new byte[100]).ToArray()))),
             ("Data", "Empty file", "Invoke-ModelTraining", () => IdxReader.ReadImages(B("empty-idx3-ubyte", []))),
@@ -149,15 +154,20 @@ public static class ErrorCatalogDocument
                 AtomicFile.Write(P("cancelled.yaml"), s => { cts.Cancel(); s.WriteByte(1); }, true, cts.Token);
             }),
             ("Writes", "Missing folder", "Export-*", () => AtomicFile.WriteText(P("no/such/folder/x.yaml"), "y", overwrite: true)),
+            ("Writes", "Several specs to one file name", "Export-ModelSpec / Export-TrainedModel", () => ExportTargets.Decide(P("all.yaml"), false, ["MLP", "CNN"], ".yaml")),
             ("Writes", "Target is a directory", "Export-*", () => AtomicFile.WriteText(Directory.CreateDirectory(P("target-dir")).FullName, "y", overwrite: true)),
             ("Costing", "Unknown convention", "Measure-ModelCost", () => CostConvention.Resolve("NoSuchConvention")),
             ("Costing", "Convention file with an unknown operation kind", "Measure-ModelCost", () => CostConvention.Load(W("rules.yaml", "name: Mine\ncosts:\n  Teleport: 3\n"))),
+            ("Costing", "No devices (-Devices 0)", "Measure-ModelCost", () => CostCalculator.Measure(Spec("m", [4], "Dense(2)"), new CostOptions { Devices = 0 })),
+            ("Costing", "ZeRO strategy on one device", "Measure-ModelCost", () => CostCalculator.Measure(Spec("m", [4], "Dense(2)"), new CostOptions { Parallelism = Parallelism.ZeRO2 })),
+            ("Costing", "Link bandwidth of 0", "Measure-ModelCost", () => CostCalculator.Measure(Spec("m", [4], "Dense(2)"), new CostOptions { Devices = 8, LinkBandwidth = 0 })),
             ("Costing", "Budget exceeded (Test-ModelCost -Assert)", "Test-ModelCost", () =>
             {
                 var cost = CostCalculator.Measure(Spec("MLP", [28, 28], "Flatten()", "Dense(256)", "Dense(10)")).Total;
                 throw BudgetCheck.Evaluate(cost, new CostBudget { MaxParams = 100000, MaxFlops = 400000 }).ToException()!;
             }),
             ("Reporting", "Nothing to compare", "Compare-ModelCost", () => ModelComparison.Compare(["text"])),
+            ("Reporting", "Chart path that is not .svg", "Export-ModelCostChart", () => SvgBarChart.CheckExtension(P("chart.png"))),
             ("Reporting", "Unknown baseline", "Compare-ModelCost", () => ModelComparison.Compare([CostCalculator.Measure(Spec("A", [4], "Dense(2)")).Total], "B")),
             ("Reporting", "Unknown comparison property", "Compare-ModelCost", () => ModelComparison.Compare([CostCalculator.Measure(Spec("A", [4], "Dense(2)")).Total], null, ["Colour"])),
             ("Reporting", "Two cost rows for one model", "Compare-ModelCost", () => ModelComparison.Compare([CostCalculator.Measure(Spec("A", [4], "Dense(2)")).Total, CostCalculator.Measure(Spec("A", [4], "Dense(2)")).Total])),
@@ -236,7 +246,6 @@ public static class ErrorCatalogDocument
         sb.AppendLine($"| `{CmdletErrorIds.NotFileSystemPath}` | InvalidArgument | A path on another PowerShell provider (`Env:`, `HKLM:`, ...). |");
         sb.AppendLine($"| `{CmdletErrorIds.FileReadOnly}` | WriteError | An existing read-only file is written without `-Force`. |");
         sb.AppendLine($"| `{ErrorIds.FileExists}` | ResourceExists | An existing file is written with `-NoClobber`; the file is left as it was. |");
-        sb.AppendLine($"| `{CmdletErrorIds.OutputPathReused}` | InvalidOperation | Two specs piped to `Export-ModelSpec` would go to the same file (pass a folder as `-Path`). |");
         sb.AppendLine($"| `{CmdletErrorIds.InvalidInputObject}` | InvalidArgument | An input of the wrong kind: text or a spec file given to `Invoke-ModelEvaluation` (it needs trained weights), or a `-Dataset` that is neither a name nor a dataset object. |");
         sb.AppendLine("| `CannotConvertArgumentNoMessage` | InvalidArgument | PowerShell's own binding check: an `-InputObject` of the wrong type (`Get-ModelSummary -InputObject 42`); the message names the type it takes. |");
         sb.AppendLine("| `ParameterArgumentValidationError` | InvalidData | PowerShell's own binding check: a value outside a parameter's set or range (`-Precision Float64`). |");

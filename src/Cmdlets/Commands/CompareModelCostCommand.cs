@@ -7,19 +7,23 @@ using ModelCost.PS.Infrastructure;
 namespace ModelCost.PS.Commands;
 
 /// <summary>
-/// <para type="synopsis">Compares models side by side: one row per model with the chosen figures and their ratios to a baseline, then a conclusion naming the most accurate, the smallest, the cheapest and the accuracy bought per extra GFLOP.</para>
-/// <example><code>$mlp, $cnn | Measure-ModelCost | Compare-ModelCost -Baseline MLP</code></example>
-/// <example><code>$costs + $runs | Compare-ModelCost -Property Params, InferenceFlops, TestAccuracy</code></example>
+/// <para type="synopsis">Compares models side by side: one row per model with the chosen figures and their ratios to a baseline; -Conclusion gives the conclusion naming the most accurate, the smallest, the cheapest and the accuracy bought per extra GFLOP.</para>
+/// <example><code>$mlp, $cnn | Measure-ModelCost | Compare-ModelCost -Baseline MLP_FashionMNIST</code></example>
+/// <example><code>$mlp, $cnn | Compare-ModelCost -Conclusion | Select-Object -ExpandProperty Summary</code></example>
+/// <example><code>$mlp, $cnn | Measure-ModelCost | Compare-ModelCost | Export-Csv comparison.csv</code></example>
 /// </summary>
 /// <remarks>Collects the whole pipeline first. Cost rows (Measure-ModelCost) and training runs
-/// (Invoke-ModelTraining) of the same model merge into one row.</remarks>
+/// (Invoke-ModelTraining) of the same model merge into one row; model specs are costed under the default
+/// convention (Flops). Only the rows go to the output, so Export-Csv, Sort-Object and Where-Object see rows
+/// alone; the conclusion's sentence is shown on the information stream (like Write-Host, never captured by
+/// tables or CSV), and -Conclusion outputs the ComparisonConclusion object instead of the rows.</remarks>
 [Cmdlet(VerbsData.Compare, "ModelCost")]
 [OutputType(typeof(ComparisonRow), typeof(ComparisonConclusion))]
 public sealed class CompareModelCostCommand : ModelCostCmdlet
 {
     private readonly List<object?> _items = new();
 
-    /// <summary>ModelCost objects (Measure-ModelCost), TrainingResult objects (Invoke-ModelTraining) or rows of an earlier comparison.</summary>
+    /// <summary>ModelSpec objects (costed under the default Flops convention), ModelCost objects (Measure-ModelCost), TrainingResult objects (Invoke-ModelTraining) or rows of an earlier comparison.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [AllowNull]
     [AllowEmptyCollection]
@@ -35,6 +39,10 @@ public sealed class CompareModelCostCommand : ModelCostCmdlet
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(ComparisonPropertyCompleter))]
     public string[]? Property { get; set; }
+
+    /// <summary>Output the conclusion (most accurate, smallest, cheapest, fastest, accuracy per extra GFLOP, Summary) instead of the rows.</summary>
+    [Parameter]
+    public SwitchParameter Conclusion { get; set; }
 
     protected override void ProcessRecord()
     {
@@ -53,7 +61,13 @@ public sealed class CompareModelCostCommand : ModelCostCmdlet
             ThrowCoreError(ex, Baseline);
             return;
         }
+        if (Conclusion.IsPresent)
+        {
+            WriteObject(result.Conclusion);
+            return;
+        }
         WriteObject(result.Rows, enumerateCollection: true);
-        WriteObject(result.Conclusion);
+        // Shown like Write-Host: visible at the console, never part of the rows piped on.
+        WriteInformation(new HostInformationMessage { Message = "Conclusion: " + result.Conclusion.Summary }, ["PSHost", "Conclusion"]);
     }
 }

@@ -22,7 +22,7 @@ public sealed class ExportModelCostChartCommand : ExportCollectedCommand
     [ArgumentCompleter(typeof(ComparisonPropertyCompleter))]
     public string[] Property { get; set; } = { ChartData.DefaultProperty };
 
-    /// <summary>The SVG file to write.</summary>
+    /// <summary>The SVG file to write; the name must end in .svg (charts are SVG only: a .png path is refused with UnsupportedChartFormat before anything is written).</summary>
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
@@ -38,6 +38,7 @@ public sealed class ExportModelCostChartCommand : ExportCollectedCommand
         ChartData data;
         try
         {
+            SvgBarChart.CheckExtension(target);
             data = ChartData.FromItems(Items, Property, Title);
         }
         catch (ModelCostException ex)

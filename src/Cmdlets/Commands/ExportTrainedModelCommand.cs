@@ -18,22 +18,24 @@ namespace ModelCost.PS.Commands;
 /// is written to a temporary file in the same folder and renamed into place; Ctrl+C or a failure
 /// leaves any old file untouched. Overwrite rules as Export-Csv (-NoClobber, -Force for read-only
 /// files). The saved size is reported with -Verbose and, with -PassThru, as the FileInfo's Length
-/// plus SizeBytes and SizeMB properties (seed 000 compares saved model sizes). A folder as -Path writes &lt;Model&gt;.safetensors
-/// (or &lt;Model&gt;.onnx) in it. -Format Onnx writes an ONNX model (opset 17) that ONNX Runtime runs with our engine's
+/// plus SizeBytes and SizeMB properties (seed 000 compares saved model sizes). A folder as -Path (an existing one, one ending
+/// in a separator, or, for several models, a new name without an extension, which is created) writes &lt;Model&gt;.safetensors
+/// (or &lt;Model&gt;.onnx) in it; several models and one file name are refused (OutputPathReused) before anything is written.
+/// -Format Onnx writes an ONNX model (opset 17) that ONNX Runtime runs with our engine's
 /// predictions (docs/onnx.md); without -Format a path ending in .onnx means Onnx.
 /// </remarks>
 [Cmdlet(VerbsData.Export, "TrainedModel", SupportsShouldProcess = true)]
 [OutputType(typeof(FileInfo))]
 public sealed class ExportTrainedModelCommand : ExportFileCommand
 {
-    private readonly OutputTargets _targets = new();
+    private readonly OutputTargets<TrainedModel> _targets = new();
 
     /// <summary>Trained weights: a TrainingResult from Invoke-ModelTraining or a TrainedModel from Import-TrainedModel.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     [ValidateNotNull]
     public ITrainedModelSource InputObject { get; set; } = null!;
 
-    /// <summary>The .safetensors (or .onnx) file to write, or an existing folder.</summary>
+    /// <summary>The .safetensors (or .onnx) file to write, or a folder to write &lt;Model&gt;.safetensors (.onnx) into.</summary>
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
@@ -46,23 +48,29 @@ public sealed class ExportTrainedModelCommand : ExportFileCommand
 
     protected override void ProcessRecord()
     {
-        var model = InputObject.GetTrainedModel();
+        TrainedModel? model = null;
+        if (!TryCore(() => model = InputObject.GetTrainedModel(), InputObject) || model is null) return;
+        _targets.Add(model, model.Spec.Name, InputObject);
+    }
 
+    protected override void EndProcessing()
+    {
         bool onnx = Format is null ? Path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) : EnumNames<TrainedModelFormat>.Parse(Format) == TrainedModelFormat.Onnx;
-        var target = _targets.Resolve(this, Path, model.Spec.Name, onnx ? ".onnx" : ".safetensors", InputObject);
-        if (target is null) return;
-        long bytes = 0;
-        if (!WriteFile(target, $"Export trained model '{model.Spec.Name}'{(onnx ? " as ONNX" : "")}",
-                (file, overwrite) => bytes = onnx ? OnnxExporter.Save(model, file, overwrite, CancellationToken) : TrainedModelFile.Save(model, file, overwrite, CancellationToken),
-                stopOnError: false))
-            return;
+        foreach (var (model, target, _) in _targets.Plan(this, Path, onnx ? ".onnx" : ".safetensors"))
+        {
+            long bytes = 0;
+            if (!WriteFile(target, $"Export trained model '{model.Spec.Name}'{(onnx ? " as ONNX" : "")}",
+                    (file, overwrite) => bytes = onnx ? OnnxExporter.Save(model, file, overwrite, CancellationToken) : TrainedModelFile.Save(model, file, overwrite, CancellationToken),
+                    stopOnError: false))
+                continue;
 
-        WriteVerbose(string.Format(CultureInfo.InvariantCulture, "Saved '{0}': {1:N0} bytes ({2:F3} MB).", target, bytes, bytes / (1024.0 * 1024.0)));
-        if (!PassThru.IsPresent) return;
-        // The FileInfo, plus the size in the units seed 000 compares (Length is the same number of bytes).
-        var file = PSObject.AsPSObject(new FileInfo(target));
-        file.Properties.Add(new PSNoteProperty("SizeBytes", bytes));
-        file.Properties.Add(new PSNoteProperty("SizeMB", bytes / (1024.0 * 1024.0)));
-        WriteObject(file);
+            WriteVerbose(string.Format(CultureInfo.InvariantCulture, "Saved '{0}': {1:N0} bytes ({2:F3} MB).", target, bytes, bytes / (1024.0 * 1024.0)));
+            if (!PassThru.IsPresent) continue;
+            // The FileInfo, plus the size in the units seed 000 compares (Length is the same number of bytes).
+            var file = PSObject.AsPSObject(new FileInfo(target));
+            file.Properties.Add(new PSNoteProperty("SizeBytes", bytes));
+            file.Properties.Add(new PSNoteProperty("SizeMB", bytes / (1024.0 * 1024.0)));
+            WriteObject(file);
+        }
     }
 }

@@ -66,18 +66,18 @@ public sealed class InvokeModelTrainingCommand : EngineCommand
     [ValidateRange(0.0, 1.0)]
     public double ValidationSplit { get; set; } = 0.1;
 
-    /// <summary>Adam (default), AdamW, SGD or RMSprop, with Keras defaults.</summary>
+    /// <summary>Adam (default), AdamW, SGD, Momentum (SGD with momentum 0.9 unless -Momentum says otherwise), RMSprop or Adagrad, with Keras defaults; the same names Measure-ModelCost -Optimizer costs.</summary>
     [Parameter]
     [ValidateNameSet(typeof(EnumNames<TrainingOptimizer>))]
     [ArgumentCompleter(typeof(NameSetCompleter<EnumNames<TrainingOptimizer>>))]
     public string Optimizer { get; set; } = nameof(TrainingOptimizer.Adam);
 
-    /// <summary>Default: the optimizer's Keras default (Adam/AdamW/RMSprop 1e-3, SGD 1e-2).</summary>
+    /// <summary>Default: the optimizer's Keras default (Adam/AdamW/RMSprop/Adagrad 1e-3, SGD/Momentum 1e-2).</summary>
     [Parameter]
     [ValidateRange(double.Epsilon, double.MaxValue)]
     public double? LearningRate { get; set; }
 
-    /// <summary>SGD momentum (Keras default 0; below 1).</summary>
+    /// <summary>Momentum of SGD (Keras default 0) and of the Momentum optimizer (default 0.9).</summary>
     [Parameter]
     [ValidateRange(0.0, 1.0)]
     public double? Momentum { get; set; }
@@ -136,8 +136,8 @@ public sealed class InvokeModelTrainingCommand : EngineCommand
             pump.PostProgress(new ProgressRecord(ProgressActivity.Training, activity, $"Loading {info.Name} from {info.Location}") { PercentComplete = 0 }, important: true);
             var data = DatasetLoader.Load(info, ct);
             pump.PostVerbose(string.Format(CultureInfo.InvariantCulture,
-                "Training '{0}' with the {8} engine on {1}: {2:N0} training samples (validation split {7}), {3:N0} test samples, {4} epochs, batch {5}, {6}.",
-                spec.Name, info.Name, data.TrainCount, data.TestCount, options.Epochs, options.BatchSize, options.Optimizer, options.ValidationSplit, engine.Name));
+                "Training '{0}' with the {8} engine on {1}: {2:N0} training samples (validation split {7}), {3:N0} test samples, {4} epoch{9}, batch {5}, {6}.",
+                spec.Name, info.Name, data.TrainCount, data.TestCount, options.Epochs, options.BatchSize, options.Optimizer, options.ValidationSplit, engine.Name, options.Epochs == 1 ? "" : "s"));
             var progress = new SynchronousProgress<TrainingProgress>(p => Report(pump, activity, p));
             return engine.Train(spec, data, options, progress, ct);
         });
@@ -155,8 +155,9 @@ public sealed class InvokeModelTrainingCommand : EngineCommand
             WriteVerbose(string.Format(CultureInfo.InvariantCulture,
                 "History {0}/{1} - {2:F1}s - loss: {3:F4} - accuracy: {4:F4} - val_loss: {5:F4} - val_accuracy: {6:F4}",
                 epoch.Epoch, result.Epochs, epoch.Seconds, epoch.Loss, epoch.Accuracy, epoch.ValLoss, epoch.ValAccuracy));
-        WriteVerbose(string.Format(CultureInfo.InvariantCulture, "Test: loss {0:F4} - accuracy {1:F4} ({2:F1}s, {3:N0} samples/s).",
-            result.TestLoss, result.TestAccuracy, result.TrainSeconds, result.SamplesPerSecond));
+        // The test line holds test figures only; the training speed gets its own line.
+        WriteVerbose(string.Format(CultureInfo.InvariantCulture, "Trained in {0:F1}s ({1:N0} training samples/s).", result.TrainSeconds, result.SamplesPerSecond));
+        WriteVerbose(string.Format(CultureInfo.InvariantCulture, "Test: loss {0:F4} - accuracy {1:F4}.", result.TestLoss, result.TestAccuracy));
         WriteObject(result);
     }
 

@@ -10,9 +10,11 @@ namespace ModelCost.PS.Commands;
 /// <para type="synopsis">Measures what a model costs under a named counting convention: parameters, size, MACs, inference and training FLOPs, training memory, estimated latency.</para>
 /// <example><code>Import-ModelSpec ./cnn.yaml | Measure-ModelCost -Convention TfProfiler</code></example>
 /// <example><code>$spec | Measure-ModelCost -PerLayer | Format-Table</code></example>
+/// <example><code>$spec | Measure-ModelCost -Devices 64 -Parallelism ZeRO3 -Precision Mixed -LinkBandwidth 12.5e9 | Format-Table -View Parallel</code></example>
 /// </summary>
 /// <remarks>Counts are per sample; -BatchSize scales only the activation memory. With -PerLayer the
-/// command writes one LayerCost row per layer instead of the model total.</remarks>
+/// command writes one LayerCost row per layer instead of the model total. -Devices and -Parallelism cost
+/// data-parallel training per device (DDP, ZeRO stages 1-3, see docs/parallelism.md).</remarks>
 [Cmdlet(VerbsDiagnostic.Measure, "ModelCost", DefaultParameterSetName = InputObjectSet)]
 [OutputType(typeof(CostSummary), typeof(LayerCost))]
 public sealed class MeasureModelCostCommand : CostCommand
@@ -28,6 +30,20 @@ public sealed class MeasureModelCostCommand : CostCommand
     [ArgumentCompleter(typeof(NameSetCompleter<EnumNames<TrainingFlopsMethod>>))]
     public string TrainingFlopsMethod { get; set; } = "Exact";
 
+    /// <summary>Data-parallel devices for the per-device figures (ModelStateBytesPerDevice, MemoryBytesPerDevice, CommunicationBytesPerStep, EstimatedStepSeconds); 1 by default. -BatchSize is the batch of each device.</summary>
+    [Parameter]
+    public int Devices { get; set; } = 1;
+
+    /// <summary>How model state is spread over the devices: DDP (default; everything replicated, gradients all-reduced), ZeRO1 (optimizer state partitioned), ZeRO2 (+ gradients), ZeRO3 (+ weights). ZeRO needs -Devices 2 or more.</summary>
+    [Parameter]
+    [ValidateNameSet(typeof(EnumNames<Parallelism>))]
+    [ArgumentCompleter(typeof(NameSetCompleter<EnumNames<Parallelism>>))]
+    public string Parallelism { get; set; } = "DDP";
+
+    /// <summary>Bytes per second each device sends over its link, for the communication part of EstimatedStepSeconds (default 1.25e9, 10 Gbit/s Ethernet).</summary>
+    [Parameter]
+    public double LinkBandwidth { get; set; } = CostOptions.DefaultLinkBandwidth;
+
     /// <summary>Write one LayerCost row per layer (the per-layer FLOPs report) instead of the total.</summary>
     [Parameter]
     public SwitchParameter PerLayer { get; set; }
@@ -35,6 +51,12 @@ public sealed class MeasureModelCostCommand : CostCommand
     private protected override double DeviceFlopsValue => DeviceFlops;
 
     private protected override string TrainingFlopsMethodValue => TrainingFlopsMethod;
+
+    private protected override int DevicesValue => Devices;
+
+    private protected override string ParallelismValue => Parallelism;
+
+    private protected override double LinkBandwidthValue => LinkBandwidth;
 
     private protected override void ProcessModel(IModelSource model, object target)
     {

@@ -6,11 +6,13 @@ using ModelCost.PS.Infrastructure;
 namespace ModelCost.PS.Commands;
 
 /// <summary>
-/// <para type="synopsis">Checks a model against cost budgets: $true when every given limit holds, $false otherwise; with -Assert a failing model stops the script with an error naming every exceeded budget.</para>
+/// <para type="synopsis">Checks models against cost budgets: one result per model (Model, Passed, each exceeded budget with its limit and the actual figure); -Quiet returns $true/$false instead; with -Assert every model is checked, then one error names every model that failed.</para>
 /// <example><code>Import-ModelSpec ./cnn.yaml | Test-ModelCost -MaxParams 100000 -MaxFlops 5e6 -Assert</code></example>
+/// <example><code>Get-ChildItem ./examples/specs/seed00*.yaml | Import-ModelSpec | Test-ModelCost -MaxParams 1e6</code></example>
+/// <example><code>if (Import-ModelSpec ./examples/specs/seed000_cnn.yaml | Test-ModelCost -MaxParams 100000 -Quiet) { 'fits' }</code></example>
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "ModelCost", DefaultParameterSetName = InputObjectSet)]
-[OutputType(typeof(bool))]
+[OutputType(typeof(BudgetResult), typeof(bool))]
 public sealed class TestModelCostCommand : CostCommand
 {
     /// <summary>Largest allowed Params.</summary>
@@ -33,9 +35,15 @@ public sealed class TestModelCostCommand : CostCommand
     [ValidateRange(0L, long.MaxValue)]
     public long? MaxSizeBytes { get; set; }
 
-    /// <summary>Throw a terminating BudgetExceeded error (for CI gates) instead of returning $false.</summary>
+    /// <summary>After checking every model, throw one terminating BudgetExceeded error naming every model that failed (for CI gates).</summary>
     [Parameter]
     public SwitchParameter Assert { get; set; }
+
+    /// <summary>Return $true or $false per model instead of the result object (for if statements).</summary>
+    [Parameter]
+    public SwitchParameter Quiet { get; set; }
+
+    private readonly List<BudgetResult> _results = new();
 
     protected override void BeginProcessing()
     {
@@ -53,16 +61,18 @@ public sealed class TestModelCostCommand : CostCommand
             MaxTrainingMemoryBytes = MaxTrainingMemoryBytes,
             MaxSizeBytes = MaxSizeBytes,
         };
-        var spec = model.GetSpec();
         var result = BudgetCheck.Evaluate(Measure(model).Total, budget);
 
         foreach (var violation in result.Violations)
             WriteVerbose($"{result.Model}: {violation}");
-        if (!result.Passed && Assert.IsPresent)
-        {
-            // A CI gate: stop the script, naming every exceeded budget with both numbers.
-            ThrowCoreError(result.ToException()!, spec.Name);
-        }
-        WriteObject(result.Passed);
+        _results.Add(result);
+        WriteObject(Quiet.IsPresent ? result.Passed : result);
+    }
+
+    protected override void EndProcessing()
+    {
+        // A CI gate: every model has been checked; stop once, naming every model and exceeded budget with both numbers.
+        if (Assert.IsPresent && BudgetResult.ToException(_results) is { } error)
+            ThrowCoreError(error, error.Target);
     }
 }

@@ -18,7 +18,4 @@ public static class CmdletErrorIds
 
     /// <summary>A pipeline object or argument of a kind the cmdlet cannot use.</summary>
     public const string InvalidInputObject = "InvalidInputObject";
-
-    /// <summary>Two pipeline objects would be written to the same file by one command.</summary>
-    public const string OutputPathReused = "OutputPathReused";
 }

@@ -52,7 +52,7 @@ public abstract class CostCommand : ModelInputCommand
     [ValidateRange(1, int.MaxValue)]
     public int BatchSize { get; set; } = 1;
 
-    /// <summary>Numeric precision of weights, gradients, optimizer state and activations (SizeBytes, TrainingMemoryBytes).</summary>
+    /// <summary>Numeric precision of weights, gradients, optimizer state and activations (SizeBytes, TrainingMemoryBytes). Mixed: 16-bit weights, gradients and activations with 32-bit master weights and optimizer moments (the ZeRO paper's accounting).</summary>
     [Parameter]
     [ValidateNameSet(typeof(EnumNames<Precision>))]
     [ArgumentCompleter(typeof(NameSetCompleter<EnumNames<Precision>>))]
@@ -73,16 +73,28 @@ public abstract class CostCommand : ModelInputCommand
     /// <summary>How training FLOPs are counted; cmdlets without -TrainingFlopsMethod count them exactly.</summary>
     private protected virtual string TrainingFlopsMethodValue => nameof(TrainingFlopsMethod.Exact);
 
+    /// <summary>Data-parallel devices; cmdlets without -Devices cost one device.</summary>
+    private protected virtual int DevicesValue => 1;
+
+    /// <summary>Data-parallel strategy; cmdlets without -Parallelism use DDP.</summary>
+    private protected virtual string ParallelismValue => nameof(Parallelism.DDP);
+
+    /// <summary>Link speed in bytes/s; cmdlets without -LinkBandwidth use the core's default.</summary>
+    private protected virtual double LinkBandwidthValue => CostOptions.DefaultLinkBandwidth;
+
     protected override void BeginProcessing()
     {
         try
         {
             var convention = CostOptionsBuilder.ResolveConvention(this, Convention);
-            _options = CostOptionsBuilder.Build(convention, BatchSize, Precision, Optimizer, DeviceFlopsValue, TrainingFlopsMethodValue);
+            _options = CostOptionsBuilder.Build(convention, BatchSize, Precision, Optimizer, DeviceFlopsValue, TrainingFlopsMethodValue,
+                DevicesValue, ParallelismValue, LinkBandwidthValue);
+            // A bad -Devices/-Parallelism/-LinkBandwidth concerns every input: stop before reading any.
+            _options.Validate();
         }
         catch (ModelCostException ex)
         {
-            ThrowCoreError(ex, Convention);
+            ThrowCoreError(ex, ex.Option is null ? Convention : ex.Target);
         }
     }
 

@@ -32,7 +32,7 @@ internal static class CostOptionsBuilder
     }
 
     public static CostOptions Build(CostConvention convention, int batchSize, string precision, string optimizer,
-        double deviceFlops, string trainingFlopsMethod) => new()
+        double deviceFlops, string trainingFlopsMethod, int devices, string parallelism, double linkBandwidth) => new()
     {
         Convention = convention,
         BatchSize = batchSize,
@@ -40,5 +40,8 @@ internal static class CostOptionsBuilder
         Optimizer = EnumNames<OptimizerKind>.Parse(optimizer),
         DeviceFlops = deviceFlops,
         TrainingFlopsMethod = EnumNames<TrainingFlopsMethod>.Parse(trainingFlopsMethod),
+        Devices = devices,
+        Parallelism = EnumNames<Parallelism>.Parse(parallelism),
+        LinkBandwidth = linkBandwidth,
     };
 }

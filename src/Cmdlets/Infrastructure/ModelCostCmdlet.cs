@@ -29,7 +29,7 @@ public abstract class ModelCostCmdlet : PSCmdlet, IDisposable
     }
 
     /// <summary>Stops the command: nothing useful can follow this error.</summary>
-    protected void ThrowCoreError(ModelCostException ex, object? target = null)
+    protected internal void ThrowCoreError(ModelCostException ex, object? target = null)
     {
         ThrowIfStopping();
         ThrowTerminatingError(ErrorRecordFactory.FromException(ex, target));

@@ -1,35 +1,39 @@
 using System.Management.Automation;
 using ModelCost.Core.Errors;
+using ModelCost.Core.IO;
 
 namespace ModelCost.PS.Infrastructure;
 
 /// <summary>
-/// Where an export cmdlet writes each pipeline object: -Path as given, or, when -Path is an existing
-/// folder, &lt;folder&gt;/&lt;Name&gt;&lt;extension&gt; so a whole pipeline can be exported at once. Refuses to
-/// write two objects of one command to the same file (the second would silently replace the first).
+/// Collects what an export cmdlet receives, then decides where each object goes before anything is
+/// written (<see cref="ExportTargets"/>): -Path as a file for one object, or a folder (existing, ending in a
+/// separator, or a new name without extension when several objects arrive) with &lt;Name&gt;&lt;extension&gt; per object.
 /// </summary>
-internal sealed class OutputTargets
+internal sealed class OutputTargets<T>
 {
-    private readonly HashSet<string> _written = new(StringComparer.Ordinal);
+    private readonly List<(T Item, string Name, object Target)> _items = [];
 
-    /// <summary>The full target path, or null after writing an error.</summary>
-    public string? Resolve(PSCmdlet cmdlet, string path, string name, string extension, object target)
+    public void Add(T item, string name, object target) => _items.Add((item, name, target));
+
+    /// <summary>Each object with its file, the folder created first (honouring -WhatIf); empty after writing a terminating error.</summary>
+    public IReadOnlyList<(T Item, string File, object Target)> Plan(ModelCostCmdlet cmdlet, string path, string extension)
     {
+        if (_items.Count == 0) return [];
         var full = PathResolver.ResolveOutputPath(cmdlet, path);
-        if (full is null) return null;
-        if (Directory.Exists(full)) full = Path.Combine(full, SafeFileName(name) + extension);
-        if (_written.Add(full)) return full;
-        cmdlet.WriteError(ErrorRecordFactory.Create(CmdletErrorIds.OutputPathReused, ErrorCategory.InvalidOperation,
-            $"'{full}' was already written by this command for another object; pass a folder as -Path to write one file per object.", target));
-        return null;
-    }
-
-    /// <summary>A model name made safe as a file name (path separators and invalid characters become '_').</summary>
-    public static string SafeFileName(string name)
-    {
-        var invalid = Path.GetInvalidFileNameChars();
-        var chars = name.Select(c => Array.IndexOf(invalid, c) >= 0 || c == '/' || c == '\\' ? '_' : c).ToArray();
-        var s = new string(chars).Trim();
-        return s.Length == 0 || s == "." || s == ".." ? "model" : s;
+        if (full is null) return [];
+        bool separator = path.EndsWith('/') || path.EndsWith(System.IO.Path.DirectorySeparatorChar);
+        ExportTargets.Plan plan;
+        try
+        {
+            plan = ExportTargets.Decide(full, separator, _items.Select(i => i.Name).ToArray(), extension);
+        }
+        catch (ModelCostException ex)
+        {
+            cmdlet.ThrowCoreError(ex, path);
+            return [];
+        }
+        if (plan.CreateFolder is { } folder && cmdlet.ShouldProcess(folder, "Create folder"))
+            Directory.CreateDirectory(folder);
+        return _items.Select((x, i) => (x.Item, plan.Files[i], x.Target)).ToArray();
     }
 }

@@ -24,10 +24,10 @@ public static class CostCalculator
     {
         ArgumentNullException.ThrowIfNull(model);
         var o = options ?? CostOptions.Default;
-        Validate(o);
+        o.Validate();
         var convention = o.Convention;
         int bytes = CostFactors.BytesPerValue(o.Precision);
-        int slots = CostFactors.OptimizerStateSlots(o.Optimizer);
+        int stateBytes = CostFactors.OptimizerStateBytesPerParameter(o.Optimizer, o.Precision);
         long batchBytes = (long)o.BatchSize * bytes;
 
         var layers = model.Layers;
@@ -93,9 +93,17 @@ public static class CostCalculator
             long parameters = model.Params, trainable = model.TrainableParams;
             long weightBytes = checked(parameters * bytes);
             long gradientBytes = checked(trainable * bytes);
-            long optimizerBytes = checked(trainable * slots * bytes);
+            long optimizerBytes = checked(trainable * stateBytes);
             long activationBytes = checked(activationElems * batchBytes);
             long trainingMemory = checked(weightBytes + gradientBytes + optimizerBytes + activationBytes);
+
+            figure = "per-device memory";
+            long modelState = DataParallelCost.ModelStateBytesPerDevice(parameters, trainable, o);
+            long memoryPerDevice = checked(modelState + activationBytes);
+            figure = "communication bytes";
+            long communication = DataParallelCost.CommunicationBytesPerStep(trainable, o);
+            // No overlap of compute and communication: an upper bound for a step (docs/parallelism.md).
+            double stepSeconds = (double)training * o.BatchSize / o.DeviceFlops + communication / o.LinkBandwidth;
 
             var total = new CostSummary
             {
@@ -122,6 +130,14 @@ public static class CostCalculator
                 TrainingMemoryMB = trainingMemory / (1024.0 * 1024.0),
                 DeviceFlops = o.DeviceFlops,
                 EstimatedLatencySeconds = forward / o.DeviceFlops,
+                Devices = o.Devices,
+                Parallelism = o.Parallelism,
+                ModelStateBytesPerDevice = modelState,
+                ActivationBytesPerDevice = activationBytes,
+                MemoryBytesPerDevice = memoryPerDevice,
+                CommunicationBytesPerStep = communication,
+                LinkBandwidth = o.LinkBandwidth,
+                EstimatedStepSeconds = stepSeconds,
             };
             return new CostReport { Total = total, Layers = rows };
         }
@@ -134,23 +150,4 @@ public static class CostCalculator
             { LayerIndex = at >= 0 ? at : null, LayerName = at >= 0 ? layers[at].Name : null };
         }
     }
-
-    private static void Validate(CostOptions o)
-    {
-        if (o.Convention is null)
-            throw Bad("Convention", "null", "a convention is required (Flops by default).");
-        if (o.BatchSize < 1)
-            throw Bad("BatchSize", o.BatchSize.ToString(CultureInfo.InvariantCulture), "the batch size must be at least 1.");
-        if (!double.IsFinite(o.DeviceFlops) || o.DeviceFlops <= 0)
-            throw Bad("DeviceFlops", o.DeviceFlops.ToString("R", CultureInfo.InvariantCulture), "the device speed must be a positive, finite number of FLOP/s.");
-        if (!Enum.IsDefined(o.Precision))
-            throw Bad("Precision", o.Precision.ToString(), $"known precisions: {string.Join(", ", Enum.GetNames<Precision>())}.");
-        if (!Enum.IsDefined(o.Optimizer))
-            throw Bad("Optimizer", o.Optimizer.ToString(), $"known optimizers: {string.Join(", ", Enum.GetNames<OptimizerKind>())}.");
-        if (!Enum.IsDefined(o.TrainingFlopsMethod))
-            throw Bad("TrainingFlopsMethod", o.TrainingFlopsMethod.ToString(), $"known methods: {string.Join(", ", Enum.GetNames<TrainingFlopsMethod>())}.");
-    }
-
-    private static ModelCostException Bad(string option, string value, string why) =>
-        new(ErrorIds.InvalidCostOption, ModelCostErrorCategory.InvalidArgument, $"Option '{option}' = {value}: {why}", value) { Option = option };
 }

@@ -39,5 +39,22 @@ public sealed class CostSummary
     /// <summary>InferenceFlops / DeviceFlops (seed 003's rule).</summary>
     public double EstimatedLatencySeconds { get; init; }
 
+    /// <summary>Data-parallel devices the per-device figures assume (1 by default).</summary>
+    public int Devices { get; init; } = 1;
+    /// <summary>How model state is spread over the devices: DDP (replicated) or ZeRO stage 1, 2 or 3.</summary>
+    public Parallelism Parallelism { get; init; }
+    /// <summary>Weights + gradients + optimizer state one device holds under <see cref="Parallelism"/>.</summary>
+    public long ModelStateBytesPerDevice { get; init; }
+    /// <summary>Activations one device keeps for its own BatchSize samples (not partitioned by any strategy).</summary>
+    public long ActivationBytesPerDevice { get; init; }
+    /// <summary>ModelStateBytesPerDevice + ActivationBytesPerDevice.</summary>
+    public long MemoryBytesPerDevice { get; init; }
+    /// <summary>Bytes one device sends per training step over a ring (0 on one device).</summary>
+    public long CommunicationBytesPerStep { get; init; }
+    /// <summary>The link speed assumed for the communication time, in bytes/s.</summary>
+    public double LinkBandwidth { get; init; }
+    /// <summary>TrainingFlops × BatchSize / DeviceFlops + CommunicationBytesPerStep / LinkBandwidth (no overlap).</summary>
+    public double EstimatedStepSeconds { get; init; }
+
     public override string ToString() => $"{Model}: {Params} params, {InferenceFlops} FLOPs ({Convention})";
 }

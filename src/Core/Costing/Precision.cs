@@ -7,4 +7,10 @@ public enum Precision
     Float16,
     BFloat16,
     Int8,
+
+    /// <summary>
+    /// Mixed-precision training as the ZeRO paper counts it: 16-bit weights, gradients and activations,
+    /// plus 32-bit master weights and 32-bit optimizer moments kept as optimizer state.
+    /// </summary>
+    Mixed,
 }

@@ -83,6 +83,10 @@ internal static class DatasetDownloader
         long received = 0;
         try
         {
+            // Reported before connecting: resolving the host and waiting for headers can take up to the
+            // connect timeout, and without a report a run waiting here shows no progress at all and
+            // looks hung (every thread waiting, no engine thread yet).
+            progress?.Report(new DownloadProgress { Dataset = dataset, FileName = fileName, Url = url.ToString(), FileIndex = index, FileCount = count, BytesReceived = 0 });
             idle.CancelAfter(options.ConnectTimeout);
             using var request = new HttpRequestMessage(HttpMethod.Get, url);
             using var response = client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, idle.Token).GetAwaiter().GetResult();

@@ -52,7 +52,9 @@ internal static class Trainer
         Optimizer opt = optName switch
         {
             TrainingOptimizer.SGD => new Sgd(lr, net.Params.Length, options.Momentum),
+            TrainingOptimizer.Momentum => new Sgd(lr, net.Params.Length, options.Momentum == 0 ? DefaultMomentum : options.Momentum),
             TrainingOptimizer.RMSprop => new RmsProp(lr, net.Params.Length),
+            TrainingOptimizer.Adagrad => new Adagrad(lr, net.Params.Length),
             TrainingOptimizer.AdamW => new Adam(lr, net.Params.Length, weightDecay: options.WeightDecay),
             _ => new Adam(lr, net.Params.Length),
         };
@@ -112,11 +114,14 @@ internal static class Trainer
 
                 net.Forward(n, training: true);
                 var (bl, bc) = loss.Compute(n, labels.AsSpan(0, n), gradient: true);
+                // Keras: batch loss = mean sample loss + regularization penalty (at the weights of this forward pass).
+                if (net.Penalty.Any) bl += n * net.Penalty.Value(net.Params);
                 if (!double.IsFinite(bl))
                     return Result(TrainingStatus.Diverged,
                         Inv($"Training of '{spec.Name}' diverged: the loss became {bl / n} at epoch {epoch}, batch {b + 1} (optimizer {optName}, learning rate {lr}). Try a smaller learning rate; the result holds the weights of the previous step."),
                         net.ExportTensors(previous: true), double.NaN, double.NaN);
                 net.Backward(n);
+                if (net.Penalty.Any) net.Penalty.AddGradient(net.Params, net.Grads);
                 opt.Step(net.Params, net.Grads, net.PreviousParams, net.Pool);
                 net.SwapParams();
                 net.Step++;
@@ -157,6 +162,9 @@ internal static class Trainer
         return Result(TrainingStatus.Completed, null, net.ExportTensors(), tl, ta);
     }
 
+    /// <summary>Momentum of the <see cref="TrainingOptimizer.Momentum"/> optimizer (SGD with momentum) when none is given.</summary>
+    public const double DefaultMomentum = 0.9;
+
     /// <summary>Canonical optimizer name and learning rate (Keras default when not given).</summary>
     internal static (TrainingOptimizer Optimizer, double LearningRate) CheckOptions(TrainingOptions o)
     {
@@ -168,7 +176,7 @@ internal static class Trainer
         var name = o.Optimizer;
         if (!Enum.IsDefined(name))
             throw EngineChecks.Option("Optimizer", o.Optimizer, $"Optimizer {(int)o.Optimizer} is not known. Use {string.Join(", ", Enum.GetNames<TrainingOptimizer>())}.");
-        double lr = o.LearningRate ?? (name == TrainingOptimizer.SGD ? 0.01 : 0.001);
+        double lr = o.LearningRate ?? (name is TrainingOptimizer.SGD or TrainingOptimizer.Momentum ? 0.01 : 0.001);
         if (!(lr > 0) || double.IsInfinity(lr))
             throw EngineChecks.Option("LearningRate", o.LearningRate, Inv($"LearningRate {lr} must be a positive finite number."));
         if (!(o.Momentum >= 0 && o.Momentum < 1))

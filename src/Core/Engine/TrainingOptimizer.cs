@@ -6,5 +6,8 @@ public enum TrainingOptimizer
     Adam,
     AdamW,
     SGD,
+    /// <summary>SGD with momentum (default 0.9), as costing's Momentum optimizer.</summary>
+    Momentum,
     RMSprop,
+    Adagrad,
 }

@@ -2,7 +2,11 @@ using ModelCost.Core.Engines;
 
 namespace ModelCost.Core.Engine;
 
-/// <summary>Hyper-parameters of a training run, Keras defaults; engine-neutral (every engine reads the same).</summary>
+/// <summary>
+/// Hyper-parameters of a training run, Keras defaults; engine-neutral (every engine reads the same).
+/// Optimizer: <see cref="TrainingOptimizer"/> (Momentum is SGD with momentum, default 0.9).
+/// Loss: <see cref="LossKind"/>.
+/// </summary>
 public sealed class TrainingOptions : EngineRunOptions
 {
     public int Epochs { get; set; } = 5;
@@ -13,10 +17,10 @@ public sealed class TrainingOptions : EngineRunOptions
 
     public TrainingOptimizer Optimizer { get; set; } = TrainingOptimizer.Adam;
 
-    /// <summary>Null = the optimizer's Keras default (Adam/AdamW/RMSprop 1e-3, SGD 1e-2).</summary>
+    /// <summary>Null = the optimizer's Keras default (Adam/AdamW/RMSprop/Adagrad 1e-3, SGD/Momentum 1e-2).</summary>
     public double? LearningRate { get; set; }
 
-    /// <summary>SGD momentum (Keras default 0).</summary>
+    /// <summary>SGD momentum (Keras default 0); for the Momentum optimizer 0 means its default 0.9.</summary>
     public double Momentum { get; set; }
 
     /// <summary>AdamW weight decay (Keras default 0.004).</summary>

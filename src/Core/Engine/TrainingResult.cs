@@ -27,6 +27,9 @@ public sealed class TrainingResult : ITrainedModelSource
     public int Seed { get; init; }
     public LossKind Loss { get; init; }
     public int Threads { get; init; }
+
+    /// <summary>Processes (data-parallel ranks) that trained the model: 1 for our engine, N for -Engine PyTorch -Processes N.</summary>
+    public int Processes { get; init; } = 1;
     public long Params { get; init; }
 
     public double TrainLoss { get; init; }

@@ -1,4 +1,5 @@
 using ModelCost.Core.Specs;
+using ModelCost.Core.Specs.Parsing;
 
 namespace ModelCost.Core.Engine;
 
@@ -13,8 +14,8 @@ namespace ModelCost.Core.Engine;
 /// </summary>
 public static class WeightLayout
 {
-    /// <summary>One weight tensor of a layer.</summary>
-    public readonly record struct Slot(string Name, string Param, int[] Shape, bool Trainable)
+    /// <summary>One weight tensor of a layer; <c>Regularizer</c> is the Keras penalty training adds for it (null = none).</summary>
+    public readonly record struct Slot(string Name, string Param, int[] Shape, bool Trainable, Regularizer? Regularizer = null)
     {
         public long Elements => ShapeInference.Elements(Shape);
     }
@@ -26,7 +27,8 @@ public static class WeightLayout
     public static IReadOnlyList<Slot> For(ResolvedLayer l)
     {
         var s = new List<Slot>();
-        void Add(string param, int[] shape, bool trainable = true) => s.Add(new Slot(l.Name + "." + param, param, shape, trainable));
+        void Add(string param, int[] shape, bool trainable = true) =>
+            s.Add(new Slot(l.Name + "." + param, param, shape, trainable, trainable ? LayerOptions.RegularizerFor(l.Spec, param) : null));
         int cin = l.InputShape[^1];
         switch (l.Type)
         {

@@ -77,6 +77,15 @@ public static class ErrorIds
     /// <summary>A cost figure (MACs, FLOPs, bytes) is beyond a 64-bit count.</summary>
     public const string CostOverflow = "CostOverflow";
 
+    /// <summary>The number of data-parallel devices is below 1.</summary>
+    public const string InvalidDeviceCount = "InvalidDeviceCount";
+
+    /// <summary>A ZeRO strategy was asked for on a single device: there is nothing to partition across.</summary>
+    public const string ParallelismNeedsDevices = "ParallelismNeedsDevices";
+
+    /// <summary>The link bandwidth is zero, negative or not a finite number.</summary>
+    public const string InvalidLinkBandwidth = "InvalidLinkBandwidth";
+
     /// <summary>A costing option (batch size, device FLOP/s, a budget limit) is out of range.</summary>
     public const string InvalidCostOption = "InvalidCostOption";
 
@@ -123,6 +132,22 @@ public static class ErrorIds
     /// <summary>A layer, activation or option the spec allows but an engine cannot compute.</summary>
     public const string UnsupportedByEngine = "UnsupportedByEngine";
 
+    // Distributed training (the PyTorch ranks)
+    /// <summary>The Python interpreter for the PyTorch engine cannot be started.</summary>
+    public const string PythonNotFound = "PythonNotFound";
+
+    /// <summary>The Python interpreter runs but cannot import torch.</summary>
+    public const string TorchNotInstalled = "TorchNotInstalled";
+
+    /// <summary>The rendezvous port for the ranks is already taken.</summary>
+    public const string DistributedPortInUse = "DistributedPortInUse";
+
+    /// <summary>A rank of a distributed training run exited with an error; every rank was stopped.</summary>
+    public const string DistributedRankFailed = "DistributedRankFailed";
+
+    /// <summary>The ranks of a distributed training run stopped making progress; every rank was stopped.</summary>
+    public const string DistributedRankHung = "DistributedRankHung";
+
     /// <summary>The model's output shape does not fit the dataset's classes and the loss.</summary>
     public const string ModelOutputMismatch = "ModelOutputMismatch";
 
@@ -157,9 +182,17 @@ public static class ErrorIds
     public const string DuplicateComparisonModel = "DuplicateComparisonModel";
     /// <summary>Chart input that cannot be drawn (no categories, negative or infinite values, mismatched lengths).</summary>
     public const string InvalidChartData = "InvalidChartData";
+    /// <summary>A chart path whose extension is not .svg (charts are SVG only; nothing is written).</summary>
+    public const string UnsupportedChartFormat = "UnsupportedChartFormat";
 
     // Writes
     public const string FileExists = "FileExists";
     public const string WriteFailed = "WriteFailed";
     public const string DirectoryNotFound = "DirectoryNotFound";
+    /// <summary>Several objects would be written to the same file by one command (nothing is written).</summary>
+    public const string OutputPathReused = "OutputPathReused";
+
+    // Exports
+    /// <summary>A layer type or option the PyTorch exporter cannot express.</summary>
+    public const string ExportUnsupportedLayer = "ExportUnsupportedLayer";
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using ModelCost.Core.Costing;
 using ModelCost.Core.Engines;
 using ModelCost.Core.Engine.Kernels;
+using ModelCost.Core.Engine.Runtime;
 using ModelCost.Core.Errors;
 using ModelCost.Core.Specs;
 
@@ -85,7 +86,12 @@ public static class LatencyMeter
         };
     }
 
-    /// <summary>FLOP/s of C = A·B at 512³ on <paramref name="threads"/> threads, best of five runs after one warm-up.</summary>
+    /// <summary>
+    /// FLOP/s of C = A·B at 512³ on <paramref name="threads"/> threads, best of five runs after one warm-up.
+    /// The threads are the engine's own (a WorkerPool), not the thread pool: this runs on the cmdlet's
+    /// worker thread, which cannot run Parallel.For's queued parts itself, so with every pool thread
+    /// busy (PowerShell, ForEach-Object -Parallel) a TPL version waited as long as the pool stayed busy.
+    /// </summary>
     public static double MeasureDeviceFlops(int threads = 1)
     {
         threads = threads <= 0 ? Environment.ProcessorCount : threads;
@@ -98,12 +104,14 @@ public static class LatencyMeter
             a[i] = (i % 13 - 6) * 0.1f;
             b[i] = (i % 7 - 3) * 0.1f;
         }
-        Gemm.SgemmParallel(threads, false, false, N, N, N, 1f, a, 0, N, b, 0, N, 0f, c, 0, N);
+        using var pool = new WorkerPool(threads);
+        void Multiply() => Gemm.SgemmFusedParallel(pool, false, false, N, N, N, 1f, a, 0, N, b, 0, N, 0f, c, 0, N, null, 0, GemmActivation.None);
+        Multiply();
         double best = double.MaxValue;
         for (int r = 0; r < 5; r++)
         {
             long t0 = Stopwatch.GetTimestamp();
-            Gemm.SgemmParallel(threads, false, false, N, N, N, 1f, a, 0, N, b, 0, N, 0f, c, 0, N);
+            Multiply();
             best = Math.Min(best, Stopwatch.GetElapsedTime(t0).TotalSeconds);
         }
         return 2.0 * N * N * N / best;

@@ -276,7 +276,7 @@ internal sealed class OnnxGraphBuilder(ResolvedModel model, IReadOnlyDictionary<
             // Keras 3 hard_sigmoid: relu6(x + 3) / 6.
             Activations.HardSigmoid => Node("HardSigmoid", name, [x.Name], l.Name, [Float("alpha", 1f / 6), Float("beta", 0.5f)]),
             Activations.Relu6 => Node("Clip", name, [x.Name, Scalar(l.Name + ".min", 0), Scalar(l.Name + ".max", 6)], l.Name),
-            Activations.LeakyRelu => Node("LeakyRelu", name, [x.Name], l.Name, [Float("alpha", 0.2f)]),
+            Activations.LeakyRelu => Node("LeakyRelu", name, [x.Name], l.Name, [Float("alpha", (float)l.NegativeSlope)]), // 0.2, or a LeakyReLU layer's own slope
             Activations.Swish or Activations.Silu => Node("Mul", name, [x.Name, Node("Sigmoid", name + "/sigmoid", [x.Name], l.Name + "/sigmoid")], l.Name),
             // Exact GELU before opset 20: x · 0.5 · (1 + erf(x / √2)).
             Activations.Gelu => Node("Mul", name, [Node("Mul", name + "/x", [x.Name,

@@ -13,7 +13,8 @@ internal static class ComparisonFigures
     internal const int Params = 0, TrainableParams = 1, SizeBytes = 2, SizeMB = 3, InferenceMacs = 4,
         InferenceFlops = 5, TrainingFlops = 6, TrainingMemoryBytes = 7, TrainingMemoryMB = 8,
         EstimatedLatencySeconds = 9, TestAccuracy = 10, TestLoss = 11, ValAccuracy = 12,
-        TrainSeconds = 13, SamplesPerSecond = 14;
+        TrainSeconds = 13, SamplesPerSecond = 14, ModelStateBytesPerDevice = 15, MemoryBytesPerDevice = 16,
+        CommunicationBytesPerStep = 17, EstimatedStepSeconds = 18;
 
     internal static readonly FigureInfo[] All =
     [
@@ -32,6 +33,10 @@ internal static class ComparisonFigures
         new(ValAccuracy, "ValAccuracy", "Validation accuracy", false, true),
         new(TrainSeconds, "TrainSeconds", "Training time (s)", false, false),
         new(SamplesPerSecond, "SamplesPerSecond", "Samples per second", false, true),
+        new(ModelStateBytesPerDevice, "ModelStateBytesPerDevice", "Model state per device (bytes)", true, false),
+        new(MemoryBytesPerDevice, "MemoryBytesPerDevice", "Memory per device (bytes)", true, false),
+        new(CommunicationBytesPerStep, "CommunicationBytesPerStep", "Communication per step (bytes)", true, false),
+        new(EstimatedStepSeconds, "EstimatedStepSeconds", "Estimated step time (s)", false, false),
     ];
 
     internal static IReadOnlyList<string> Names { get; } = Array.AsReadOnly(All.Select(f => f.Name).ToArray());
@@ -57,6 +62,14 @@ internal static class ComparisonFigures
         return picked.ToArray();
     }
 
+    /// <summary>
+    /// The name a cost row goes by in a comparison: the model's, with the strategy and device count appended for a
+    /// data-parallel row ("ResNet50 ZeRO3 ×64"), so a sweep over devices and strategies compares and charts as
+    /// one row each. One device under DDP (the default) keeps the plain name, so it still merges with training runs.
+    /// </summary>
+    internal static string CostRowName(CostSummary c) =>
+        c.Devices > 1 || c.Parallelism != Parallelism.DDP ? $"{c.Model} {c.Parallelism} ×{c.Devices.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : c.Model ?? "";
+
     internal static FigureValue[] FromCost(CostSummary c)
     {
         var v = new FigureValue[All.Length];
@@ -70,6 +83,10 @@ internal static class ComparisonFigures
         v[TrainingMemoryBytes] = FigureValue.Of(c.TrainingMemoryBytes);
         v[TrainingMemoryMB] = FigureValue.Of(c.TrainingMemoryMB);
         v[EstimatedLatencySeconds] = c.DeviceFlops > 0 ? FigureValue.Of(c.EstimatedLatencySeconds) : default;
+        v[ModelStateBytesPerDevice] = FigureValue.Of(c.ModelStateBytesPerDevice);
+        v[MemoryBytesPerDevice] = FigureValue.Of(c.MemoryBytesPerDevice);
+        v[CommunicationBytesPerStep] = FigureValue.Of(c.CommunicationBytesPerStep);
+        v[EstimatedStepSeconds] = c.DeviceFlops > 0 && c.LinkBandwidth > 0 ? FigureValue.Of(c.EstimatedStepSeconds) : default;
         return v;
     }
 

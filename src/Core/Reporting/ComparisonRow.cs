@@ -48,6 +48,10 @@ public sealed class ComparisonRow
     public double? ValAccuracy => _values[12].Real;
     public double? TrainSeconds => _values[13].Real;
     public double? SamplesPerSecond => _values[14].Real;
+    public long? ModelStateBytesPerDevice => _values[15].Count;
+    public long? MemoryBytesPerDevice => _values[16].Count;
+    public long? CommunicationBytesPerStep => _values[17].Count;
+    public double? EstimatedStepSeconds => _values[18].Real;
 
     public double? ParamsRatio => _ratios[0];
     public double? TrainableParamsRatio => _ratios[1];
@@ -64,6 +68,10 @@ public sealed class ComparisonRow
     public double? ValAccuracyRatio => _ratios[12];
     public double? TrainSecondsRatio => _ratios[13];
     public double? SamplesPerSecondRatio => _ratios[14];
+    public double? ModelStateBytesPerDeviceRatio => _ratios[15];
+    public double? MemoryBytesPerDeviceRatio => _ratios[16];
+    public double? CommunicationBytesPerStepRatio => _ratios[17];
+    public double? EstimatedStepSecondsRatio => _ratios[18];
 
     /// <summary>(TestAccuracy − baseline TestAccuracy) × 100: accuracy gained over the baseline in percentage points.</summary>
     public double? AccuracyGainPts { get; }

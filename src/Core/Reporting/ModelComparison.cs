@@ -77,8 +77,10 @@ public static class ModelComparison
             return e;
         }
 
-        foreach (var item in Flatten(items))
+        foreach (var raw in Flatten(items))
         {
+            // A spec is costed as Measure-ModelCost would with its defaults (Flops convention, batch 1, Adam, Float32).
+            var item = raw is Specs.ModelSpec spec ? Costing.CostCalculator.Measure(spec).Total : raw;
             switch (item)
             {
                 case null:
@@ -86,7 +88,7 @@ public static class ModelComparison
                     break;
                 case CostSummary c:
                 {
-                    var e = For(c.Model ?? "");
+                    var e = For(ComparisonFigures.CostRowName(c));
                     if (e.Cost is not null || e.FromRow)
                         throw Duplicate(e.Model, e.Cost is null ? "an earlier comparison row" : $"convention {e.Cost.Convention}", $"convention {c.Convention}",
                             "compare costs measured under one convention");
@@ -120,7 +122,7 @@ public static class ModelComparison
                 }
                 default:
                     throw new ModelCostException(ErrorIds.UnsupportedComparisonInput, ModelCostErrorCategory.InvalidArgument,
-                        $"Cannot compare an object of type '{item.GetType().FullName}': give cost summaries (CostSummary), training results (TrainingResult) or comparison rows (ComparisonRow).",
+                        $"Cannot compare an object of type '{item.GetType().FullName}': give model specs (ModelSpec, costed under the default Flops convention), cost summaries (CostSummary), training results (TrainingResult) or comparison rows (ComparisonRow).",
                         item);
             }
         }
@@ -256,35 +258,31 @@ public static class ModelComparison
         AddCost(phrases, v[ComparisonFigures.InferenceFlops].AsDouble, bv[ComparisonFigures.InferenceFlops].AsDouble, "inference FLOPs", "the same inference FLOPs");
         AddCost(phrases, v[ComparisonFigures.TrainSeconds].AsDouble, bv[ComparisonFigures.TrainSeconds].AsDouble, "training time", "the same training time", fewerWord: "less");
 
+        // Phrases that agree with the opening (more accurate and cheaper, or less accurate and dearer) come first,
+        // then at most one "but" before those that contrast with it: never "… but … but …".
+        string Join(IEnumerable<(string Text, bool? Good)> items) => string.Join(" and ", items.Select(p => p.Text));
         var sb = new StringBuilder();
-        bool? previous;
         if (v[ComparisonFigures.TestAccuracy].Real is { } a && bv[ComparisonFigures.TestAccuracy].Real is { } ba)
         {
             var pts = (a - ba) * 100;
             var detail = $"{NumberText.Points(pts)} pts: {NumberText.Fixed(a, 4)} vs {NumberText.Fixed(ba, 4)}";
-            if (Math.Abs(pts) < 0.005) { sb.Append($"{model} is as accurate as {baseModel} ({NumberText.Fixed(a, 4)})"); previous = null; }
-            else if (pts > 0) { sb.Append($"{model} is more accurate than {baseModel} ({detail})"); previous = true; }
-            else { sb.Append($"{model} is less accurate than {baseModel} ({detail})"); previous = false; }
-            for (int i = 0; i < phrases.Count; i++)
-            {
-                var (text, good) = phrases[i];
-                var differs = good is not null && previous is not null && good != previous;
-                sb.Append(i == 0 ? (differs ? " but with " : " with ") : (differs ? " but " : " and ")).Append(text);
-                if (good is not null) previous = good;
-            }
+            bool? opening;
+            if (Math.Abs(pts) < 0.005) { sb.Append($"{model} is as accurate as {baseModel} ({NumberText.Fixed(a, 4)})"); opening = null; }
+            else if (pts > 0) { sb.Append($"{model} is more accurate than {baseModel} ({detail})"); opening = true; }
+            else { sb.Append($"{model} is less accurate than {baseModel} ({detail})"); opening = false; }
+            var agree = phrases.Where(p => opening is null || p.Good is null || p.Good == opening).ToList();
+            var contrast = phrases.Where(p => opening is not null && p.Good is not null && p.Good != opening).ToList();
+            if (agree.Count > 0) sb.Append(" with ").Append(Join(agree));
+            if (contrast.Count > 0) sb.Append(agree.Count > 0 ? " but " : " but with ").Append(Join(contrast));
         }
         else if (phrases.Count > 0)
         {
+            // No accuracy to open with: savings first, then what costs more.
+            var good = phrases.Where(p => p.Good is not false).ToList();
+            var bad = phrases.Where(p => p.Good is false).ToList();
             sb.Append($"Compared with {baseModel}, {model} has ");
-            previous = null;
-            for (int i = 0; i < phrases.Count; i++)
-            {
-                var (text, good) = phrases[i];
-                var differs = good is not null && previous is not null && good != previous;
-                if (i > 0) sb.Append(differs ? " but " : " and ");
-                sb.Append(text);
-                if (good is not null) previous = good;
-            }
+            if (good.Count > 0) sb.Append(Join(good));
+            if (bad.Count > 0) sb.Append(good.Count > 0 ? " but " : "").Append(Join(bad));
         }
         else
         {

@@ -54,9 +54,14 @@ public static class SvgBarChart
         var bottom = rotateCats ? Math.Min(200, catLabelWidth * 0.6 + 30) : 40;
         var top = 40 + (legendRows.Count * 22) + (normalised ? 28 : 6) + 16;
         var titleWidth = MarkupText.EstimateWidth(data.Title, TitleSize);
-        var width = Math.Max(MarginLeft + plotWidth + MarginRight, Math.Max(titleWidth + 40, 420));
+        var captionWidth = normalised ? MarkupText.EstimateWidth(NormalisedCaption, ValueSize) : 0;
+        var legendWidth = legendRows.Count == 0 ? 0 : legendRows.Max(r => r.Sum(x => x.Width));
+        // Every line of text must fit: the plot, the title, the caption and the legend decide the width.
+        var width = new[] { MarginLeft + plotWidth + MarginRight, titleWidth + 40, captionWidth + 2 * TextMargin,
+            legendWidth + 2 * TextMargin, 420.0 }.Max();
         var height = top + PlotHeight + bottom;
-        var x0 = MarginLeft;
+        // When text makes the image wider than the plot needs, the plot is centred.
+        var x0 = MarginLeft + (width - (MarginLeft + plotWidth + MarginRight)) / 2;
         var y0 = top + PlotHeight; // baseline of the bars
 
         var svg = new SvgWriter();
@@ -67,7 +72,7 @@ public static class SvgBarChart
         foreach (var row in legendRows)
         {
             var rowWidth = row.Sum(r => r.Width);
-            var lx = x0 + Math.Max(0, (plotWidth - rowWidth) / 2);
+            var lx = CentredStart(x0 + plotWidth / 2, rowWidth, width);
             foreach (var (text, index, w) in row)
             {
                 svg.Rect(lx, legendY - 10, 12, 12, ChartPalette.At(index), "legend-swatch");
@@ -77,7 +82,7 @@ public static class SvgBarChart
             legendY += 22;
         }
         if (normalised)
-            svg.Text(x0 + plotWidth / 2, legendY + 2, "Each property is scaled to its own largest value; labels show the real numbers.", ValueSize, "middle", ChartPalette.Muted);
+            svg.Text(CentredStart(x0 + plotWidth / 2, captionWidth, width) + captionWidth / 2, legendY + 2, NormalisedCaption, ValueSize, "middle", ChartPalette.Muted, cssClass: "caption");
 
         // Axis: real units with one series; percent of each series' maximum with several.
         double[] ticks;
@@ -101,7 +106,7 @@ public static class SvgBarChart
             svg.Text(x0 - 8, y + 4, label, ValueSize, "end", ChartPalette.Muted, cssClass: "tick");
         }
         var axisTitle = normalised ? "% of largest value" : data.Series[0].Name;
-        svg.Text(18, y0 - PlotHeight / 2, axisTitle, LabelSize, "middle", ChartPalette.Muted, rotate: -90, cssClass: "axis-title");
+        svg.Text(x0 - MarginLeft + 18, y0 - PlotHeight / 2, axisTitle, LabelSize, "middle", ChartPalette.Muted, rotate: -90, cssClass: "axis-title");
 
         for (int c = 0; c < nCat; c++)
         {
@@ -138,6 +143,30 @@ public static class SvgBarChart
         var svg = Render(data);
         AtomicFile.WriteText(path, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + svg, overwrite, cancellationToken);
     }
+
+    /// <summary>
+    /// Charts are SVG only: a path ending in another extension (.png, .jpg, .pdf) would get SVG text under a
+    /// misleading name, so Export-ModelCostChart refuses it (before anything is written) with this check.
+    /// </summary>
+    public static void CheckExtension(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var ext = Path.GetExtension(path);
+        if (ext.Equals(".svg", StringComparison.OrdinalIgnoreCase)) return;
+        throw new ModelCost.Core.Errors.ModelCostException(ModelCost.Core.Errors.ErrorIds.UnsupportedChartFormat, ModelCost.Core.Errors.ModelCostErrorCategory.InvalidArgument,
+            $"Charts are written as SVG, so the file name must end in .svg, not {(ext.Length == 0 ? "no extension" : $"'{ext}'")} ('{path}'). " +
+            "Browsers, Word and LibreOffice open SVG; for a PNG convert it, e.g. rsvg-convert chart.svg -o chart.png.", path)
+        { File = path, Option = "Path" };
+    }
+
+    private const string NormalisedCaption = "Each property is scaled to its own largest value; labels show the real numbers.";
+
+    /// <summary>Space kept between centred text and the image edge.</summary>
+    private const double TextMargin = 12;
+
+    /// <summary>Left edge of a line <paramref name="textWidth"/> wide centred on <paramref name="centre"/>, moved inside [margin, width − margin].</summary>
+    private static double CentredStart(double centre, double textWidth, double width) =>
+        Math.Clamp(centre - textWidth / 2, TextMargin, Math.Max(TextMargin, width - TextMargin - textWidth));
 
     private static string Format(double v, bool isCount) =>
         isCount && v == Math.Floor(v) && Math.Abs(v) < 9.2e18 ? NumberText.Count((long)v) : NumberText.Number(v);

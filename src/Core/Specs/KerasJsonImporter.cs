@@ -8,8 +8,9 @@ namespace ModelCost.Core.Specs;
 /// Imports a Keras <c>model.to_json()</c> config (Sequential or Functional; Keras 2 with
 /// class_name/config/batch_input_shape and nested-list inbound_nodes, or Keras 3 with
 /// module/registered_name/batch_shape and inbound_nodes holding args/keras_history) as a
-/// <see cref="ModelSpec"/>, so existing Keras models can be costed. Options that change neither
-/// shapes nor parameter counts (initializers, regularizers, dtype, ...) are dropped; options we
+/// <see cref="ModelSpec"/>, so existing Keras models can be costed. Weight regularizers (L1, L2, L1L2)
+/// are kept for training; options that change neither shapes, counts nor training (initializers,
+/// dtype, ...) are dropped; options we
 /// cannot honour (dilation, groups, channels_first, ...) fail naming the layer and option; every
 /// unsupported layer type is named in one error.
 /// </summary>
@@ -223,6 +224,11 @@ public static class KerasJsonImporter
                             throw Invalid(n, key, $"ReLU with {key}={v.ToString(System.Globalization.CultureInfo.InvariantCulture)} is not supported (only the plain ReLU).");
                     b.Activation = Activations.Relu;
                     break;
+                case LayerTypes.Activation when p.ClassName == "LeakyReLU":
+                    // Keras 3 writes negative_slope, Keras 2 alpha; the layer's default is 0.3.
+                    b.Activation = Activations.LeakyRelu;
+                    b.NegativeSlope = OptDbl(c, "negative_slope", n) ?? OptDbl(c, "alpha", n) ?? 0.3;
+                    break;
                 case LayerTypes.Activation when p.ClassName == "Softmax":
                     if (c.TryGetProperty("axis", out var sa) && !(sa.ValueKind == JsonValueKind.Number && sa.TryGetInt32(out var sav) && sav == -1))
                         throw Invalid(n, "axis", "Softmax over an axis other than -1 is not supported.");
@@ -316,7 +322,42 @@ public static class KerasJsonImporter
                     ChannelsLast(c, n);
                     break;
             }
+            foreach (var (option, _) in LayerOptions.Regularizers)
+                if (LayerOptions.IsAllowed(type, option) && Regularizer(c, option, n) is { } reg) b.SetRegularizer(option, reg);
+            foreach (var key in new[] { "activity_regularizer", "kernel_constraint", "bias_constraint", "recurrent_constraint",
+                         "depthwise_constraint", "pointwise_constraint", "beta_constraint", "gamma_constraint", "embeddings_constraint" })
+                if (c.TryGetProperty(key, out var v) && v.ValueKind != JsonValueKind.Null)
+                    throw Invalid(n, key, key == "activity_regularizer"
+                        ? "activity regularization (a penalty on the layer's output) is not applied by the engine; remove it."
+                        : "weight constraints are not applied by the engine; remove the constraint.");
+            if (c.TryGetProperty("trainable", out var tr) && tr.ValueKind == JsonValueKind.False)
+                throw Invalid(n, "trainable", "frozen layers (trainable: false) are not supported.");
             return b.Build();
+        }
+
+        /// <summary>A Keras regularizer config: {"class_name": "L2", "config": {"l2": 0.001}} (Keras 2 and 3), L1, L1L2; null when absent.</summary>
+        private Regularizer? Regularizer(JsonElement c, string key, string layer)
+        {
+            if (!c.TryGetProperty(key, out var r) || r.ValueKind == JsonValueKind.Null) return null;
+            if (r.ValueKind == JsonValueKind.String)
+                return RegularizerValues.From(r.GetString(), key, (_, _, reason) => Invalid(layer, key, reason));
+            if (r.ValueKind != JsonValueKind.Object) throw Invalid(layer, key, "expected a regularizer config object or null.");
+            var cls = Str(r, "class_name", $"{layer}.{key}");
+            var cfg = r.TryGetProperty("config", out var cf) && cf.ValueKind == JsonValueKind.Object ? cf : default;
+            double Factor(string k, double fallback)
+            {
+                if (cfg.ValueKind != JsonValueKind.Object || !cfg.TryGetProperty(k, out var v) || v.ValueKind == JsonValueKind.Null) return fallback;
+                if (v.ValueKind != JsonValueKind.Number || !v.TryGetDouble(out var d) || !(d >= 0) || double.IsInfinity(d))
+                    throw Invalid(layer, key, $"{k} must be a non-negative number.");
+                return d;
+            }
+            return cls switch
+            {
+                "L1" or "l1" => new Regularizer { L1 = Factor("l1", Specs.Regularizer.KerasDefault) },
+                "L2" or "l2" => new Regularizer { L2 = Factor("l2", Specs.Regularizer.KerasDefault) },
+                "L1L2" or "l1_l2" => new Regularizer { L1 = Factor("l1", 0), L2 = Factor("l2", 0) },
+                _ => throw Invalid(layer, key, $"regularizer '{cls}' is not supported; only L1, L2 and L1L2 are applied in training."),
+            };
         }
 
         /// <summary>
@@ -339,7 +380,7 @@ public static class KerasJsonImporter
         /// <summary>The spec type for a Keras class name, or null when it cannot be costed. ReLU and Softmax layers are activations.</summary>
         private static string? KerasType(string className) => className switch
         {
-            "ReLU" or "Softmax" => LayerTypes.Activation,
+            "ReLU" or "Softmax" or "LeakyReLU" => LayerTypes.Activation,
             "ReversibleEmbedding" => LayerTypes.Embedding, // KerasNLP's tied token embedding (GPT-2): same table
             "MultiHeadAttention" => LayerTypes.MultiHeadAttention,
             _ when className.Contains('_') => null, // snake_case name prefixes are not Keras class names

@@ -14,7 +14,17 @@ public sealed class LayerSpec : IEquatable<LayerSpec>
     public string? Name { get; init; }
 
     /// <summary>Names of the layers feeding this one (<c>input</c> is the model input); null means the previous layer.</summary>
-    public string[]? Inputs { get; init; }
+    public string[]? Inputs { get => _inputs; init => _inputs = value; }
+
+    private string[]? _inputs;
+
+    /// <summary>This layer with other <see cref="Inputs"/> (every other option kept).</summary>
+    public LayerSpec WithInputs(string[]? inputs)
+    {
+        var copy = (LayerSpec)MemberwiseClone();
+        copy._inputs = inputs;
+        return copy;
+    }
 
     public int? Units { get; init; }
     public int? Filters { get; init; }
@@ -44,6 +54,22 @@ public sealed class LayerSpec : IEquatable<LayerSpec>
     public int[]? Dims { get; init; }
     /// <summary>ZeroPadding2D amounts as (top, bottom, left, right).</summary>
     public int[]? ZeroPadding { get; init; }
+    /// <summary>Slope for x &lt; 0 of a leaky_relu Activation layer (Keras' LeakyReLU layer: 0.3; the leaky_relu activation: 0.2).</summary>
+    public double? NegativeSlope { get; init; }
+
+    // Weight regularizers (Keras kernel_regularizer=l2(0.001), ...): added to the training loss.
+    public Regularizer? KernelRegularizer { get; init; }
+    public Regularizer? BiasRegularizer { get; init; }
+    public Regularizer? RecurrentRegularizer { get; init; }
+    public Regularizer? DepthwiseRegularizer { get; init; }
+    public Regularizer? PointwiseRegularizer { get; init; }
+    public Regularizer? GammaRegularizer { get; init; }
+    public Regularizer? BetaRegularizer { get; init; }
+    public Regularizer? EmbeddingsRegularizer { get; init; }
+
+    /// <summary>True when any weight of the layer carries a regularizer.</summary>
+    public bool HasRegularizer => KernelRegularizer is not null || BiasRegularizer is not null || RecurrentRegularizer is not null
+        || DepthwiseRegularizer is not null || PointwiseRegularizer is not null || GammaRegularizer is not null || BetaRegularizer is not null || EmbeddingsRegularizer is not null;
 
     /// <summary>Embedding: vocabulary size (rows of the table).</summary>
     public int? InputDim { get; init; }
@@ -88,6 +114,11 @@ public sealed class LayerSpec : IEquatable<LayerSpec>
             && SeqEq(PoolSize, other.PoolSize) && Rate == other.Rate && DepthMultiplier == other.DepthMultiplier
             && ReturnSequences == other.ReturnSequences && Epsilon == other.Epsilon && Momentum == other.Momentum
             && ResetAfter == other.ResetAfter && Axis == other.Axis && SeqEq(ZeroPadding, other.ZeroPadding)
+            && NegativeSlope == other.NegativeSlope
+            && Equals(KernelRegularizer, other.KernelRegularizer) && Equals(BiasRegularizer, other.BiasRegularizer)
+            && Equals(RecurrentRegularizer, other.RecurrentRegularizer) && Equals(DepthwiseRegularizer, other.DepthwiseRegularizer)
+            && Equals(PointwiseRegularizer, other.PointwiseRegularizer) && Equals(GammaRegularizer, other.GammaRegularizer)
+            && Equals(BetaRegularizer, other.BetaRegularizer) && Equals(EmbeddingsRegularizer, other.EmbeddingsRegularizer)
             && InputDim == other.InputDim && OutputDim == other.OutputDim && ConstantId == other.ConstantId
             && SequenceLength == other.SequenceLength && NumHeads == other.NumHeads && KeyDim == other.KeyDim
             && ValueDim == other.ValueDim && Dropout == other.Dropout && UseCausalMask == other.UseCausalMask

@@ -1,5 +1,6 @@
 using System.Collections;
 using ModelCost.Core.Errors;
+using ModelCost.Core.Specs.KerasCode;
 using ModelCost.Core.Specs.Parsing;
 
 namespace ModelCost.Core.Specs;
@@ -37,33 +38,61 @@ public static class LayerSpecFactory
                 "A model needs a non-empty name.", name) { Option = "Name" };
         var list = new List<LayerSpec>();
         int[]? shape = inputShape;
-        bool tokenInput = false;
+        bool sawInput = false, tokenInput = false;
         int i = 0;
         foreach (var item in layers)
         {
-            (LayerSpec Layer, int[]? InputShape, bool TokenInput) r;
+            LayerSpec layer;
+            InputShapeText? given;
             try
             {
-                r = FromObjectWithInput(item ?? throw new ModelCostException(ErrorIds.InvalidLayerOption,
-                    ModelCostErrorCategory.InvalidArgument, "the layer is null.", null), unwrap);
+                var v = item is null ? null : unwrap is null ? item : unwrap(item);
+                if (v is string text)
+                {
+                    var parsed = LayerSpecParser.ParseItem(text);
+                    if (parsed.Layer is null)
+                    {
+                        // keras.Input(shape=...) / layers.InputLayer(input_shape=...): the model input, not a layer.
+                        if (list.Count > 0 || sawInput)
+                            throw new ModelCostException(ErrorIds.InvalidInputShape, ModelCostErrorCategory.InvalidArgument,
+                                $"{parsed.CallName}(...) gives the model input, so it must come first, before every layer.", text) { Option = "shape" };
+                        sawInput = true;
+                        tokenInput = parsed.TokenInput;
+                        shape = MergeShape(name, shape, parsed.InputShape!, text);
+                        continue;
+                    }
+                    if (parsed.AppliedTo is { Length: > 1 })
+                        throw new ModelCostException(ErrorIds.InvalidLayerOption, ModelCostErrorCategory.InvalidArgument,
+                            $"{parsed.CallName} is applied to {string.Join(", ", parsed.AppliedTo)}, variables a layer list cannot see; name its inputs with inputs=['a', 'b'], or give the whole model as Keras code.", text)
+                        { Option = LayerOptions.Inputs };
+                    (layer, given) = (parsed.Layer, parsed.InputShape);
+                    if (given is not null) tokenInput = parsed.TokenInput;
+                }
+                else
+                {
+                    var r = FromObjectWithInput(item ?? throw new ModelCostException(ErrorIds.InvalidLayerOption,
+                        ModelCostErrorCategory.InvalidArgument, "the layer is null.", null), unwrap);
+                    (layer, given) = (r.Layer, r.InputShape is null ? null : new InputShapeText(r.InputShape, new string?[r.InputShape.Length], InputShapeKey));
+                    if (given is not null) tokenInput = r.TokenInput;
+                }
             }
             catch (ModelCostException ex) when (ex.LayerIndex is null)
             {
                 throw new ModelCostException(ex.ErrorId, ex.Category, $"Model '{name}', layer {i}: {ex.Message}", ex.Target, ex)
                 { LayerIndex = i, LayerName = null, Option = ex.Option, Column = ex.Column };
             }
-            if (r.InputShape is not null)
+            if (given is not null)
             {
                 if (i != 0)
                     throw new ModelCostException(ErrorIds.InvalidInputShape, ModelCostErrorCategory.InvalidArgument,
-                        $"Model '{name}', layer {i} ({r.Layer}): input_shape is only meaningful on the first layer.", r.Layer) { LayerIndex = i, Option = InputShapeKey };
-                tokenInput = r.TokenInput;
-                if (shape is null) shape = r.InputShape;
-                else if (!shape.AsSpan().SequenceEqual(r.InputShape))
-                    throw new ModelCostException(ErrorIds.InvalidInputShape, ModelCostErrorCategory.InvalidArgument,
-                        $"Model '{name}', layer 0: input_shape {ShapeText.Format(r.InputShape)} disagrees with the model's input shape {ShapeText.Format(shape)}.", r.Layer) { LayerIndex = 0, Option = InputShapeKey };
+                        $"Model '{name}', layer {i} ({layer}): input_shape is only meaningful on the first layer.", layer) { LayerIndex = i, Option = InputShapeKey };
+                try { shape = MergeShape(name, shape, given, layer); }
+                catch (ModelCostException ex)
+                {
+                    throw new ModelCostException(ex.ErrorId, ex.Category, ex.Message, ex.Target, ex) { LayerIndex = 0, Option = InputShapeKey };
+                }
             }
-            list.Add(r.Layer);
+            list.Add(layer);
             i++;
         }
         if (shape is null)
@@ -76,6 +105,25 @@ public static class LayerSpecFactory
         var spec = new ModelSpec { Name = name, InputShape = shape, Layers = list, InputDtype = dtype == InputDtypes.Float32 ? null : dtype };
         ShapeInference.Resolve(spec);
         return spec;
+    }
+
+    /// <summary>
+    /// Combines -InputShape with a shape written in the layers (input_shape=, Input(shape=)): either may be
+    /// missing; when both are given they must agree, and names in the written shape take the given numbers.
+    /// </summary>
+    internal static int[] MergeShape(string model, int[]? given, InputShapeText written, object target)
+    {
+        if (given is null)
+        {
+            if (written.IsResolved) return written.Dims;
+            throw new ModelCostException(ErrorIds.InvalidInputShape, ModelCostErrorCategory.InvalidArgument,
+                $"Model '{model}': the input shape {written} names {string.Join(", ", written.Unresolved.Select(n => $"'{n}'"))}, which pasted code cannot evaluate; give the input shape as numbers (e.g. {string.Join(",", written.Dims.Select((d, k) => written.Names[k] is null ? d.ToString(System.Globalization.CultureInfo.InvariantCulture) : "28"))}).", target)
+            { Option = "InputShape" };
+        }
+        if (!written.Accepts(given))
+            throw new ModelCostException(ErrorIds.InvalidInputShape, ModelCostErrorCategory.InvalidArgument,
+                $"Model '{model}': {written.Option}={written} disagrees with the given input shape {ShapeText.Format(given)}.", target) { Option = written.Option };
+        return given;
     }
 
     /// <summary>Like <see cref="FromObject"/>, also returning an <c>input_shape</c> the layer carries.</summary>
@@ -140,6 +188,7 @@ public static class LayerSpecFactory
         {
             if (key == LayerOptions.Type || LayerOptions.IsIgnored(key)) continue;
             LayerOptionValues.Fail fail = (id, _, reason) => Fail(id, given, $"{type}: {reason}");
+            if (DefaultOnlyOptions.Accept(type, key, value, fail)) continue;
             if (key == InputShapeKey || (key == LayerSpecParser.InputLengthKey && type == LayerTypes.Embedding))
             {
                 if (inputShape is not null) throw Fail(ErrorIds.InvalidLayerOption, given, "give InputShape or InputLength, not both.");
@@ -158,6 +207,15 @@ public static class LayerSpecFactory
     private static object? Unwrap(object? v, Func<object?, object?>? unwrap, int depth)
     {
         if (unwrap is not null) v = unwrap(v);
+        if (v is IDictionary dict)
+        {
+            // A regularizer given as @{ L2 = 0.001 }.
+            if (depth >= LayerSpecParser.MaxNesting || dict.Count > 64)
+                throw Fail(ErrorIds.InvalidLayerOption, null, "a hashtable value is nested too deeply or too long for a layer option.");
+            var d = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
+            foreach (DictionaryEntry e in dict) d[(unwrap is null ? e.Key : unwrap(e.Key))?.ToString() ?? ""] = Unwrap(e.Value, unwrap, depth + 1);
+            return d;
+        }
         if (v is string || v is not IList list) return v;
         if (depth >= LayerSpecParser.MaxNesting || list.Count > 64)
             throw Fail(ErrorIds.InvalidLayerOption, null, "a list value is nested too deeply or too long for a layer option.");
@@ -173,7 +231,7 @@ public static class LayerSpecFactory
     private static Dictionary<string, string> BuildKeys()
     {
         var d = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var k in LayerOptions.All.Concat(LayerOptions.Ignored).Append(InputShapeKey).Append(LayerSpecParser.InputLengthKey)) d[Fold(k)] = k;
+        foreach (var k in LayerOptions.All.Concat(LayerOptions.Ignored).Concat(DefaultOnlyOptions.Keys).Append(InputShapeKey).Append(LayerSpecParser.InputLengthKey)) d[Fold(k)] = k;
         d["zeropadding"] = LayerOptions.Padding; // the LayerSpec property name for ZeroPadding2D amounts
         return d;
     }

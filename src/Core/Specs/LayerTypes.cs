@@ -97,6 +97,9 @@ public static class LayerTypes
         return false;
     }
 
+    /// <summary>The options a canonical type takes, as error messages and tab completion show them.</summary>
+    public static string Describe(string canonicalType) => Parsing.LayerOptions.Describe(canonicalType);
+
     /// <summary>The Keras automatic-name prefix for a canonical type.</summary>
     public static string NamePrefix(string canonicalType)
     {

@@ -25,6 +25,10 @@ public static class ModelSpecReader
         {
             SpecFormat.KerasJson => KerasJsonImporter.Parse(text, sourceName),
             SpecFormat.Yaml => ModelSpecYaml.Parse(text, sourceName),
+            _ when LooksLikeBareSpec(text) => throw new ModelCostException(ErrorIds.UnknownSpecFormat, ModelCostErrorCategory.InvalidData,
+                $"{sourceName ?? "The text"} is missing apiVersion and kind: a ModelSpec YAML file starts with 'apiVersion: {ModelSpecYaml.ApiVersion}' and 'kind: {ModelSpecYaml.Kind}', " +
+                "with the name under metadata and inputShape and layers under spec (see docs/specs.md; exporting a spec writes one).",
+                sourceName) { File = sourceName },
             _ => throw new ModelCostException(ErrorIds.UnknownSpecFormat, ModelCostErrorCategory.InvalidData,
                 $"{sourceName ?? "The text"} is neither a ModelSpec YAML file (apiVersion: {ModelSpecYaml.ApiVersion}, kind: {ModelSpecYaml.Kind}) nor a Keras model.to_json() config.",
                 sourceName) { File = sourceName },
@@ -32,6 +36,10 @@ public static class ModelSpecReader
     }
 
     private enum SpecFormat { Unknown, Yaml, KerasJson }
+
+    /// <summary>YAML holding a spec's keys (layers, inputShape, metadata, spec, kind) at the top level but no apiVersion.</summary>
+    private static bool LooksLikeBareSpec(string text) =>
+        System.Text.RegularExpressions.Regex.IsMatch(text, @"^(layers|inputShape|metadata|spec|kind|name)\s*:", System.Text.RegularExpressions.RegexOptions.Multiline | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
     private static SpecFormat DetectFormat(string text)
     {

@@ -114,6 +114,9 @@ public static class ModelSpecYaml
             if (l.TargetShape is not null) Put(LayerOptions.TargetShape, Ints(l.TargetShape));
             if (l.Cropping is not null) Put(LayerOptions.Cropping, IntOrInts(l.Cropping));
             if (l.Dims is not null) Put(LayerOptions.Dims, Ints(l.Dims));
+            if (l.NegativeSlope is { } ns) Put(LayerOptions.NegativeSlope, Dbl(ns));
+            foreach (var (option, _) in LayerOptions.Regularizers)
+                if (LayerOptions.RegularizerOption(l, option) is { } reg) Put(option, Reg(reg));
         }
         return sb.ToString();
     }
@@ -128,6 +131,10 @@ public static class ModelSpecYaml
     private static string Ints(IEnumerable<int> v) => "[" + string.Join(", ", v.Select(Int)) + "]";
     private static string IntOrInts(int[] v) => v.Length == 1 ? Int(v[0]) : Ints(v);
     private static string Bool(bool b) => b ? "true" : "false";
+
+    /// <summary>A regularizer as a flow mapping: {l2: 0.001}, {l1: 0.01}, or {l1: 0.01, l2: 0.01}.</summary>
+    private static string Reg(Regularizer r) =>
+        r.L1 != 0 && r.L2 == 0 ? $"{{l1: {Dbl(r.L1)}}}" : r.L1 == 0 ? $"{{l2: {Dbl(r.L2)}}}" : $"{{l1: {Dbl(r.L1)}, l2: {Dbl(r.L2)}}}";
 
     private static string ZeroPad(int[] p) => p.Length switch
     {
@@ -372,6 +379,8 @@ public static class ModelSpecYaml
                     case LayerOptions.NormalizeFirst: b.NormalizeFirst = OptionalBool(v, what); break;
                     case LayerOptions.TargetShape: b.TargetShape = SignedList(v, what); break;
                     case LayerOptions.Cropping: b.Cropping = IntOrList(v, what); break;
+                    case LayerOptions.NegativeSlope: b.NegativeSlope = OptionalDouble(v, what); break;
+                    case var r when LayerOptions.IsRegularizer(r): b.SetRegularizer(r, Regularizer(v, what, key)); break;
                 }
             }
             return (b.Build(), null);
@@ -486,6 +495,28 @@ public static class ModelSpecYaml
                 return [rows[0], rows[1], cols[0], cols[1]];
             }
             return IntList(n, what);
+        }
+
+        /// <summary>A regularizer: {l1: x, l2: y} (either may be left out), a Keras string ('l2', 'l2(0.001)') or null.</summary>
+        private Regularizer? Regularizer(YamlNode n, string what, string key)
+        {
+            if (IsNull(n)) return null;
+            LayerOptionValues.Fail fail = (_, _, reason) => Schema(n, $"{what}: {reason}");
+            if (n is YamlScalarNode s)
+            {
+                try { return RegularizerValues.From(s.Value, key, fail); }
+                catch (ModelCostException ex) when (ex.Line is null) { throw Schema(n, $"{what}: {ex.Message}"); }
+            }
+            var map = Mapping(n, what, ["l1", "l2"]);
+            if (map.Count == 0) throw Schema(n, $"{what} needs l1 and/or l2, e.g. {{l2: 0.001}}.");
+            double Factor(string k)
+            {
+                if (!map.TryGetValue(k, out var node)) return 0;
+                var d = OptionalDouble(node, $"{what} {k}") ?? throw Schema(node, $"{what} {k} must be a number, not null.");
+                if (!(d >= 0) || double.IsInfinity(d)) throw Schema(node, $"{what} {k} must be a non-negative finite number.");
+                return d;
+            }
+            return new Regularizer { L1 = Factor("l1"), L2 = Factor("l2") };
         }
 
         private string[]? StringOrList(YamlNode n, string what)

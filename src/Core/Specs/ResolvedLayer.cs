@@ -50,6 +50,8 @@ public sealed class ResolvedLayer
     public int[] Dims { get; init; } = [];
     /// <summary>Concatenate axis as a 0-based index into the shape without batch.</summary>
     public int Axis { get; init; }
+    /// <summary>Slope for x &lt; 0 of a leaky_relu activation (Keras default 0.2; LeakyReLU layers 0.3).</summary>
+    public double NegativeSlope { get; init; } = ShapeInference.LeakyReluDefaultSlope;
 
     // Transformer options (Keras / KerasNLP defaults applied).
     /// <summary>Embedding vocabulary size.</summary>

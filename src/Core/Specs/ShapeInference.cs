@@ -1,5 +1,6 @@
 using System.Globalization;
 using ModelCost.Core.Errors;
+using ModelCost.Core.Specs.Parsing;
 
 namespace ModelCost.Core.Specs;
 
@@ -13,6 +14,9 @@ public static class ShapeInference
 {
     /// <summary>The name a layer uses in <c>Inputs</c> to mean the model input.</summary>
     public const string InputName = "input";
+
+    /// <summary>Keras 3's negative_slope of the leaky_relu activation (the LeakyReLU layer's default, 0.3, is written into the spec).</summary>
+    public const double LeakyReluDefaultSlope = 0.2;
 
     /// <summary>Resolves shapes and parameter counts; throws <see cref="ModelCostException"/> naming the layer on bad specs.</summary>
     public static ResolvedModel Resolve(ModelSpec spec)
@@ -148,6 +152,9 @@ public static class ShapeInference
         var inShape = inShapes[0];
         string type = c.Type;
         var b = new Builder(c, inputNames, inputIdx, inShapes);
+        CheckRegularizers(c);
+        if (s.NegativeSlope is not null && type != LayerTypes.Activation)
+            throw c.Error(ErrorIds.UnknownLayerOption, LayerOptions.NegativeSlope, $"option 'negative_slope' does not apply to {type}; it belongs to a leaky_relu Activation (LeakyReLU) layer.");
 
         switch (type)
         {
@@ -237,12 +244,23 @@ public static class ShapeInference
             case LayerTypes.Activation:
                 if (s.Activation is null) throw c.Error(ErrorIds.MissingLayerOption, "activation", "Activation needs an activation name, e.g. Activation(relu).");
                 b.Activation = Act(c, s.Activation); b.Out = inShape;
+                if (s.NegativeSlope is { } slope)
+                {
+                    if (b.Activation != Activations.LeakyRelu)
+                        throw c.Error(ErrorIds.InvalidLayerOption, LayerOptions.NegativeSlope, $"negative_slope applies to the leaky_relu activation, not '{b.Activation}'.");
+                    if (!(slope >= 0) || double.IsInfinity(slope))
+                        throw c.Error(ErrorIds.InvalidLayerOption, LayerOptions.NegativeSlope, $"negative_slope {Num(slope)} must be a non-negative finite number.");
+                    b.NegativeSlope = slope;
+                }
                 break;
             case LayerTypes.BatchNormalization:
             {
                 double eps = s.Epsilon ?? 1e-3, mom = s.Momentum ?? 0.99;
                 if (!(eps > 0)) throw c.Error(ErrorIds.InvalidLayerOption, "epsilon", $"epsilon {Num(eps)} must be positive.");
                 if (!(mom >= 0 && mom < 1)) throw c.Error(ErrorIds.InvalidLayerOption, "momentum", $"momentum {Num(mom)} must be in [0, 1).");
+                if (s.Axis is { } bnAxis && bnAxis != -1 && bnAxis != inShape.Length)
+                    throw c.Error(ErrorIds.InvalidLayerOption, LayerOptions.Axis,
+                        $"BatchNormalization over axis {bnAxis} is not supported; only the channels (last) axis is: -1 (or {inShape.Length}, counting the batch axis as 0, for input {ShapeText.FormatWithBatch(inShape)}).");
                 int ch = inShape[^1];
                 b.Epsilon = eps; b.Momentum = mom; b.Out = inShape;
                 b.Trainable = 2L * ch; // gamma, beta
@@ -472,6 +490,19 @@ public static class ShapeInference
         return b.Build();
     }
 
+    /// <summary>Regularizers only on weights the type has, with non-negative finite factors.</summary>
+    private static void CheckRegularizers(Ctx c)
+    {
+        foreach (var (option, _) in LayerOptions.Regularizers)
+        {
+            if (LayerOptions.RegularizerOption(c.Spec, option) is not { } r) continue;
+            if (!LayerOptions.IsAllowed(c.Type, option))
+                throw c.Error(ErrorIds.UnknownLayerOption, option, $"option '{option}' does not apply to {c.Type}. {LayerOptions.Describe(c.Type)}");
+            if (!(r.L1 >= 0 && r.L2 >= 0) || double.IsInfinity(r.L1) || double.IsInfinity(r.L2))
+                throw c.Error(ErrorIds.InvalidLayerOption, option, $"{option} factors must be non-negative finite numbers, not l1={Num(r.L1)}, l2={Num(r.L2)}.");
+        }
+    }
+
     private static (int[] Out, int[] Before, int[] After) Spatial(Ctx c, int[] inShape, int[] kernel, int[] strides, string padding, string kernelOption)
     {
         int rank = kernel.Length;
@@ -605,7 +636,7 @@ public static class ShapeInference
         public int[] KernelSize = [], Strides = [], PadBefore = [], PadAfter = [], PoolSize = [], Dims = [];
         public string Padding = "valid", Activation = Activations.Linear, RecurrentActivation = Activations.Sigmoid;
         public bool UseBias, ReturnSequences, ResetAfter = true, RecurrentBias;
-        public double Rate, Epsilon = 1e-3, Momentum = 0.99;
+        public double Rate, Epsilon = 1e-3, Momentum = 0.99, NegativeSlope = LeakyReluDefaultSlope;
         public int InputDim, OutputDim, ConstantId = -1, SequenceLength, NumHeads, KeyDim, ValueDim, IntermediateDim, CropStart, CropEnd;
         public double Dropout;
         public bool UseCausalMask, NormalizeFirst;
@@ -618,7 +649,7 @@ public static class ShapeInference
             Units = Units, Filters = Filters, KernelSize = KernelSize, Strides = Strides, PadBefore = PadBefore, PadAfter = PadAfter,
             Padding = Padding, Activation = Activation, RecurrentActivation = RecurrentActivation, UseBias = UseBias,
             PoolSize = PoolSize, Rate = Rate, DepthMultiplier = DepthMultiplier, ReturnSequences = ReturnSequences,
-            Epsilon = Epsilon, Momentum = Momentum, ResetAfter = ResetAfter, RecurrentBias = RecurrentBias, Axis = Axis, Dims = Dims,
+            Epsilon = Epsilon, Momentum = Momentum, ResetAfter = ResetAfter, RecurrentBias = RecurrentBias, Axis = Axis, Dims = Dims, NegativeSlope = NegativeSlope,
             InputDim = InputDim, OutputDim = OutputDim, ConstantId = ConstantId, SequenceLength = SequenceLength,
             NumHeads = NumHeads, KeyDim = KeyDim, ValueDim = ValueDim, Dropout = Dropout, UseCausalMask = UseCausalMask,
             IntermediateDim = IntermediateDim, NormalizeFirst = NormalizeFirst, CropStart = CropStart, CropEnd = CropEnd,

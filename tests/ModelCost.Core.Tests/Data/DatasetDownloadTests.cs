@@ -169,6 +169,49 @@ public sealed class DatasetDownloadTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task Reports_progress_before_a_server_that_never_answers_times_out()
+    {
+        // A server that accepts the connection and never sends headers: the wait lasts the connect
+        // timeout, and the user must see which file it is waiting for from the start.
+        var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        var held = new List<System.Net.Sockets.TcpClient>();
+        var accepting = Task.Run(async () => { try { while (true) held.Add(await silent.AcceptTcpClientAsync()); } catch (Exception) { } });
+        try
+        {
+            var url = new Uri($"http://127.0.0.1:{((System.Net.IPEndPoint)silent.LocalEndpoint).Port}/");
+            var progress = new ListProgress();
+            var options = new DatasetResolveOptions
+            {
+                CacheRoot = _cache.Path, UseEnvironment = false, UseSystemFolders = false, BaseUrls = [url],
+                Checksums = DatasetDefinition.Mnist.Files.ToDictionary(f => f.FileName, _ => new string('0', 32)),
+                ConnectTimeout = TimeSpan.FromSeconds(3), IdleTimeout = TimeSpan.FromSeconds(3),
+            };
+            var resolve = Task.Run(() => DatasetCatalog.Resolve("MNIST", options: options, progress: progress));
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (waited.Elapsed < TimeSpan.FromSeconds(2))
+            {
+                lock (progress.Reports) if (progress.Reports.Count > 0) break;
+                await Task.Delay(20);
+            }
+            DownloadProgress first;
+            lock (progress.Reports) first = Assert.Single(progress.Reports);
+            Assert.False(resolve.IsCompleted, "the report came while the download was still waiting for the server");
+            Assert.Equal((1, 4, 0L, false), (first.FileIndex, first.FileCount, first.BytesReceived, first.Completed));
+            Assert.Equal(new Uri(url, first.FileName).ToString(), first.Url);
+            var ex = await Assert.ThrowsAsync<ModelCostException>(() => resolve);
+            Assert.Equal(ErrorIds.DownloadFailed, ex.ErrorId);
+            Assert.Empty(_cache.TempFiles());
+        }
+        finally
+        {
+            silent.Stop();
+            foreach (var c in held) c.Dispose();
+            await accepting;
+        }
+    }
+
+    [Fact]
     public async Task Cancellation_mid_download_leaves_nothing_behind()
     {
         ServeDataset(LoopbackServer.Mode.StallHalfway);

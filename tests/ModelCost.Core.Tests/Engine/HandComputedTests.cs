@@ -56,6 +56,33 @@ public class HandComputedTests
     }
 
     [Fact]
+    public void AdagradKerasForm()
+    {
+        // Keras 3 Adagrad, lr 1e-3, initial accumulator 0.1, ε 1e-7; p = 1, g = 0.5 at every step.
+        // Step 1: a = 0.1 + 0.25 = 0.35; Δ = 1e-3·0.5/√0.3500001 = 5e-4/0.59160806 = 8.451542e-4 → p 0.999154846.
+        // Step 2: a = 0.6; Δ = 5e-4/√0.6000001 = 5e-4/0.77459673 = 6.454972e-4 → p 0.998509349.
+        using var pool = new WorkerPool(1);
+        var opt = new Adagrad(1e-3, 1);
+        float[] p = [1f], g = [0.5f], next = new float[1];
+        opt.Step(p, g, next, pool);
+        Assert.Equal(0.999154846, next[0], 6);
+        opt.Step(next, g, p, pool);
+        Assert.Equal(0.998509349, p[0], 6);
+    }
+
+    [Fact]
+    public void TrainingAcceptsEveryOptimizerCostingAccepts()
+    {
+        // Measure-ModelCost -Optimizer takes OptimizerKind's names; Invoke-ModelTraining must train with each of them.
+        Assert.Equal(Enum.GetNames<ModelCost.Core.Costing.OptimizerKind>().Order(), Enum.GetNames<TrainingOptimizer>().Order());
+        foreach (var name in Enum.GetNames<ModelCost.Core.Costing.OptimizerKind>())
+            Assert.Equal(name, Trainer.CheckOptions(new TrainingOptions { Optimizer = Enum.Parse<TrainingOptimizer>(name) }).Optimizer.ToString());
+        // Keras learning-rate defaults: SGD family 1e-2, the adaptive ones 1e-3.
+        Assert.Equal(0.01, Trainer.CheckOptions(new TrainingOptions { Optimizer = TrainingOptimizer.Momentum }).LearningRate);
+        Assert.Equal(0.001, Trainer.CheckOptions(new TrainingOptions { Optimizer = TrainingOptimizer.Adagrad }).LearningRate);
+    }
+
+    [Fact]
     public void SoftmaxCrossEntropyFromLogits()
     {
         // A Dense 3→3 with identity kernel and zero bias passes logits (1, 2, 3) through; label 2.

@@ -293,4 +293,22 @@ public class TrainerTests
     {
         public void Report(TrainingProgress value) => onReport(value);
     }
+
+    [Fact]
+    public void MomentumIsSgdWithMomentumAndAdagradTrains()
+    {
+        var data = Synthetic([4], 3, 64, 16);
+        var spec = SmallMlp([4], 3);
+        TrainingOptions O(TrainingOptimizer opt, double momentum = 0) => new() { Epochs = 2, BatchSize = 16, Optimizer = opt, Momentum = momentum, Seed = 3, Threads = 1 };
+        var m = Trainer.Train(spec, data, O(TrainingOptimizer.Momentum));
+        var s = Trainer.Train(spec, data, O(TrainingOptimizer.SGD, 0.9));
+        Assert.Equal(TrainingOptimizer.Momentum, m.Optimizer);
+        Assert.Equal(0.01, m.LearningRate);
+        Assert.Equal(s.TrainLoss, m.TrainLoss);  // same arithmetic: SGD(momentum=0.9)
+        Assert.Equal(s.GetTrainedModel().Tensors.Select(t => t.Data), m.GetTrainedModel().Tensors.Select(t => t.Data));
+        var a = Trainer.Train(spec, data, O(TrainingOptimizer.Adagrad));
+        Assert.Equal(TrainingOptimizer.Adagrad, a.Optimizer);
+        Assert.True(double.IsFinite(a.TrainLoss));
+        Assert.True(a.History[1].Loss < a.History[0].Loss, "Adagrad lowers the loss on separable blobs");
+    }
 }

@@ -222,7 +222,7 @@ public sealed class TrainingHostileTests : IDisposable
     public void Unknown_optimizer_and_loss_are_named()
     {
         // Names are parsed by the cmdlets (a ValidateSet over the enum); here a value outside the enum is what can go wrong.
-        Fails(ErrorIds.InvalidTrainingOption, () => Trainer.Train(Mlp(), Data(), Options(o => o.Optimizer = (TrainingOptimizer)42)), ["Optimizer 42", "Adam, AdamW, SGD, RMSprop"], "optimizer");
+        Fails(ErrorIds.InvalidTrainingOption, () => Trainer.Train(Mlp(), Data(), Options(o => o.Optimizer = (TrainingOptimizer)42)), ["Optimizer 42", "Adam, AdamW, SGD, Momentum, RMSprop, Adagrad"], "optimizer");
         Fails(ErrorIds.InvalidTrainingOption, () => Trainer.Train(Mlp(), Data(), Options(o => o.Loss = (LossKind)42)), ["Loss 42", "SparseCategoricalCrossentropy"], "loss");
         Fails(ErrorIds.InvalidTrainingOption, () => Trainer.Train(Mlp(), Data(), Options(o => o.Epochs = 0)), ["Epochs 0"], "epochs");
     }

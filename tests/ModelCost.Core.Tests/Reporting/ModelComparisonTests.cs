@@ -81,7 +81,30 @@ public class ModelComparisonTests
         Assert.Equal("CNN", r.Baseline);
         // 235,146 / 56,714 = 4.14617.
         Assert.Equal(4.1462, r.Rows[0].ParamsRatio!.Value, 4);
-        Assert.Contains("Compared with CNN, MLP has 4.1× the parameters but 3.0× fewer inference FLOPs.", r.Conclusion.Summary);
+        // Without accuracy the savings come first, then one "but".
+        Assert.Contains("Compared with CNN, MLP has 3.0× fewer inference FLOPs but 4.1× the parameters.", r.Conclusion.Summary);
+    }
+
+    [Fact]
+    public void A_sentence_has_at_most_one_but()
+    {
+        // MLP against CNN with training: less accurate (0.8742 vs 0.8898), 235,146/56,714 = 4.1× the parameters (agrees: worse),
+        // 1,428,266/469,898 = 3.0× fewer FLOPs and 60/200 = 3.3× less training time (both contrast: better).
+        var v = ModelComparison.DescribeValues("MLP",
+            Figures(params_: 235_146, flops: 469_898, accuracy: 0.8742, seconds: 60),
+            "CNN", Figures(params_: 56_714, flops: 1_428_266, accuracy: 0.8898, seconds: 200));
+        Assert.Equal("MLP is less accurate than CNN (-1.56 pts: 0.8742 vs 0.8898) with 4.1× the parameters but 3.0× fewer inference FLOPs and 3.3× less training time.", v);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(v, @"\bbut\b"));
+    }
+
+    private static FigureValue[] Figures(long params_, long flops, double accuracy, double seconds)
+    {
+        var v = new FigureValue[ComparisonFigures.All.Length];
+        v[ComparisonFigures.Params] = FigureValue.Of(params_);
+        v[ComparisonFigures.InferenceFlops] = FigureValue.Of(flops);
+        v[ComparisonFigures.TestAccuracy] = FigureValue.Of(accuracy);
+        v[ComparisonFigures.TrainSeconds] = FigureValue.Of(seconds);
+        return v;
     }
 
     [Fact]

@@ -136,6 +136,53 @@ public class SvgBarChartTests
     }
 
     [Theory]
+    [InlineData("chart.png")]
+    [InlineData("chart.PNG")]
+    [InlineData("chart.jpg")]
+    [InlineData("chart")]
+    public void Only_svg_paths_are_written(string name)
+    {
+        var dir = Directory.CreateTempSubdirectory("mc-chart-");
+        try
+        {
+            // Export-ModelCostChart checks the path with CheckExtension before it renders or writes anything.
+            var ex = Assert.Throws<ModelCostException>(() => SvgBarChart.CheckExtension(Path.Combine(dir.FullName, name)));
+            Assert.Equal(ErrorIds.UnsupportedChartFormat, ex.ErrorId);
+            Assert.Contains(".svg", ex.Message);
+            Assert.Empty(Directory.GetFiles(dir.FullName));
+            SvgBarChart.CheckExtension(Path.Combine(dir.FullName, "ok.SVG"));
+        }
+        finally { dir.Delete(recursive: true); }
+    }
+
+    public static TheoryData<string[], string[], string?> Layouts => new()
+    {
+        // The case: two models, two properties; the caption (79 characters) is wider than the plot.
+        { ["MLP", "CNN"], ["Params", "InferenceFlops"], null },
+        { ["MLP", "CNN"], ["Params"], null },
+        { ["MLP", "CNN"], ["Params", "InferenceFlops", "TrainingFlops", "TrainingMemoryBytes", "SizeBytes", "InferenceMacs"], null },
+        { ["MLP", "CNN"], ["Params"], "A very long title that is much wider than a two-bar plot would ever be on its own" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Layouts))]
+    public void Every_unrotated_text_lies_inside_the_image(string[] models, string[] properties, string? title)
+    {
+        // Text extents are estimated as the chart estimates them (0.6 em per character); anchors decide where a line starts.
+        var items = models.Select(m => m == "MLP" ? (object)MlpCost() : CnnCost()).ToArray();
+        var doc = XDocument.Parse(SvgBarChart.Render(ChartData.FromItems(items, properties, title)));
+        double width = double.Parse((string)doc.Root!.Attribute("width")!, CultureInfo.InvariantCulture);
+        foreach (var t in doc.Descendants(Svg + "text").Where(t => t.Attribute("transform") is null))
+        {
+            double x = double.Parse((string)t.Attribute("x")!, CultureInfo.InvariantCulture);
+            double size = double.Parse((string)t.Attribute("font-size")!, CultureInfo.InvariantCulture);
+            double w = t.Value.Length * size * 0.6;
+            double left = (string?)t.Attribute("text-anchor") switch { "middle" => x - w / 2, "end" => x - w, _ => x };
+            Assert.True(left >= 0 && left + w <= width, $"'{t.Value}' spans {left:F1}..{left + w:F1} in an image {width} wide");
+        }
+    }
+
+    [Theory]
     // 1,428,266 / 5 = 285,653 → 5·10^5 steps.
     [InlineData(0, 1_428_266, new double[] { 0, 500_000, 1_000_000, 1_500_000 })]
     // 0.8898 / 5 = 0.178 → 0.2 steps.

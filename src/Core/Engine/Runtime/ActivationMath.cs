@@ -12,7 +12,7 @@ namespace ModelCost.Core.Engine.Runtime;
 internal static class ActivationMath
 {
     private const float SeluScale = 1.0507009873554805f, SeluAlpha = 1.6732632423543772f;
-    private const float LeakySlope = 0.2f; // Keras 3 leaky_relu default negative_slope
+    internal const float LeakySlope = (float)ShapeInference.LeakyReluDefaultSlope; // Keras 3 leaky_relu default negative_slope
 
     public static ActivationKind Parse(string name) => name switch
     {

@@ -10,7 +10,10 @@ internal static class BatchRunner
             x.CopyTo((long)indices[i] * sampleSize, dst, (long)i * sampleSize, sampleSize);
     }
 
-    /// <summary>Mean loss and accuracy of samples [start, start+count) in inference mode.</summary>
+    /// <summary>
+    /// Mean loss and accuracy of samples [start, start+count) in inference mode. The loss includes the
+    /// weight regularizers' penalty, as Keras' evaluate (and fit's val_loss) report it.
+    /// </summary>
     public static (double Loss, double Accuracy) Evaluate(Network net, LossFunction loss, SampleStore x, int[] y, int start, int count, CancellationToken ct)
     {
         if (count <= 0) return (double.NaN, double.NaN);
@@ -25,6 +28,6 @@ internal static class BatchRunner
             var (bl, bc) = loss.Compute(n, y.AsSpan(b, n), gradient: false);
             l += bl; c += bc;
         }
-        return (l / count, c / count);
+        return (l / count + net.Penalty.Value(net.Params), c / count);
     }
 }

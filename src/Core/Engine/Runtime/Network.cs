@@ -89,7 +89,11 @@ internal sealed class Network : IDisposable
             }
         }
         foreach (var (p, list) in partsFor) _fanOut.Add((p, list.ToArray()));
+        Penalty = new WeightPenalty(this);
     }
+
+    /// <summary>The weight regularizers' penalty and gradient (Keras adds them to the loss).</summary>
+    public WeightPenalty Penalty { get; }
 
     public ResolvedModel Model { get; }
     public int Capacity { get; }

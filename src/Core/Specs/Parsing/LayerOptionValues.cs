@@ -56,6 +56,8 @@ internal static class LayerOptionValues
             case LayerOptions.NormalizeFirst: b.NormalizeFirst = Bool(value, key, fail); break;
             case LayerOptions.TargetShape: b.TargetShape = Ints(value, key, fail); break;
             case LayerOptions.Cropping: b.Cropping = Ints(value, key, fail); break;
+            case LayerOptions.NegativeSlope: b.NegativeSlope = Dbl(value, key, fail); break;
+            case var r when LayerOptions.IsRegularizer(r): b.SetRegularizer(r, RegularizerValues.From(value, key, fail)); break;
             default: throw fail(ErrorIds.UnknownLayerOption, key, $"unknown option '{key}'.");
         }
     }
@@ -143,6 +145,7 @@ internal static class LayerOptionValues
             string str => $"'{str}'",
             bool b => b ? "True" : "False",
             IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+            CallValue c => c.ToString(),
             IList l => "(" + string.Join(", ", l.Cast<object?>().Take(8).Select(Show)) + (l.Count > 8 ? ", …" : "") + ")",
             _ => v.GetType().Name,
         };

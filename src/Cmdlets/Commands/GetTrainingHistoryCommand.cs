@@ -1,0 +1,38 @@
+using System.Management.Automation;
+using ModelCost.Core.Engine;
+using ModelCost.PS.Infrastructure;
+
+namespace ModelCost.PS.Commands;
+
+/// <summary>
+/// <para type="synopsis">Lists the per-epoch history of training runs as flat rows (Model, Dataset, Epoch, Loss, Accuracy, ValLoss, ValAccuracy, Seconds), ready for Export-Csv.</para>
+/// <example><code>$runs | Get-TrainingHistory | Export-Csv history.csv</code></example>
+/// <example><code>$runs | Get-TrainingHistory | Where-Object Epoch -eq 5 | Format-Table Model, ValAccuracy</code></example>
+/// </summary>
+/// <remarks>A TrainingResult's History property holds the same epochs as objects; Export-Csv of the runs themselves
+/// writes that property as a type name, so export the history with this command and the runs with
+/// Select-Object -ExcludeProperty History.</remarks>
+[Cmdlet(VerbsCommon.Get, "TrainingHistory")]
+[OutputType(typeof(TrainingHistoryRow))]
+public sealed class GetTrainingHistoryCommand : ModelCostCmdlet
+{
+    /// <summary>TrainingResult objects from Invoke-ModelTraining.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public object[] InputObject { get; set; } = Array.Empty<object>();
+
+    protected override void ProcessRecord()
+    {
+        foreach (var item in InputObject)
+        {
+            var value = PSObjectUnwrapper.BaseObject(item);
+            if (value is TrainingResult run)
+            {
+                WriteObject(TrainingHistoryRow.From(run), enumerateCollection: true);
+                continue;
+            }
+            WriteError(ErrorRecordFactory.Create(CmdletErrorIds.InvalidInputObject, ErrorCategory.InvalidArgument,
+                $"Get-TrainingHistory takes TrainingResult objects (Invoke-ModelTraining), not {value?.GetType().Name ?? "null"}.", value));
+        }
+    }
+}

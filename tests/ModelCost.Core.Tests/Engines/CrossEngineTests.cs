@@ -170,6 +170,35 @@ public sealed class CrossEngineTests
         Assert.Contains("recurrent_bias", e.Message);
     }
 
+    [SkippableFact]
+    public void A_GRU_with_reset_after_False_which_only_the_Torch_engine_runs_follows_the_Keras_equations()
+    {
+        var torch = Assert.IsAssignableFrom<IEngineProbe>(InstalledEngines.Get("Torch"));
+        // GRU(1, reset_after=False) on two steps of one feature, then Dense(2) with kernel (1, −1): logits (h2, −h2).
+        // Keras (reset_after=False), gates z, r, h in that order along the kernels' last axis, h0 = 0:
+        //   z_t = σ(x_t·Wz + h·Uz + bz), r_t = σ(x_t·Wr + h·Ur + br), h̃_t = tanh(x_t·Wh + (r_t·h)·Uh + bh), h_t = z_t·h + (1 − z_t)·h̃_t.
+        var spec = LayerSpecFactory.Create("gru_before", [2, 1], [new LayerSpec { Type = "GRU", Units = 1, ResetAfter = false, Name = "gru" }, "Dense(2, activation='softmax', name='out')"]);
+        float[] w = [0.5f, -0.3f, 0.8f], u = [0.4f, 0.9f, -0.6f], b = [0.1f, 0.2f, -0.1f];
+        var weights = new TrainedModel(spec,
+        [
+            new NamedTensor("gru.kernel", [1, 3], w), new NamedTensor("gru.recurrent_kernel", [1, 3], u), new NamedTensor("gru.bias", [3], b),
+            new NamedTensor("out.kernel", [1, 2], [1f, -1f]), new NamedTensor("out.bias", [2], [0f, 0f]),
+        ]);
+        static double Sigmoid(double v) => 1 / (1 + Math.Exp(-v));
+        double h = 0;
+        foreach (double x in new[] { 1.0, -2.0 })
+        {
+            double z = Sigmoid(x * w[0] + h * u[0] + b[0]), r = Sigmoid(x * w[1] + h * u[1] + b[1]);
+            double candidate = Math.Tanh(x * w[2] + r * h * u[2] + b[2]);
+            h = z * h + (1 - z) * candidate;
+        }
+        var result = torch.Probe(weights, [1f, -2f], [0], LossKind.SparseCategoricalCrossentropy, seed: 0);
+        Assert.Equal(h, result.Logits[0], 1e-6);
+        Assert.Equal(-h, result.Logits[1], 1e-6);
+        // Loss of label 0: −log softmax(h, −h)[0] = log(1 + e^(−2h)).
+        Assert.Equal(Math.Log(1 + Math.Exp(-2 * h)), result.Loss, 1e-6);
+    }
+
     private static void SameStep(string file, ModelSpec spec)
     {
         var torch = InstalledEngines.Get("Torch");

@@ -8,7 +8,8 @@ namespace ModelCost.PS.Commands;
 
 /// <summary>
 /// <para type="synopsis">Evaluates trained weights (a TrainingResult or an imported TrainedModel) on a dataset split: loss and accuracy.</para>
-/// <example><code>$run | Invoke-ModelEvaluation -Dataset FashionMNIST -Split Test</code></example>
+/// <example><code>$run = Import-ModelSpec ./examples/specs/seed000_mlp.yaml | Invoke-ModelTraining -Dataset FashionMNIST -Epochs 1
+/// $run | Invoke-ModelEvaluation -Dataset FashionMNIST -Split Test</code></example>
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "ModelEvaluation")]
 [OutputType(typeof(EvaluationResult))]

@@ -73,7 +73,6 @@ BeforeDiscovery {
 BeforeAll {
     . (Join-Path $PSScriptRoot 'ModelCost.TestHelpers.ps1')
     $Root = Split-Path -Parent $PSScriptRoot
-    $Manifest = Join-Path $Root 'out/ModelCost.PS/ModelCost.PS.psd1'
     $FashionMnist = Get-FashionMnistPath
 
     # A folder that looks like the repository root: each top-level entry (but .git) linked, nothing else.
@@ -86,16 +85,16 @@ BeforeAll {
         $folder
     }
 
-    # A fresh runspace with the built module imported and its location set to $Folder.
+    # A fresh runspace at $Folder with the built module imported from there (./out/ModelCost.PS, the README's own
+    # Import-Module path, so that line finds the module already loaded).
     function New-DocRunspace([string] $Folder) {
-        $state = [System.Management.Automation.Runspaces.InitialSessionState]::CreateDefault()
-        $state.ImportPSModule([string[]] @($Manifest))
-        $runspace = [runspacefactory]::CreateRunspace($state)
+        $runspace = [runspacefactory]::CreateRunspace([System.Management.Automation.Runspaces.InitialSessionState]::CreateDefault())
         $runspace.Open()
         $ps = [powershell]::Create()
         try {
             $ps.Runspace = $runspace
-            $null = $ps.AddCommand('Set-Location').AddParameter('LiteralPath', $Folder).Invoke()
+            $null = $ps.AddCommand('Set-Location').AddParameter('LiteralPath', $Folder).AddStatement().
+                AddCommand('Import-Module').AddParameter('Name', './out/ModelCost.PS').AddParameter('ErrorAction', 'Stop').Invoke()
         } finally { $ps.Dispose() }
         $runspace
     }

@@ -138,5 +138,5 @@ if (@($runs).Count -eq 2) {
     $c = @($runs | Where-Object Model -eq $cnn.Name)[0]
     $lead = if ($c.TestAccuracy -ge $m.TestAccuracy) { 'the CNN' } else { 'the MLP' }
     Write-Host ("  This run: MLP {0:F4}, CNN {1:F4} - {2} is more accurate by {3:F2} pts (the seeds' CNN led by 1.56 and 1.63 pts)." -f
-        $m.TestAccuracy, $c.TestAccuracy, $lead, [math]::Abs($c.TestAccuracy - $m.TestAccuracy) * 100)
+        $m.TestAccuracy, $c.TestAccuracy, $lead, ([math]::Abs($c.TestAccuracy - $m.TestAccuracy) * 100))
 }

@@ -2,7 +2,9 @@
 # Pester 5 tests that every command the documentation shows runs as written (issue 16 item 3, issue 10 item 4):
 #   * each ```powershell block of README.md, docs/*.md and examples/README.md, in order, one fresh runspace per file
 #     (so a block may use the variables an earlier block of the same file set, as a reader's session would);
-#   * each Get-Help example of every cmdlet, each in its own fresh runspace.
+#   * each Get-Help example of every cmdlet, each in its own fresh runspace, and the examples of about_ModelCost.PS
+#     (its lines indented by 8 spaces), in order in one runspace;
+#   * the example scripts whose output examples/README.md shows as "compared": what they print now must be that text.
 # Commands run in a scratch folder that looks like the repository root: every top-level entry of the repository is
 # linked into it (./out/ModelCost.PS, ./examples/specs/... resolve), and the files the commands write land in the
 # scratch folder. Output goes through Out-String, so format views are exercised too. A block or example fails on a
@@ -58,6 +60,42 @@ BeforeDiscovery {
             ShellBlocks = @($blocks | Where-Object { $_.Language -in 'sh', 'bash', 'shell' })
         }
     }
+
+    # examples/README.md's expected output: '### `dotnet pwsh -NoProfile -File ./examples/X.ps1 args`', a marker, a text block.
+    $readmeText = [System.IO.File]::ReadAllText((Join-Path $root 'examples/README.md')).Replace("`r`n", "`n")
+    $ExpectedOutputs = foreach ($m in [regex]::Matches($readmeText,
+            '### `dotnet pwsh -NoProfile -File \./examples/(?<script>[\w.]+\.ps1)(?<args>[^`]*)`\n\n<!-- expected-output: (?<kind>compared|from one run) -->\n```text\n(?<text>.*?)\n```', 'Singleline')) {
+        @{
+            Script = $m.Groups['script'].Value; Arguments = @(-split $m.Groups['args'].Value | Where-Object { $_ })
+            Compared = $m.Groups['kind'].Value -eq 'compared'; Text = $m.Groups['text'].Value
+        }
+    }
+    $ComparedOutputs = @($ExpectedOutputs | Where-Object Compared)
+
+    # about_ModelCost.PS: its examples are runs of lines indented by 8 spaces or more (prose has 4) after a blank line;
+    # lines so indented right under a prose line (no blank line between) are a listing, such as the conventions table.
+    $aboutPath = Join-Path $root 'module/en-US/about_ModelCost.PS.help.txt'
+    $aboutLines = [System.IO.File]::ReadAllLines($aboutPath)
+    $aboutBlocks = [System.Collections.Generic.List[hashtable]]::new()
+    $current = $null
+    $listing = $false
+    for ($i = 0; $i -lt $aboutLines.Length; $i++) {
+        $line = $aboutLines[$i]
+        if ($line -match '^ {8}' -and -not $current -and ($listing -or ($i -gt 0 -and $aboutLines[$i - 1].Trim() -ne ''))) {
+            $listing = $true
+            continue
+        }
+        $listing = $false
+        if ($line -match '^ {8}') {
+            if (-not $current) { $current = @{ Language = 'powershell'; Line = $i + 1; Lines = [System.Collections.Generic.List[string]]::new(); Skip = $null } }
+            $current.Lines.Add($line.Substring(8))
+        } elseif ($line.Trim() -eq '' -and $current) {
+            $current.Lines.Add('')
+        } elseif ($current) {
+            $current.Code = ($current.Lines -join "`n").TrimEnd(); $current.Remove('Lines'); $aboutBlocks.Add($current); $current = $null
+        }
+    }
+    $DocFiles = @($DocFiles) + @{ File = 'module/en-US/about_ModelCost.PS.help.txt'; PowerShellBlocks = @($aboutBlocks); ShellBlocks = @() }
 
     Import-ModelCostTestModule
     $HelpCommands = foreach ($name in (Get-Module -Name ModelCost.PS).ExportedCmdlets.Keys | Sort-Object) {
@@ -128,7 +166,7 @@ Describe 'Code blocks of <File>' -ForEach $DocFiles {
     }
     AfterAll { if ($runspace) { $runspace.Dispose() } }
 
-    It 'runs the powershell block at line <Line>' -ForEach $PowerShellBlocks {
+    It 'runs the PowerShell at line <Line>' -ForEach $PowerShellBlocks {
         if ($Skip) { Set-ItResult -Skipped -Because $Skip; return }
         if ((Test-NeedsFashionMnist $Code) -and -not $FashionMnist) {
             Set-ItResult -Skipped -Because 'it trains or evaluates on Fashion-MNIST, which is not installed'; return
@@ -151,5 +189,37 @@ Describe 'Get-Help examples of <Command>' -ForEach $HelpCommands {
         $runspace = New-DocRunspace $scratch
         try { $null = Invoke-DocCode $runspace $Code "Get-Help $Command example $Index" }
         finally { $runspace.Dispose() }
+    }
+}
+
+Describe 'examples/README.md expected output' {
+    BeforeAll {
+        $Generator = Join-Path $Root 'examples/Update-ExpectedOutput.ps1'
+        # The generator's own runner, so the test runs each script exactly as the README's output was made.
+        function Invoke-ExampleScript([string] $Script, [string[]] $Arguments) {
+            . $Generator
+            Invoke-Example $Script $Arguments
+        }
+        function Get-GeneratorCommand { . $Generator; $commands }
+    }
+
+    It 'has a block for every command examples/Update-ExpectedOutput.ps1 runs, made by it' -ForEach @(@{ ComparedCount = $ComparedOutputs.Count }) {
+        $text = [System.IO.File]::ReadAllText((Join-Path $Root 'examples/README.md')).Replace("`r`n", "`n")
+        foreach ($entry in Get-GeneratorCommand) {
+            $line = (@('dotnet pwsh -NoProfile -File', "./examples/$($entry.Script)") + $entry.Arguments) -join ' '
+            $kind = if ($entry.Training) { 'from one run' } else { 'compared' }
+            $text | Should -Match ([regex]::Escape("### ``$line```n`n<!-- expected-output: $kind -->"))
+        }
+        $ComparedCount | Should -BeGreaterOrEqual 5
+    }
+
+    It 'shows what <Script> prints now' -ForEach $ComparedOutputs {
+        $actual = Invoke-ExampleScript $Script $Arguments
+        # Line by line, so a difference names its line.
+        $expectedLines = $Text -split "`n"
+        $actualLines = $actual -split "`n"
+        for ($i = 0; $i -lt [math]::Max($expectedLines.Count, $actualLines.Count); $i++) {
+            $actualLines[$i] | Should -BeExactly $expectedLines[$i] -Because "line $($i + 1) of the README's block for $Script (regenerate with examples/Update-ExpectedOutput.ps1 when the change is intended)"
+        }
     }
 }

@@ -13,9 +13,9 @@
     No dataset, no training: this runs anywhere.
 
 .EXAMPLE
-    pwsh -NoProfile -File ./examples/data_parallel_costs.ps1
+    dotnet pwsh -NoProfile -File ./examples/data_parallel_costs.ps1
 .EXAMPLE
-    pwsh -NoProfile -File ./examples/data_parallel_costs.ps1 -Precision Float32 -BatchSize 64 -DeviceMemoryGB 80
+    dotnet pwsh -NoProfile -File ./examples/data_parallel_costs.ps1 -Precision Float32 -BatchSize 64 -DeviceMemoryGB 80
 #>
 [CmdletBinding()]
 param(

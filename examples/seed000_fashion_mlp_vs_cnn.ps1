@@ -9,8 +9,8 @@
     profiler; its figures are printed too). Where the figures differ from the seeds', the output says why.
 
 .EXAMPLE
-    pwsh -NoProfile -File ./examples/seed000_fashion_mlp_vs_cnn.ps1
-    pwsh -NoProfile -File ./examples/seed000_fashion_mlp_vs_cnn.ps1 -SkipTraining     # costs only, no dataset needed
+    dotnet pwsh -NoProfile -File ./examples/seed000_fashion_mlp_vs_cnn.ps1
+    dotnet pwsh -NoProfile -File ./examples/seed000_fashion_mlp_vs_cnn.ps1 -SkipTraining     # costs only, no dataset needed
 #>
 [CmdletBinding()]
 param(

@@ -11,9 +11,9 @@
     categorical cross-entropy and Adam; -MaxEpochs caps the epochs for a quicker run.
 
 .EXAMPLE
-    pwsh -NoProfile -File ./examples/seed002_mnist_three_cnns.ps1 -MnistPath ~/data/mnist
-    pwsh -NoProfile -File ./examples/seed002_mnist_three_cnns.ps1 -MaxEpochs 1
-    pwsh -NoProfile -File ./examples/seed002_mnist_three_cnns.ps1 -SkipTraining
+    dotnet pwsh -NoProfile -File ./examples/seed002_mnist_three_cnns.ps1 -MnistPath ~/data/mnist
+    dotnet pwsh -NoProfile -File ./examples/seed002_mnist_three_cnns.ps1 -MaxEpochs 1
+    dotnet pwsh -NoProfile -File ./examples/seed002_mnist_three_cnns.ps1 -SkipTraining
 #>
 [CmdletBinding()]
 param(

@@ -10,7 +10,7 @@
     memory; FLOPs are shown under the Course convention. No training, no dataset: this runs anywhere.
 
 .EXAMPLE
-    pwsh -NoProfile -File ./examples/seed003_course_questions.ps1
+    dotnet pwsh -NoProfile -File ./examples/seed003_course_questions.ps1
 #>
 [CmdletBinding()]
 param(

@@ -11,8 +11,8 @@
     seed's reported accuracies (91.6 %, 92.5 %, 93.15 %).
 
 .EXAMPLE
-    pwsh -NoProfile -File ./examples/seed004_clothing_classifiers.ps1
-    pwsh -NoProfile -File ./examples/seed004_clothing_classifiers.ps1 -Train -Epochs 3
+    dotnet pwsh -NoProfile -File ./examples/seed004_clothing_classifiers.ps1
+    dotnet pwsh -NoProfile -File ./examples/seed004_clothing_classifiers.ps1 -Train -Epochs 3
 #>
 [CmdletBinding()]
 param(

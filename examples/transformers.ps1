@@ -6,8 +6,8 @@
     FLOPs, training memory and, when the dataset is installed, test accuracy after 5 epochs.
 
 .EXAMPLE
-    pwsh -NoProfile -File ./examples/transformers.ps1                  # costs, and training when Fashion-MNIST is installed
-    pwsh -NoProfile -File ./examples/transformers.ps1 -SkipTraining    # costs only
+    dotnet pwsh -NoProfile -File ./examples/transformers.ps1                  # costs, and training when Fashion-MNIST is installed
+    dotnet pwsh -NoProfile -File ./examples/transformers.ps1 -SkipTraining    # costs only
 #>
 [CmdletBinding()]
 param(

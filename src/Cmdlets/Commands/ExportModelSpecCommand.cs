@@ -8,8 +8,10 @@ namespace ModelCost.PS.Commands;
 
 /// <summary>
 /// <para type="synopsis">Writes a model spec as YAML (apiVersion modelcost/v1) that Import-ModelSpec reads back to an equal spec, or with -Format PyTorch as a self-contained Python file: an nn.Module with Keras semantics, a safetensors reader/writer and a DistributedDataParallel training entry point.</para>
-/// <example><code>$spec | Export-ModelSpec -Path ./mlp.yaml -NoClobber</code></example>
-/// <example><code>$spec | Export-ModelSpec -Format PyTorch -Path ./model.py; python3 ./model.py --data /usr/share/datasets/fashion-mnist --epochs 1 --out weights.safetensors</code></example>
+/// <example><code>$spec = New-ModelSpec -Name MLP -InputShape 784 -Layer 'Dense(512, activation="relu")', 'Dense(10, activation="softmax")'
+/// $spec | Export-ModelSpec -Path ./mlp.yaml -NoClobber</code></example>
+/// <example><code>Import-ModelSpec ./examples/specs/seed000_cnn.yaml | Export-ModelSpec -Format PyTorch -Path ./cnn.py
+/// # then, with PyTorch installed: python3 ./cnn.py --data DIR --epochs 1 --out cnn.safetensors</code></example>
 /// </summary>
 /// <remarks>
 /// Overwrite rules follow Export-Csv: an existing file is replaced unless -NoClobber is given, and a

@@ -10,8 +10,10 @@ namespace ModelCost.PS.Commands;
 
 /// <summary>
 /// <para type="synopsis">Saves trained weights as a safetensors file (PyTorch can read it) with the spec in its metadata, or the whole model as ONNX.</para>
-/// <example><code>$run | Export-TrainedModel -Path ./cnn.safetensors -PassThru | Select-Object Name, Length</code></example>
-/// <example><code>$run | Export-TrainedModel -Path ./cnn.onnx -Format Onnx</code></example>
+/// <example><code>$run = Import-ModelSpec ./examples/specs/seed000_mlp.yaml | Invoke-ModelTraining -Dataset FashionMNIST -Epochs 1
+/// $run | Export-TrainedModel -Path ./mlp.safetensors -PassThru | Select-Object Name, Length</code></example>
+/// <example><code>$run = Import-ModelSpec ./examples/specs/seed000_mlp.yaml | Invoke-ModelTraining -Dataset FashionMNIST -Epochs 1
+/// $run | Export-TrainedModel -Path ./mlp.onnx -Format Onnx</code></example>
 /// </summary>
 /// <remarks>
 /// Accepts a TrainingResult (Invoke-ModelTraining) or a TrainedModel (Import-TrainedModel). The file

@@ -9,7 +9,7 @@ namespace ModelCost.PS.Commands;
 /// <summary>
 /// <para type="synopsis">Finds a dataset (FashionMNIST or MNIST) and describes it: Name, TrainCount, TestCount, ImageShape, Classes, Location.</para>
 /// <example><code>Get-ModelDataset -Name FashionMNIST</code></example>
-/// <example><code>Get-ModelDataset -Name MNIST -Path ./data/mnist</code></example>
+/// <example><code>Get-ModelDataset -Name FashionMNIST -Path /usr/share/datasets/fashion-mnist</code></example>
 /// </summary>
 /// <remarks>
 /// Resolution order: -Path, $env:MODELCOST_DATA, the user cache, Debian's dataset-fashion-mnist

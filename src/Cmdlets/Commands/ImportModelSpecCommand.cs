@@ -9,8 +9,10 @@ namespace ModelCost.PS.Commands;
 /// <summary>
 /// <para type="synopsis">Reads model specs from YAML files, Keras model configs (model.to_json()) or ONNX models (.onnx).</para>
 /// <example><code>Import-ModelSpec ./examples/specs/*.yaml | Measure-ModelCost</code></example>
-/// <example><code>Import-ModelSpec ./resnet18.onnx | Measure-ModelCost -Convention Macs</code></example>
-/// <example><code>Import-ModelSpec ./model.onnx -Skip Unsupported -WarningVariable skipped | Measure-ModelCost</code></example>
+/// <example><code>Import-ModelSpec ./examples/specs/seed000_mlp.yaml | Invoke-ModelTraining -Dataset FashionMNIST -Epochs 1 | Export-TrainedModel -Path ./mlp.onnx
+/// Import-ModelSpec ./mlp.onnx | Measure-ModelCost -Convention Macs      # any ONNX file, e.g. torchvision's resnet18 from torch.onnx.export</code></example>
+/// <example><code>Import-ModelSpec ./examples/specs/seed000_mlp.yaml | Invoke-ModelTraining -Dataset FashionMNIST -Epochs 1 | Export-TrainedModel -Path ./mlp.onnx
+/// Import-ModelSpec ./mlp.onnx -Skip Unsupported -WarningVariable skipped | Measure-ModelCost   # $skipped lists operators left out</code></example>
 /// </summary>
 /// <remarks>One spec per file. YAML and Keras JSON are told apart by content; a file ending in .onnx is read
 /// as an ONNX model (opsets 11 to 21), each layer named after its ONNX node and each parameter count checked

@@ -11,8 +11,11 @@ namespace ModelCost.PS.Commands;
 
 /// <summary>
 /// <para type="synopsis">Evaluates trained weights (a TrainingResult, an imported TrainedModel or a .safetensors file) on a dataset split: loss and accuracy.</para>
-/// <example><code>$run | Invoke-ModelEvaluation -Dataset FashionMNIST -Split Test</code></example>
-/// <example><code>Invoke-ModelEvaluation FashionMNIST -Path ./cnn.safetensors</code></example>
+/// <example><code>$run = Import-ModelSpec ./examples/specs/seed000_mlp.yaml | Invoke-ModelTraining -Dataset FashionMNIST -Epochs 1
+/// $run | Invoke-ModelEvaluation -Dataset FashionMNIST -Split Test</code></example>
+/// <example><code>$run = Import-ModelSpec ./examples/specs/seed000_mlp.yaml | Invoke-ModelTraining -Dataset FashionMNIST -Epochs 1
+/// $run | Export-TrainedModel -Path ./mlp.safetensors
+/// Invoke-ModelEvaluation FashionMNIST -Path ./mlp.safetensors</code></example>
 /// </summary>
 /// <remarks>A dataset name that is not found locally is downloaded into the user cache, which asks
 /// ShouldProcess. The engine named by -Engine runs the forward passes.</remarks>

@@ -11,7 +11,8 @@ namespace ModelCost.PS.Commands;
 /// <summary>
 /// <para type="synopsis">Measures inference latency on this machine (median, p90, throughput) next to the cost model's estimate at the machine's measured FLOP/s.</para>
 /// <example><code>Import-ModelSpec ./examples/specs/seed000_cnn.yaml | Measure-ModelLatency -BatchSize 1 -Iterations 1000</code></example>
-/// <example><code>$run | Measure-ModelLatency -BatchSize 1000 -Iterations 20 -ThrottleLimit 2</code></example>
+/// <example><code>$run = Import-ModelSpec ./examples/specs/seed000_mlp.yaml | Invoke-ModelTraining -Dataset FashionMNIST -Epochs 1
+/// $run | Measure-ModelLatency -BatchSize 1000 -Iterations 20 -ThrottleLimit 2</code></example>
 /// </summary>
 /// <remarks>
 /// Takes a ModelSpec (Keras-initialised weights: timing does not depend on the values), a TrainingResult

@@ -7,7 +7,7 @@ namespace ModelCost.PS.Commands;
 
 /// <summary>
 /// <para type="synopsis">Checks models against cost budgets: one result per model (Model, Passed, each exceeded budget with its limit and the actual figure); -Quiet returns $true/$false instead; with -Assert every model is checked, then one error names every model that failed.</para>
-/// <example><code>Import-ModelSpec ./cnn.yaml | Test-ModelCost -MaxParams 100000 -MaxFlops 5e6 -Assert</code></example>
+/// <example><code>Import-ModelSpec ./examples/specs/seed000_cnn.yaml | Test-ModelCost -MaxParams 100000 -MaxFlops 5e6 -Assert</code></example>
 /// <example><code>Get-ChildItem ./examples/specs/seed00*.yaml | Import-ModelSpec | Test-ModelCost -MaxParams 1e6</code></example>
 /// <example><code>if (Import-ModelSpec ./examples/specs/seed000_cnn.yaml | Test-ModelCost -MaxParams 100000 -Quiet) { 'fits' }</code></example>
 /// </summary>

@@ -14,6 +14,9 @@
       xunit   build, then dotnet test only.
       pester  build, then the Pester files only (-Path narrows them).
       pester-restore  only restore Pester into .tools/Modules.
+      torch   build, then install the Torch engine (TorchSharp 0.107 + libtorch 2.10, ~480 MB) into
+              out/ModelCost.PS/Engines/Torch so -Engine Torch works and its tests run (docs/engine.md).
+              Once installed, every build rebuilds it too, so it always matches the module.
 
     Pester comes from NuGet (the package holds the module) into .tools/nuget and is laid out as
     .tools/Modules/Pester/<version>, which this script puts first on PSModulePath for itself and the
@@ -26,7 +29,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('build', 'test', 'xunit', 'pester', 'pester-restore')]
+    [ValidateSet('build', 'test', 'xunit', 'pester', 'pester-restore', 'torch')]
     [string] $Task = 'test',
     [string] $PesterVersion = '5.9.1',
     [string] $Configuration = 'Release',
@@ -68,10 +71,19 @@ function Install-RepoPester([string] $Version) {
     }
 }
 
-function Invoke-Build {
+$torchProject = Join-Path $root 'src/Engines/Torch/ModelCost.Engines.Torch.csproj'
+$torchInstalled = Join-Path $root 'out/ModelCost.PS/Engines/Torch/ModelCost.Engines.Torch.dll'
+
+function Invoke-Build([switch] $WithTorch) {
     Write-Host "dotnet build $solution -c $Configuration"
     & dotnet build $solution -c $Configuration --nologo -v quiet -warnaserror
     if ($LASTEXITCODE -ne 0) { throw "dotnet build failed (exit code $LASTEXITCODE)." }
+    # The Torch engine is not in the solution (libtorch is ~480 MB); once installed it is rebuilt with the module.
+    if ($WithTorch -or (Test-Path -LiteralPath $torchInstalled)) {
+        Write-Host "dotnet build $torchProject -c $Configuration (the Torch engine, into out/ModelCost.PS/Engines/Torch)"
+        & dotnet build $torchProject -c $Configuration --nologo -v quiet -warnaserror
+        if ($LASTEXITCODE -ne 0) { throw "Building the Torch engine failed (exit code $LASTEXITCODE)." }
+    }
 }
 
 # Runs dotnet test and returns its counts, summed over the test projects' summary lines.
@@ -130,6 +142,7 @@ $started = [System.Diagnostics.Stopwatch]::StartNew()
 switch ($Task) {
     'pester-restore' { Install-RepoPester $PesterVersion; return }
     'build' { Invoke-Build; return }
+    'torch' { Invoke-Build -WithTorch; return }
 }
 
 if (-not $NoBuild) { Invoke-Build }

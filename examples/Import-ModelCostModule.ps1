@@ -10,3 +10,16 @@ if (-not (Test-Path -LiteralPath $ModelCostManifest)) {
     if ($LASTEXITCODE -ne 0) { throw "dotnet build failed (exit code $LASTEXITCODE)." }
 }
 Import-Module $ModelCostManifest -Force
+
+# Redirected to a file (script > out.txt, the expected output in examples/README.md): plain text, no colour codes.
+if ([Console]::IsOutputRedirected) { $PSStyle.OutputRendering = 'PlainText' }
+
+# Figures with their units for the examples' own tables, in the module's view format (invariant culture):
+# $Units::Duration(0.0011) = '1.10 ms', ::Bytes(2265092) = '2.16 MB', ::Si(1132546) = '1.13 M', ::Count(566273) = '566,273',
+# ::Factor(1.002) = '1.00x', ::Points(2.27) = '+2.27'. The objects keep the raw numbers.
+$Units = [ModelCost.PS.Formatting.UnitText]
+
+# A path under the repository as the scripts print it: relative to the repository root, so output reads the same on every machine.
+function Get-ExamplePath([string] $Path) {
+    [System.IO.Path]::GetRelativePath((Join-Path $PSScriptRoot '..'), $Path).Replace('\', '/')
+}

@@ -13,9 +13,9 @@
     No dataset, no training: this runs anywhere.
 
 .EXAMPLE
-    pwsh -NoProfile -File ./examples/data_parallel_costs.ps1
+    dotnet pwsh -NoProfile -File ./examples/data_parallel_costs.ps1
 .EXAMPLE
-    pwsh -NoProfile -File ./examples/data_parallel_costs.ps1 -Precision Float32 -BatchSize 64 -DeviceMemoryGB 80
+    dotnet pwsh -NoProfile -File ./examples/data_parallel_costs.ps1 -Precision Float32 -BatchSize 64 -DeviceMemoryGB 80
 #>
 [CmdletBinding()]
 param(
@@ -65,7 +65,7 @@ $pivot = foreach ($spec in $resnet, $mlp) {
         $row = [ordered]@{ Model = $spec.Name; Parallelism = $strategy }
         foreach ($n in $Devices) {
             $c = $costs | Where-Object { $_.Model -eq $spec.Name -and "$($_.Parallelism)" -eq $strategy -and $_.Devices -eq $n }
-            $row["GB@$n"] = if ($c) { [math]::Round($c.MemoryBytesPerDevice / 1e9, 2) } else { $null }
+            $row["GB@$n"] = if ($c) { $Units::Fixed($c.MemoryBytesPerDevice / 1e9, 2) } else { $null }
             $row["Fits@$n"] = if ($c) { $c.MemoryBytesPerDevice -le $DeviceMemoryGB * 1e9 } else { $null }
         }
         [pscustomobject]$row
@@ -82,9 +82,9 @@ foreach ($name in $resnet.Name, $mlp.Name) {
     $costs | Where-Object Model -EQ $name |
         Export-ModelCostChart -Property MemoryBytesPerDevice, CommunicationBytesPerStep -Path $chart `
             -Title "$name per device: memory and bytes sent per step ($Precision $Optimizer, batch $BatchSize)"
-    Write-Host "Chart: $chart"
+    Write-Host "Chart: $(Get-ExamplePath $chart)"
 }
-Write-Host "Table: $csv"
+Write-Host "Table: $(Get-ExamplePath $csv)"
 
 $resnetDdp = $costs | Where-Object { $_.Model -eq $resnet.Name -and $_.Devices -eq 1 }
 $mlpZero3 = $costs | Where-Object { $_.Model -eq $mlp.Name -and $_.Parallelism -eq 'ZeRO3' } | Sort-Object Devices | Select-Object -Last 1

@@ -16,10 +16,10 @@
     unless -AllowDownload is given.
 
 .EXAMPLE
-    pwsh -NoProfile -File ./examples/quickstart.ps1
+    dotnet pwsh -NoProfile -File ./examples/quickstart.ps1
 
 .EXAMPLE
-    pwsh -NoProfile -File ./examples/quickstart.ps1 -Epochs 1 -SkipTraining
+    dotnet pwsh -NoProfile -File ./examples/quickstart.ps1 -Epochs 1 -SkipTraining
 #>
 [CmdletBinding()]
 param(

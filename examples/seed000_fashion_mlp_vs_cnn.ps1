@@ -9,8 +9,8 @@
     profiler; its figures are printed too). Where the figures differ from the seeds', the output says why.
 
 .EXAMPLE
-    pwsh -NoProfile -File ./examples/seed000_fashion_mlp_vs_cnn.ps1
-    pwsh -NoProfile -File ./examples/seed000_fashion_mlp_vs_cnn.ps1 -SkipTraining     # costs only, no dataset needed
+    dotnet pwsh -NoProfile -File ./examples/seed000_fashion_mlp_vs_cnn.ps1
+    dotnet pwsh -NoProfile -File ./examples/seed000_fashion_mlp_vs_cnn.ps1 -SkipTraining     # costs only, no dataset needed
 #>
 [CmdletBinding()]
 param(
@@ -33,10 +33,8 @@ $mlp = Import-ModelSpec -Path (Join-Path $PSScriptRoot 'specs/seed000_mlp.yaml')
 $cnn = Import-ModelSpec -Path (Join-Path $PSScriptRoot 'specs/seed000_cnn.yaml')
 
 Write-Host "`n=== Model summaries (Keras summary())" -ForegroundColor Cyan
-foreach ($spec in $mlp, $cnn) {
-    Write-Host $spec.Name
-    Get-ModelSummary -InputObject $spec | Format-Table -AutoSize | Out-Host
-}
+# The summary view starts each model's table with its name.
+$mlp, $cnn | Get-ModelSummary | Out-Host
 
 # Seed 000 counts FLOPs with its own estimator: Dense 2·in·out + out, Conv 2·Hout·Wout·F·(kh·kw·Cin) + Hout·Wout·F,
 # pooling 0 — the FlopsWithBias convention — and training FLOPs as 3 × inference.
@@ -45,9 +43,14 @@ $costs = $mlp, $cnn | Measure-ModelCost -Convention FlopsWithBias -TrainingFlops
 $tfCosts = $mlp, $cnn | Measure-ModelCost -Convention TfProfiler
 
 Write-Host "`n=== Costs (per sample)" -ForegroundColor Cyan
-$costs | Format-Table Model, Convention, Params, SizeMB, InferenceFlops, TrainingFlops, TrainingMemoryMB -AutoSize | Out-Host
+# Exact counts with separators (the seed's figures), sizes and memory in bytes' units.
+$costs | Format-Table Model, Convention, @{ n = 'Params'; e = { $Units::Count($_.Params) }; a = 'Right' },
+    @{ n = 'Size'; e = { $Units::Bytes($_.SizeBytes) }; a = 'Right' }, @{ n = 'FLOPs'; e = { $Units::Count($_.InferenceFlops) }; a = 'Right' },
+    @{ n = 'Train FLOPs'; e = { $Units::Count($_.TrainingFlops) }; a = 'Right' },
+    @{ n = 'Train mem'; e = { $Units::Bytes($_.TrainingMemoryBytes) }; a = 'Right' } -AutoSize | Out-Host
 Write-Host 'Seed 001 (TensorFlow profiler):'
-$tfCosts | Format-Table Model, Convention, @{ n = 'MFLOPs'; e = { [math]::Round($_.InferenceFlops / 1e6, 2) } }, InferenceFlops -AutoSize | Out-Host
+$tfCosts | Format-Table Model, Convention, @{ n = 'FLOPs'; e = { $Units::Si($_.InferenceFlops) }; a = 'Right' },
+    @{ n = 'Exact'; e = { $Units::Count($_.InferenceFlops) }; a = 'Right' } -AutoSize | Out-Host
 
 # Seed 000's "training memory" is params × 4 bytes × 4 (weights, gradients, Adam's m and v): our
 # WeightBytes + GradientBytes + OptimizerStateBytes. TrainingMemoryBytes also counts the activations kept for backward.
@@ -70,7 +73,7 @@ if (-not $SkipTraining) {
             Write-Host "`n=== Train $($spec.Name) ($Epochs epochs, batch $BatchSize, Adam, validation split 0.1)" -ForegroundColor Cyan
             $run = Invoke-ModelTraining -InputObject $spec -Dataset $dataset -Epochs $Epochs -BatchSize $BatchSize `
                 -ValidationSplit 0.1 -Optimizer Adam -Loss SparseCategoricalCrossentropy -Seed $Seed
-            $run.History | Format-Table -AutoSize | Out-Host
+            $run | Get-TrainingHistory | Out-Host
             # Seed 000 compares saved file sizes; Export-TrainedModel writes the weights as safetensors.
             if (Get-Command Export-TrainedModel -ErrorAction SilentlyContinue) {
                 $path = Join-Path $OutDir "seed000_$($spec.Name).safetensors"
@@ -87,23 +90,25 @@ $table = foreach ($c in $costs) {
     $run = $runs | Where-Object Model -EQ $c.Model | Select-Object -First 1
     [pscustomobject]@{
         Model                   = $c.Model
-        'Test Accuracy'         = if ($run) { [math]::Round($run.TestAccuracy, 4) } else { $null }
-        'Trainable Parameters'  = $c.TrainableParams
-        'Saved Model Size (MB)' = $savedMB[$c.Model]
-        'FLOPs (Training)'      = $c.TrainingFlops
-        'FLOPs (Inference)'     = $c.InferenceFlops
-        'Training Memory (MB)'  = Get-SeedTrainingMemoryMB $c
+        'Test Accuracy'         = if ($run) { $Units::Fixed($run.TestAccuracy, 4) } else { '' }
+        'Trainable Parameters'  = $Units::Count($c.TrainableParams)
+        'Saved Model Size (MB)' = $Units::Fixed($savedMB[$c.Model], 3)
+        'FLOPs (Training)'      = $Units::Count($c.TrainingFlops)
+        'FLOPs (Inference)'     = $Units::Count($c.InferenceFlops)
+        'Training Memory (MB)'  = $Units::Fixed((Get-SeedTrainingMemoryMB $c), 3)
     }
 }
-$table | Format-Table -AutoSize | Out-Host
+$table | Format-Table Model, @{ n = 'Test Accuracy'; e = 'Test Accuracy'; a = 'Right' }, @{ n = 'Trainable Parameters'; e = 'Trainable Parameters'; a = 'Right' },
+    @{ n = 'Saved Model Size (MB)'; e = 'Saved Model Size (MB)'; a = 'Right' }, @{ n = 'FLOPs (Training)'; e = 'FLOPs (Training)'; a = 'Right' },
+    @{ n = 'FLOPs (Inference)'; e = 'FLOPs (Inference)'; a = 'Right' }, @{ n = 'Training Memory (MB)'; e = 'Training Memory (MB)'; a = 'Right' } -AutoSize |
+    Out-String -Width 140 | Out-Host   # the seed's seven columns are wider than 80
 
 Write-Host '=== Comparison (Compare-ModelCost)' -ForegroundColor Cyan
 $comparison = @($costs) + @($runs) | Compare-ModelCost -Baseline $mlp.Name -Property Params, InferenceFlops, TrainingFlops, TestAccuracy -InformationAction Ignore
-$comparison |
-    Format-Table Model, Params, ParamsRatio, InferenceFlops, InferenceFlopsRatio, TestAccuracy, AccuracyGainPerExtraGFlop -AutoSize | Out-Host
+$comparison | Out-Host   # the comparison view: ratios as factors, accuracy gain in points
 $conclusion = @($costs) + @($runs) | Compare-ModelCost -Baseline $mlp.Name -Property Params, InferenceFlops, TrainingFlops, TestAccuracy -Conclusion
 Write-Host "==================== CONCLUSION ===================="
-Write-Host "- Higher accuracy: $($conclusion.MostAccurate)"
+if ($conclusion.MostAccurate) { Write-Host "- Higher accuracy: $($conclusion.MostAccurate)" }
 Write-Host "- Fewer parameters: $($conclusion.Smallest)"
 Write-Host "- $($conclusion.Summary)"
 
@@ -112,7 +117,7 @@ $report = Join-Path $OutDir 'seed000_report.html'
 $costs | Export-ModelCostChart -Property Params, InferenceFlops, TrainingFlops -Path $chart -Title 'Seed 000: MLP vs CNN (FlopsWithBias)'
 $perLayer = $mlp, $cnn | Measure-ModelCost -Convention FlopsWithBias -PerLayer
 @($costs) + @($runs) + @($perLayer) | Export-ModelReport -Path $report -Title 'Seeds 000/001: MLP vs CNN on Fashion-MNIST' -Baseline $mlp.Name
-Write-Host "`nChart:  $chart`nReport: $report"
+Write-Host "`nChart:  $(Get-ExamplePath $chart)`nReport: $(Get-ExamplePath $report)"
 
 Write-Host @'
 
@@ -133,5 +138,5 @@ if (@($runs).Count -eq 2) {
     $c = @($runs | Where-Object Model -eq $cnn.Name)[0]
     $lead = if ($c.TestAccuracy -ge $m.TestAccuracy) { 'the CNN' } else { 'the MLP' }
     Write-Host ("  This run: MLP {0:F4}, CNN {1:F4} - {2} is more accurate by {3:F2} pts (the seeds' CNN led by 1.56 and 1.63 pts)." -f
-        $m.TestAccuracy, $c.TestAccuracy, $lead, [math]::Abs($c.TestAccuracy - $m.TestAccuracy) * 100)
+        $m.TestAccuracy, $c.TestAccuracy, $lead, ([math]::Abs($c.TestAccuracy - $m.TestAccuracy) * 100))
 }

@@ -11,9 +11,9 @@
     categorical cross-entropy and Adam; -MaxEpochs caps the epochs for a quicker run.
 
 .EXAMPLE
-    pwsh -NoProfile -File ./examples/seed002_mnist_three_cnns.ps1 -MnistPath ~/data/mnist
-    pwsh -NoProfile -File ./examples/seed002_mnist_three_cnns.ps1 -MaxEpochs 1
-    pwsh -NoProfile -File ./examples/seed002_mnist_three_cnns.ps1 -SkipTraining
+    dotnet pwsh -NoProfile -File ./examples/seed002_mnist_three_cnns.ps1 -MnistPath ~/data/mnist
+    dotnet pwsh -NoProfile -File ./examples/seed002_mnist_three_cnns.ps1 -MaxEpochs 1
+    dotnet pwsh -NoProfile -File ./examples/seed002_mnist_three_cnns.ps1 -SkipTraining
 #>
 [CmdletBinding()]
 param(
@@ -75,20 +75,24 @@ $table = for ($i = 0; $i -lt $specs.Count; $i++) {
     $run = $runs | Where-Object Model -EQ $cost.Model | Select-Object -First 1
     [pscustomobject]@{
         Model             = $cost.Model
-        Params            = $cost.TrainableParams   # the seed's table lists Keras' trainable count
-        'Accuracy (%)'    = if ($run) { [math]::Round(100 * $run.TestAccuracy, 1) } else { $null }
+        Params            = $Units::Count($cost.TrainableParams)   # the seed's table lists Keras' trainable count
+        'Accuracy (%)'    = if ($run) { $Units::Fixed(100 * $run.TestAccuracy, 1) } else { $null }
         'Time'            = if ($run) { '{0:N0} s ({1} epochs)' -f $run.TrainSeconds, $run.Epochs } else { $null }
         'Time per epoch'  = if ($run) { '{0:N1} s' -f ($run.TrainSeconds / $run.Epochs) } else { $null }
-        'Inference FLOPs' = $cost.InferenceFlops
-        'Seed accuracy'   = $setups[$i].SeedAccuracy
+        'Inference FLOPs' = $Units::Count($cost.InferenceFlops)
+        'Seed accuracy'   = $Units::Fixed($setups[$i].SeedAccuracy, 3)
         'Seed time'       = $setups[$i].SeedTime
     }
 }
-$table | Format-Table -AutoSize | Out-Host
+$table | Format-Table Model, @{ n = 'Params'; e = 'Params'; a = 'Right' }, @{ n = 'Accuracy (%)'; e = 'Accuracy (%)'; a = 'Right' },
+    @{ n = 'Time'; e = 'Time'; a = 'Right' }, @{ n = 'Time per epoch'; e = 'Time per epoch'; a = 'Right' },
+    @{ n = 'Inference FLOPs'; e = 'Inference FLOPs'; a = 'Right' }, @{ n = 'Seed accuracy'; e = 'Seed accuracy'; a = 'Right' }, 'Seed time' -AutoSize | Out-String -Width 140 | Out-Host
 
 $comparison = @($costs) + @($runs) | Compare-ModelCost -Baseline Model2 -Property Params, InferenceFlops, TestAccuracy, TrainSeconds -InformationAction Ignore
-$comparison |
-    Format-Table Model, Params, ParamsRatio, InferenceFlops, InferenceFlopsRatio, TestAccuracy, TrainSeconds, TrainSecondsRatio -AutoSize | Out-Host
+$comparison | Format-Table Model, @{ n = 'Params'; e = { $Units::Count($_.Params) }; a = 'Right' }, @{ n = 'Ratio'; e = { $Units::Factor($_.ParamsRatio) }; a = 'Right' },
+    @{ n = 'FLOPs'; e = { $Units::Si($_.InferenceFlops) }; a = 'Right' }, @{ n = 'Ratio'; e = { $Units::Factor($_.InferenceFlopsRatio) }; a = 'Right' },
+    @{ n = 'TestAcc'; e = { $Units::Fixed($_.TestAccuracy, 4) }; a = 'Right' }, @{ n = 'Train time'; e = { $Units::Duration($_.TrainSeconds) }; a = 'Right' },
+    @{ n = 'Ratio'; e = { $Units::Factor($_.TrainSecondsRatio) }; a = 'Right' } -AutoSize | Out-Host
 $conclusion = @($costs) + @($runs) | Compare-ModelCost -Baseline Model2 -Property Params, InferenceFlops, TestAccuracy, TrainSeconds -Conclusion
 Write-Host "Conclusion: $($conclusion.Summary)"
 
@@ -96,7 +100,7 @@ $chart = Join-Path $OutDir 'seed002_chart.svg'
 $report = Join-Path $OutDir 'seed002_report.html'
 $costs | Export-ModelCostChart -Property Params, InferenceFlops -Path $chart -Title 'Seed 002: three MNIST CNNs'
 @($costs) + @($runs) + @($specs | Measure-ModelCost -Convention Flops -PerLayer) | Export-ModelReport -Path $report -Title 'Seed 002: three MNIST CNNs' -Baseline Model2
-Write-Host "`nChart:  $chart`nReport: $report"
+Write-Host "`nChart:  $(Get-ExamplePath $chart)`nReport: $(Get-ExamplePath $report)"
 
 Write-Host @'
 

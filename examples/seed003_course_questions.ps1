@@ -10,7 +10,7 @@
     memory; FLOPs are shown under the Course convention. No training, no dataset: this runs anywhere.
 
 .EXAMPLE
-    pwsh -NoProfile -File ./examples/seed003_course_questions.ps1
+    dotnet pwsh -NoProfile -File ./examples/seed003_course_questions.ps1
 #>
 [CmdletBinding()]
 param(
@@ -43,35 +43,41 @@ $results = foreach ($q in $questions) {
     Write-Host "`n=== $($q.Q): $($spec.Name) ($($q.Convention) convention)" -ForegroundColor Cyan
     Get-ModelSummary -InputObject $spec | Format-Table Index, Name, Type, OutputShape, Params -AutoSize | Out-Host
     Measure-ModelCost -InputObject $spec -Convention $q.Convention -PerLayer | Format-Table Index, Name, Type, Params, Flops -AutoSize | Out-Host
-    '{0}: {1:N0} parameters, {2:N0} bytes ({3:N3} KB, {4:N2} MB), {5:N0} FLOPs, inference {6:N10} s at {7:N0} FLOP/s' -f `
-        $q.Q, $cost.Params, $cost.SizeBytes, $cost.SizeKB, $cost.SizeMB, $cost.InferenceFlops, $cost.EstimatedLatencySeconds, $DeviceFlops | Write-Host
+    '{0}: {1:N0} parameters, {2:N0} bytes ({3}), {4:N0} FLOPs, inference {5} at {6}' -f $q.Q, $cost.Params, $cost.SizeBytes,
+        $Units::Bytes($cost.SizeBytes), $cost.InferenceFlops, $Units::Duration($cost.EstimatedLatencySeconds), $Units::FlopRate($DeviceFlops) | Write-Host
     [pscustomobject]@{
         Question          = $q.Q
         Model             = $cost.Model
         Convention        = $q.Convention
-        Params            = $cost.Params
-        'Seed params'     = $q.SeedParams
-        SizeKB            = [math]::Round($cost.SizeKB, 3)
-        SizeMB            = [math]::Round($cost.SizeMB, 2)
-        Flops             = $cost.InferenceFlops
-        'Seed FLOPs'      = $q.SeedFlops
-        'Inference (s)'   = $cost.EstimatedLatencySeconds
+        Params            = $Units::Count($cost.Params)
+        Size              = $Units::Bytes($cost.SizeBytes)
+        Flops             = $Units::Count($cost.InferenceFlops)
+        # The seed's own figure where it differs from ours (the notes at the end say why).
+        'Seed differs'    = @(if ($q.SeedParams -ne $cost.Params) { "params $($Units::Count($q.SeedParams))" }
+                              if ($null -ne $q.SeedFlops -and $q.SeedFlops -ne $cost.InferenceFlops) { "FLOPs $($Units::Count($q.SeedFlops))" }) -join ', '
+        'Inference'       = $Units::Duration($cost.EstimatedLatencySeconds)
         Cost              = $cost
     }
 }
 
 Write-Host "`n=== Summary of Q1–Q7" -ForegroundColor Cyan
-$results | Format-Table Question, Model, Convention, Params, 'Seed params', SizeKB, SizeMB, Flops, 'Seed FLOPs', 'Inference (s)' -AutoSize | Out-Host
+$results | Format-Table Model, Convention, @{ n = 'Params'; e = 'Params'; a = 'Right' }, @{ n = 'Size'; e = 'Size'; a = 'Right' },
+    @{ n = 'FLOPs'; e = 'Flops'; a = 'Right' }, @{ n = 'Inference'; e = 'Inference'; a = 'Right' }, 'Seed differs' -AutoSize | Out-Host
+Write-Host "Inference: the estimated time on a $($Units::FlopRate($DeviceFlops)) CPU (FLOPs / FLOP/s), as the course asks."
+
+# Q1 and Q2 differ by 0.2 %: three decimals, or both ratios would read 1.00x.
+function Format-Ratio($Value) { if ($null -ne $Value) { $Value.ToString('0.000', [cultureinfo]::InvariantCulture) + 'x' } }
 
 # Q2: "plot the bar graph of the question 1 and question 2 output and compare".
 $q12 = $results | Where-Object Question -In 'Q1', 'Q2' | ForEach-Object Cost
 $chart = Join-Path $OutDir 'seed003_q1_q2.svg'
 $q12 | Export-ModelCostChart -Property Params, SizeBytes, InferenceFlops -Path $chart -Title 'Seed 003: Q1 vs Q2 (Course convention)'
 $comparison = $q12 | Compare-ModelCost -Property Params, SizeBytes, InferenceFlops, EstimatedLatencySeconds -InformationAction Ignore
-$comparison | Where-Object { $_.PSObject.TypeNames[0] -eq 'ModelCost.Core.Reporting.ComparisonRow' } |
-    Format-Table Model, Params, ParamsRatio, SizeBytes, InferenceFlops, InferenceFlopsRatio, EstimatedLatencySeconds -AutoSize | Out-Host
+$comparison | Format-Table Model, @{ n = 'Params'; e = { $Units::Count($_.Params) }; a = 'Right' }, @{ n = 'Ratio'; e = { Format-Ratio $_.ParamsRatio }; a = 'Right' },
+    @{ n = 'Size'; e = { $Units::Bytes($_.SizeBytes) }; a = 'Right' }, @{ n = 'FLOPs'; e = { $Units::Count($_.InferenceFlops) }; a = 'Right' },
+    @{ n = 'Ratio'; e = { Format-Ratio $_.InferenceFlopsRatio }; a = 'Right' }, @{ n = 'Inference'; e = { $Units::Duration($_.EstimatedLatencySeconds) }; a = 'Right' } -AutoSize | Out-Host
 Write-Host "Q1 vs Q2: $(($q12 | Compare-ModelCost -Property Params, SizeBytes, InferenceFlops, EstimatedLatencySeconds -Conclusion).Summary)"
-Write-Host "Bar graph: $chart"
+Write-Host "Bar graph: $(Get-ExamplePath $chart)"
 
 Write-Host @'
 

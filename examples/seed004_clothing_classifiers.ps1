@@ -11,8 +11,8 @@
     seed's reported accuracies (91.6 %, 92.5 %, 93.15 %).
 
 .EXAMPLE
-    pwsh -NoProfile -File ./examples/seed004_clothing_classifiers.ps1
-    pwsh -NoProfile -File ./examples/seed004_clothing_classifiers.ps1 -Train -Epochs 3
+    dotnet pwsh -NoProfile -File ./examples/seed004_clothing_classifiers.ps1
+    dotnet pwsh -NoProfile -File ./examples/seed004_clothing_classifiers.ps1 -Train -Epochs 3
 #>
 [CmdletBinding()]
 param(
@@ -40,7 +40,8 @@ foreach ($spec in $specs) {
     $cost = $costs | Where-Object Model -EQ $spec.Name
     Write-Host "`n=== $($spec.Name): FLOPs report (2 per MAC, convolution and fully-connected layers only)" -ForegroundColor Cyan
     $perLayer | Where-Object { $_.Model -eq $spec.Name -and $_.Flops -gt 0 } |
-        Format-Table Name, Type, OutputShape, Params, Macs, Flops -AutoSize | Out-Host
+        Format-Table Name, Type, OutputShape, @{ n = 'Params'; e = { $Units::Count($_.Params) }; a = 'Right' },
+            @{ n = 'MACs'; e = { $Units::Count($_.Macs) }; a = 'Right' }, @{ n = 'FLOPs'; e = { $Units::Count($_.Flops) }; a = 'Right' } -AutoSize | Out-Host
     'This model performs {0:N0} FLOPs (~{1:N0} MFLOPs), {2:N0} MACs (~{3:N0} Mega-MACs) for convolution and fully-connected layers only. {4:N0} params ({5:N0} trainable).' -f `
         $cost.InferenceFlops, ($cost.InferenceFlops / 1e6), $cost.InferenceMacs, ($cost.InferenceMacs / 1e6), $cost.Params, $cost.TrainableParams | Write-Host
 }
@@ -57,8 +58,9 @@ if ($Train) {
 
 Write-Host "`n=== Conclusion" -ForegroundColor Cyan
 $comparison = @($costs) + @($runs) | Compare-ModelCost -Baseline Classifier -Property Params, InferenceMacs, InferenceFlops, TestAccuracy -InformationAction Ignore
-$comparison |
-    Format-Table Model, Params, InferenceFlops, InferenceFlopsRatio, TestAccuracy, AccuracyGainPerExtraGFlop -AutoSize | Out-Host
+$comparison | Format-Table Model, @{ n = 'Params'; e = { $Units::Count($_.Params) }; a = 'Right' }, @{ n = 'FLOPs'; e = { $Units::Count($_.InferenceFlops) }; a = 'Right' },
+    @{ n = 'FLOPs ratio'; e = { $Units::Factor($_.InferenceFlopsRatio) }; a = 'Right' }, @{ n = 'TestAcc'; e = { $Units::Fixed($_.TestAccuracy, 4) }; a = 'Right' },
+    @{ n = 'Pts/extra GFLOP'; e = { $Units::Fixed($_.AccuracyGainPerExtraGFlop, 2) }; a = 'Right' } -AutoSize | Out-Host
 if ($runs.Count -gt 0) {
     Write-Host (@($costs) + @($runs) | Compare-ModelCost -Baseline Classifier -Property Params, InferenceMacs, InferenceFlops, TestAccuracy -Conclusion).Summary
 }
@@ -76,15 +78,16 @@ $convShare = foreach ($spec in $specs) {
     $layers = $perLayer | Where-Object Model -EQ $spec.Name
     $conv = ($layers | Where-Object Type -Like 'Conv*' | Measure-Object Flops -Sum).Sum
     $all = ($layers | Measure-Object Flops -Sum).Sum
-    [pscustomobject]@{ Model = $spec.Name; 'Conv FLOPs' = $conv; 'Dense FLOPs' = $all - $conv; 'Conv share (%)' = [math]::Round(100 * $conv / $all, 1) }
+    [pscustomobject]@{ Model = $spec.Name; 'Conv FLOPs' = $Units::Count($conv); 'Dense FLOPs' = $Units::Count($all - $conv); 'Conv share' = $Units::Fixed(100 * $conv / $all, 1) + ' %' }
 }
-$convShare | Format-Table -AutoSize | Out-Host
+$convShare | Format-Table Model, @{ n = 'Conv FLOPs'; e = 'Conv FLOPs'; a = 'Right' }, @{ n = 'Dense FLOPs'; e = 'Dense FLOPs'; a = 'Right' },
+    @{ n = 'Conv share'; e = 'Conv share'; a = 'Right' } -AutoSize | Out-Host
 
 $chart = Join-Path $OutDir 'seed004_chart.svg'
 $report = Join-Path $OutDir 'seed004_report.html'
 $costs | Export-ModelCostChart -Property Params, InferenceFlops -Path $chart -Title 'Seed 004: clothing classifiers (Flops convention)'
 @($costs) + @($runs) + @($perLayer) | Export-ModelReport -Path $report -Title 'Seed 004: clothing classifiers (Flops convention)' -Baseline Classifier
-Write-Host "`nChart:  $chart`nReport: $report"
+Write-Host "`nChart:  $(Get-ExamplePath $chart)`nReport: $(Get-ExamplePath $report)"
 
 Write-Host @'
 

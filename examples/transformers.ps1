@@ -6,8 +6,8 @@
     FLOPs, training memory and, when the dataset is installed, test accuracy after 5 epochs.
 
 .EXAMPLE
-    pwsh -NoProfile -File ./examples/transformers.ps1                  # costs, and training when Fashion-MNIST is installed
-    pwsh -NoProfile -File ./examples/transformers.ps1 -SkipTraining    # costs only
+    dotnet pwsh -NoProfile -File ./examples/transformers.ps1                  # costs, and training when Fashion-MNIST is installed
+    dotnet pwsh -NoProfile -File ./examples/transformers.ps1 -SkipTraining    # costs only
 #>
 [CmdletBinding()]
 param(
@@ -32,8 +32,8 @@ Write-Host "`n=== GPT-2 small (1,024 tokens) and BERT-base (512 tokens): forward
 $rows = foreach ($convention in 'Macs', 'Flops', 'FlopsWithBias', 'TfProfiler', 'Course') {
     $gpt2, $bert | Measure-ModelCost -Convention $convention -BatchSize 1
 }
-$rows | Format-Table Model, Convention, Params, @{ n = 'GFLOPs'; e = { [math]::Round($_.InferenceFlops / 1e9, 3) } },
-    @{ n = 'Training GFLOPs'; e = { [math]::Round($_.TrainingFlops / 1e9, 3) } } -AutoSize | Out-Host
+$rows | Format-Table Model, Convention, @{ n = 'Params'; e = { $Units::Count($_.Params) }; a = 'Right' },
+    @{ n = 'FLOPs'; e = { $Units::Si($_.InferenceFlops) }; a = 'Right' }, @{ n = 'Training FLOPs'; e = { $Units::Si($_.TrainingFlops) }; a = 'Right' } -AutoSize | Out-Host
 
 # Kaplan et al. (2020): C_forward ≈ 2N + 2·n_layer·n_ctx·d_attn per token, N = 2·d_model·n_layer·(2·d_attn + d_ff).
 $n = 2 * 768 * 12 * (2 * 768 + 3072)
@@ -44,7 +44,9 @@ Write-Host '  Kaplan counts Q·Kᵀ but not the weighted sum of values P·V; bot
 
 Write-Host "`n=== Where GPT-2's training memory goes (batch 8, float32, Adam)" -ForegroundColor Cyan
 $gpt2 | Measure-ModelCost -BatchSize 8 -Optimizer Adam |
-    Format-List WeightBytes, GradientBytes, OptimizerStateBytes, ActivationBytes, TrainingMemoryMB | Out-Host
+    Format-List @{ n = 'Weights'; e = { $Units::BytesExact($_.WeightBytes) } }, @{ n = 'Gradients'; e = { $Units::BytesExact($_.GradientBytes) } },
+        @{ n = 'Optimizer state'; e = { $Units::BytesExact($_.OptimizerStateBytes) } }, @{ n = 'Activations'; e = { $Units::BytesExact($_.ActivationBytes) } },
+        @{ n = 'Training memory'; e = { $Units::BytesExact($_.TrainingMemoryBytes) } } | Out-Host
 Write-Host 'ActivationBytes holds the attention probabilities, batch × heads × L × L per block (8·12·1024² floats, twice with dropout).'
 
 # --- A small vision transformer against the seed MLP and CNN -------------------------------------------------------
@@ -52,11 +54,16 @@ $mlp = Import-ModelSpec -Path (Join-Path $specs 'seed000_mlp.yaml')
 $cnn = Import-ModelSpec -Path (Join-Path $specs 'seed000_cnn.yaml')
 $vit = Import-ModelSpec -Path (Join-Path $specs 'vit_fashion_mnist.yaml')
 Write-Host "`n=== $($vit.Name): 7×7 patches → 16 tokens → 2 encoder blocks → pooled classifier" -ForegroundColor Cyan
-$vit | Get-ModelSummary | Format-Table Name, Type, OutputShape, Params, ConnectedTo -AutoSize | Out-Host
-$vit | Measure-ModelCost -PerLayer | Format-Table Name, Type, Params, Macs, Flops, BackwardFlops, ActivationBytes -AutoSize | Out-Host
+$vit | Get-ModelSummary | Format-Table Name, Type, OutputShape, @{ n = 'Params'; e = { $Units::Count($_.Params) }; a = 'Right' }, ConnectedTo -AutoSize | Out-Host
+$vit | Measure-ModelCost -PerLayer | Format-Table Name, Type, @{ n = 'Params'; e = { $Units::Count($_.Params) }; a = 'Right' },
+    @{ n = 'MACs'; e = { $Units::Si($_.Macs) }; a = 'Right' }, @{ n = 'FLOPs'; e = { $Units::Si($_.Flops) }; a = 'Right' },
+    @{ n = 'Backward'; e = { $Units::Si($_.BackwardFlops) }; a = 'Right' }, @{ n = 'Activations'; e = { $Units::Bytes($_.ActivationBytes) }; a = 'Right' } -AutoSize |
+    Out-String -Width 120 | Out-Host
 
 $costs = $mlp, $cnn, $vit | Measure-ModelCost -Optimizer Adam -BatchSize $BatchSize
-$costs | Format-Table Model, Params, InferenceFlops, TrainingFlops, TrainingMemoryMB -AutoSize | Out-Host
+$costs | Format-Table Model, @{ n = 'Params'; e = { $Units::Count($_.Params) }; a = 'Right' }, @{ n = 'FLOPs'; e = { $Units::Count($_.InferenceFlops) }; a = 'Right' },
+    @{ n = 'Training FLOPs'; e = { $Units::Count($_.TrainingFlops) }; a = 'Right' },
+    @{ n = "Training memory (batch $BatchSize)"; e = { $Units::Bytes($_.TrainingMemoryBytes) }; a = 'Right' } -AutoSize | Out-Host
 
 $runs = @()
 if (-not $SkipTraining) {
@@ -67,7 +74,7 @@ if (-not $SkipTraining) {
         foreach ($spec in $mlp, $cnn, $vit) {
             Write-Host "`n=== Train $($spec.Name) ($Epochs epochs, batch $BatchSize, Adam, validation split 0.1)" -ForegroundColor Cyan
             $run = Invoke-ModelTraining -InputObject $spec -Dataset $dataset -Epochs $Epochs -BatchSize $BatchSize -ValidationSplit 0.1 -Optimizer Adam -Seed $Seed
-            $run.History | Format-Table -AutoSize | Out-Host
+            $run | Get-TrainingHistory | Out-Host
             $runs += $run
         }
     }
@@ -75,11 +82,14 @@ if (-not $SkipTraining) {
 
 Write-Host "`n=== Comparison against the seed MLP (Compare-ModelCost)" -ForegroundColor Cyan
 $comparison = @($costs) + @($runs) | Compare-ModelCost -Baseline $mlp.Name -Property Params, InferenceFlops, TrainingMemoryMB, TestAccuracy, TrainSeconds -InformationAction Ignore
-$comparison |
-    Format-Table Model, Params, ParamsRatio, InferenceFlops, InferenceFlopsRatio, TrainingMemoryMB, TestAccuracy, TrainSeconds, AccuracyGainPerExtraGFlop -AutoSize | Out-Host
+$comparison | Format-Table Model, @{ n = 'Params'; e = { $Units::Count($_.Params) }; a = 'Right' }, @{ n = 'Ratio'; e = { $Units::Factor($_.ParamsRatio) }; a = 'Right' },
+    @{ n = 'FLOPs'; e = { $Units::Si($_.InferenceFlops) }; a = 'Right' }, @{ n = 'Ratio'; e = { $Units::Factor($_.InferenceFlopsRatio) }; a = 'Right' },
+    @{ n = 'Train mem'; e = { $Units::Bytes($_.TrainingMemoryMB * 1MB) }; a = 'Right' }, @{ n = 'TestAcc'; e = { $Units::Fixed($_.TestAccuracy, 4) }; a = 'Right' },
+    @{ n = 'Train time'; e = { $Units::Duration($_.TrainSeconds) }; a = 'Right' },
+    @{ n = 'Pts/extra GFLOP'; e = { $Units::Fixed($_.AccuracyGainPerExtraGFlop, 2) }; a = 'Right' } -AutoSize | Out-String -Width 120 | Out-Host
 $conclusion = @($costs) + @($runs) | Compare-ModelCost -Baseline $mlp.Name -Property Params, InferenceFlops, TrainingMemoryMB, TestAccuracy, TrainSeconds -Conclusion
 Write-Host $conclusion.Summary
 
 $report = Join-Path $OutDir 'transformers_report.html'
 @($costs) + @($runs) + @($vit | Measure-ModelCost -PerLayer) | Export-ModelReport -Path $report -Title 'Vision transformer vs the seed MLP and CNN on Fashion-MNIST' -Baseline $mlp.Name
-Write-Host "`nReport: $report"
+Write-Host "`nReport: $(Get-ExamplePath $report)"

@@ -92,6 +92,15 @@ Describe 'Compare-ModelCost' {
     It 'fails when there is nothing to compare' {
         { 'just text' | Compare-ModelCost } | Should -Throw
     }
+
+    It 'says there is nothing to compare when an unset variable is piped, rather than failing inside' {
+        # `$unset | Compare-ModelCost` binds a null array to -InputObject (a help example once hit a NullReferenceException).
+        { $null | Compare-ModelCost -Conclusion } |
+            Should -Throw -ErrorId 'NothingToCompare,ModelCost.PS.Commands.CompareModelCostCommand'
+        { $null | Export-ModelReport -Path (Join-Path $TestDrive 'nothing.html') } |
+            Should -Throw -ErrorId 'NothingToCompare,ModelCost.PS.Commands.ExportModelReportCommand'
+        Test-Path -LiteralPath (Join-Path $TestDrive 'nothing.html') | Should -BeFalse
+    }
 }
 
 Describe 'Export-ModelCostChart' {

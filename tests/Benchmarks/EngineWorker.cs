@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Text.Json;
 using ModelCost.Core.Data;
 using ModelCost.Core.Engine;
+using ModelCost.Core.Engines;
+using ModelCost.Core.Latency;
 using ModelCost.Core.Specs;
 
 namespace ModelCost.Benchmarks;
@@ -13,7 +15,9 @@ namespace ModelCost.Benchmarks;
 /// latency and batch-1000 throughput, and prints the same JSON fields as peer/train_peer.py.
 /// <c>--model resnet18</c> (examples/specs/resnet18_cifar.yaml, random data) prints the median time of one
 /// training step at batch 64 instead, as peer/train_peer.py does.
-/// <c>dotnet tests/Benchmarks/bin/Release/net10.0/ModelCost.Benchmarks.dll ours --model mlp|cnn|resnet18 [--threads 2]</c>
+/// <c>--engine torch</c> runs the same through the Torch engine installed in out/ModelCost.PS/Engines/Torch (libtorch 2.10
+/// via TorchSharp, the libtorch column); its latency and throughput come from the engine's MeasureLatency.
+/// <c>dotnet tests/Benchmarks/bin/Release/net10.0/ModelCost.Benchmarks.dll ours --model mlp|cnn|resnet18 [--threads 2] [--engine managed|torch]</c>
 /// </summary>
 public static class EngineWorker
 {
@@ -24,20 +28,21 @@ public static class EngineWorker
         var spec = ModelSpecYaml.Load(Path.Combine(RepoRoot.Find(), "examples", "specs", $"seed000_{o.Model}.yaml"));
         var data = DatasetLoader.Load(DatasetCatalog.Resolve("FashionMNIST", o.Data));
 
-        var result = Trainer.Train(spec, data, new TrainingOptions
+        var engine = Engine(o.Engine);
+        var result = engine.Train(spec, data, new TrainingOptions
         {
-            Epochs = o.Epochs, BatchSize = o.BatchSize, ValidationSplit = 0.1, Optimizer = "Adam", Seed = o.Seed, Threads = o.Threads,
-        });
+            Epochs = o.Epochs, BatchSize = o.BatchSize, ValidationSplit = 0.1, Optimizer = TrainingOptimizer.Adam, Seed = o.Seed, Threads = o.Threads,
+        }, null, default);
         double peakMib = PeakResidentMib();
         var trained = result.GetTrainedModel();
 
         // Batch 1 runs on one thread: splitting a single sample's layers costs more than it saves.
-        var (median, p90) = Latency(trained, o.LatencyIterations);
-        double throughput = Throughput(trained, data, o.Threads);
+        var (median, p90) = Latency(engine, trained, o.LatencyIterations);
+        double throughput = Throughput(engine, trained, data, o.Threads);
 
         var json = new Dictionary<string, object>
         {
-            ["engine"] = "modelcost", ["model"] = o.Model, ["threads"] = o.Threads, ["epochs"] = o.Epochs,
+            ["engine"] = EngineField(engine), ["model"] = o.Model, ["threads"] = o.Threads, ["epochs"] = o.Epochs,
             ["batch_size"] = o.BatchSize, ["seed"] = o.Seed, ["train_seconds"] = result.TrainSeconds,
             ["test_accuracy"] = result.TestAccuracy, ["test_loss"] = result.TestLoss, ["val_accuracy"] = result.ValAccuracy,
             ["latency_b1_median_us"] = median * 1e6, ["latency_b1_p90_us"] = p90 * 1e6,
@@ -60,17 +65,18 @@ public static class EngineWorker
         for (int i = 0; i < n; i++) y[i] = rng.Next(10);
         var data = new TrainingData { Name = "random", SampleShape = [32, 32, 3], Classes = 10, TrainX = x, TrainY = y, TestX = [], TestY = [] };
         var ends = new List<double>();
-        var result = Trainer.Train(spec, data, new TrainingOptions
+        var engine = Engine(o.Engine);
+        var result = engine.Train(spec, data, new TrainingOptions
         {
-            Epochs = 1, BatchSize = o.BatchSize, ValidationSplit = 0, Optimizer = "Adam", FromLogits = true, Seed = o.Seed,
+            Epochs = 1, BatchSize = o.BatchSize, ValidationSplit = 0, Optimizer = TrainingOptimizer.Adam, FromLogits = true, Seed = o.Seed,
             Threads = o.Threads, Shuffle = false, EvaluateTest = false, ProgressInterval = TimeSpan.Zero,
-        }, new SyncProgress(p => ends.Add(p.Elapsed.TotalSeconds)));
+        }, new SyncProgress(p => ends.Add(p.Elapsed.TotalSeconds)), default);
         double peakMib = PeakResidentMib();
         var steps = ends.Zip(ends.Skip(1), (a, b) => b - a).Skip(WarmUp - 1).Order().ToArray();
-        var (median, p90) = Latency(result.GetTrainedModel(), Math.Max(50, o.LatencyIterations / 10));
+        var (median, p90) = Latency(engine, result.GetTrainedModel(), Math.Max(50, o.LatencyIterations / 10));
         var json = new Dictionary<string, object>
         {
-            ["engine"] = "modelcost", ["model"] = "resnet18", ["threads"] = o.Threads, ["batch_size"] = o.BatchSize,
+            ["engine"] = EngineField(engine), ["model"] = "resnet18", ["threads"] = o.Threads, ["batch_size"] = o.BatchSize,
             ["steps"] = steps.Length, ["step_seconds"] = steps[steps.Length / 2],
             ["latency_b1_median_us"] = median * 1e6, ["latency_b1_p90_us"] = p90 * 1e6, ["peak_rss_mib"] = peakMib,
         };
@@ -82,6 +88,35 @@ public static class EngineWorker
     private sealed class SyncProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
     {
         public void Report(TrainingProgress value) => report(value);
+    }
+
+    /// <summary>The managed engine, or the Torch engine installed beside the built module (out/ModelCost.PS/Engines/Torch).</summary>
+    private static IModelEngine Engine(string name)
+    {
+        if (name == "managed") return new ManagedEngine();
+        var catalog = new EngineCatalog { EngineDirectory = Path.Combine(RepoRoot.Find(), "out", "ModelCost.PS", "Engines") };
+        return catalog.Get("Torch");
+    }
+
+    private static string EngineField(IModelEngine engine) => engine is ManagedEngine ? "modelcost" : "libtorch";
+
+    /// <summary>Batch-1 latency on one thread: our inference session directly, another engine through its MeasureLatency.</summary>
+    private static (double Median, double P90) Latency(IModelEngine engine, TrainedModel trained, int iterations)
+    {
+        if (engine is not ManagedEngine)
+        {
+            var m = engine.MeasureLatency(trained, new LatencyOptions { BatchSize = 1, Iterations = iterations, Warmup = 100, Threads = 1 }, default);
+            return (m.MedianSeconds, m.P90Seconds);
+        }
+        return Latency(trained, iterations);
+    }
+
+    /// <summary>Batch-1000 throughput: our session over the test split, another engine through its MeasureLatency (median batch time).</summary>
+    private static double Throughput(IModelEngine engine, TrainedModel trained, TrainingData data, int threads)
+    {
+        if (engine is ManagedEngine) return Throughput(trained, data, threads);
+        var m = engine.MeasureLatency(trained, new LatencyOptions { BatchSize = 1000, Iterations = 3 * (data.TestCount / 1000), Warmup = data.TestCount / 1000, Threads = threads }, default);
+        return m.ThroughputPerSecond;
     }
 
     private static (double Median, double P90) Latency(TrainedModel trained, int iterations)
@@ -130,13 +165,14 @@ public static class EngineWorker
         return double.NaN;
     }
 
-    private sealed record Options(string Model, int Threads, int Epochs, int BatchSize, int Seed, string? Data, int LatencyIterations, int Steps)
+    private sealed record Options(string Model, int Threads, int Epochs, int BatchSize, int Seed, string? Data, int LatencyIterations, int Steps, string Engine)
     {
         public static Options Parse(string[] args)
         {
             string model = "mlp";
             int threads = 2, epochs = 5, batch = 64, seed = 42, iterations = 1000, steps = 10;
             string? data = null;
+            string engine = "managed";
             for (int i = 1; i + 1 < args.Length; i += 2)
             {
                 string v = args[i + 1];
@@ -150,11 +186,13 @@ public static class EngineWorker
                     case "--data": data = v; break;
                     case "--latency-iterations": iterations = int.Parse(v, CultureInfo.InvariantCulture); break;
                     case "--steps": steps = int.Parse(v, CultureInfo.InvariantCulture); break;
+                    case "--engine": engine = v; break;
                     default: throw new ArgumentException($"unknown option {args[i]}");
                 }
             }
             if (model is not ("mlp" or "cnn" or "resnet18")) throw new ArgumentException($"--model must be mlp, cnn or resnet18, not {model}");
-            return new Options(model, threads, epochs, batch, seed, data ?? "/usr/share/datasets/fashion-mnist", iterations, steps);
+            if (engine is not ("managed" or "torch")) throw new ArgumentException($"--engine must be managed or torch, not {engine}");
+            return new Options(model, threads, epochs, batch, seed, data ?? "/usr/share/datasets/fashion-mnist", iterations, steps, engine);
         }
     }
 }

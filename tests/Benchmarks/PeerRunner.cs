@@ -64,9 +64,10 @@ public static class PeerRunner
         var peers = new List<Peer>
         {
             new("PyTorch-best", torchMissing, m => RunJson(Python, $"{Path.Combine(root, "tests", "Benchmarks", "peer", "train_peer.py")} {ModelArgs(m)}", torchEnv)),
-            // libtorch 2.10 through TorchSharp comes with the Torch engine (issue 11). It plugs in here as
-            // a Peer whose RunModel prints the same JSON fields (e.g. `ours --engine torch --model m`).
-            new("libtorch 2.10", "n/a (not installed)", null),
+            // libtorch 2.10 through TorchSharp: the Torch engine (issue 11, './build.ps1 torch'), run by our worker.
+            new("libtorch 2.10", File.Exists(Path.Combine(root, "out", "ModelCost.PS", "Engines", "Torch", "ModelCost.Engines.Torch.dll"))
+                    ? null : "n/a (not installed: ./build.ps1 torch installs the Torch engine)",
+                m => RunJson(SelfCommand(), $"ours --engine torch {ModelArgs(m)}", [])),
         };
 
         var ours = new Dictionary<string, List<JsonElement>>();

@@ -8,9 +8,10 @@ namespace ModelCost.PS.Commands;
 
 /// <summary>
 /// <para type="synopsis">Compares models side by side: one row per model with the chosen figures and their ratios to a baseline; -Conclusion gives the conclusion naming the most accurate, the smallest, the cheapest and the accuracy bought per extra GFLOP.</para>
-/// <example><code>$mlp, $cnn | Measure-ModelCost | Compare-ModelCost -Baseline MLP_FashionMNIST</code></example>
-/// <example><code>$mlp, $cnn | Compare-ModelCost -Conclusion | Select-Object -ExpandProperty Summary</code></example>
-/// <example><code>$mlp, $cnn | Measure-ModelCost | Compare-ModelCost | Export-Csv comparison.csv</code></example>
+/// <example><code>$mlp, $cnn = Import-ModelSpec ./examples/specs/seed000_mlp.yaml, ./examples/specs/seed000_cnn.yaml
+/// $mlp, $cnn | Measure-ModelCost | Compare-ModelCost -Baseline MLP_FashionMNIST</code></example>
+/// <example><code>Import-ModelSpec ./examples/specs/seed000_mlp.yaml, ./examples/specs/seed000_cnn.yaml | Compare-ModelCost -Conclusion | Select-Object -ExpandProperty Summary</code></example>
+/// <example><code>Import-ModelSpec ./examples/specs/seed000_*.yaml | Measure-ModelCost | Compare-ModelCost | Export-Csv comparison.csv</code></example>
 /// </summary>
 /// <remarks>Collects the whole pipeline first. Cost rows (Measure-ModelCost) and training runs
 /// (Invoke-ModelTraining) of the same model merge into one row; model specs are costed under the default
@@ -46,7 +47,7 @@ public sealed class CompareModelCostCommand : ModelCostCmdlet
 
     protected override void ProcessRecord()
     {
-        foreach (var item in InputObject) _items.Add(item is PSObject pso ? pso.BaseObject : item);
+        foreach (var item in InputObject ?? []) _items.Add(PSObjectUnwrapper.BaseObject(item));   // $null piped binds a null array
     }
 
     protected override void EndProcessing()

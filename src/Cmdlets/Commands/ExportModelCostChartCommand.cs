@@ -8,7 +8,8 @@ namespace ModelCost.PS.Commands;
 
 /// <summary>
 /// <para type="synopsis">Draws a bar chart of one or more figures per model (grouped bars for several) as a self-contained SVG file.</para>
-/// <example><code>$q1, $q2, $q3 | Measure-ModelCost | Export-ModelCostChart -Property InferenceFlops, Params -Path chart.svg -Title 'Course questions'</code></example>
+/// <example><code>Import-ModelSpec ./examples/specs/seed003_q1_dnn.yaml, ./examples/specs/seed003_q2_dnn.yaml, ./examples/specs/seed003_q3_cnn2d.yaml |
+///     Measure-ModelCost | Export-ModelCostChart -Property InferenceFlops, Params -Path chart.svg -Title 'Course questions'</code></example>
 /// </summary>
 /// <remarks>Collects the whole pipeline, then writes the file atomically. Overwrite rules as Export-Csv
 /// (-NoClobber keeps an existing file, -Force also replaces a read-only one).</remarks>

@@ -8,7 +8,11 @@ namespace ModelCost.PS.Commands;
 
 /// <summary>
 /// <para type="synopsis">Writes one self-contained HTML page: the comparison table and conclusion, per-layer cost tables, training curves and charts.</para>
-/// <example><code>$costs + $perLayer + $runs | Export-ModelReport -Path report.html -Title 'MLP vs CNN'</code></example>
+/// <example><code>$specs = Import-ModelSpec ./examples/specs/seed000_mlp.yaml, ./examples/specs/seed000_cnn.yaml
+/// $runs = $specs | Invoke-ModelTraining -Dataset FashionMNIST -Epochs 1
+/// $costs = $specs | Measure-ModelCost
+/// $perLayer = $specs | Measure-ModelCost -PerLayer
+/// $costs + $perLayer + $runs | Export-ModelReport -Path report.html -Title 'MLP vs CNN'</code></example>
 /// </summary>
 /// <remarks>Collects the whole pipeline (ModelCost, LayerCost, TrainingResult, comparison rows), then
 /// writes the file atomically. Overwrite rules as Export-Csv.</remarks>

@@ -2,13 +2,16 @@ using System.Management.Automation;
 using ModelCost.Core.Export.PyTorch;
 using ModelCost.Core.Specs;
 using ModelCost.PS.Infrastructure;
+using ModelCost.PS.Validation;
 
 namespace ModelCost.PS.Commands;
 
 /// <summary>
 /// <para type="synopsis">Writes a model spec as YAML (apiVersion modelcost/v1) that Import-ModelSpec reads back to an equal spec, or with -Format PyTorch as a self-contained Python file: an nn.Module with Keras semantics, a safetensors reader/writer and a DistributedDataParallel training entry point.</para>
-/// <example><code>$spec | Export-ModelSpec -Path ./mlp.yaml -NoClobber</code></example>
-/// <example><code>$spec | Export-ModelSpec -Format PyTorch -Path ./model.py; python3 ./model.py --data /usr/share/datasets/fashion-mnist --epochs 1 --out weights.safetensors</code></example>
+/// <example><code>$spec = New-ModelSpec -Name MLP -InputShape 784 -Layer 'Dense(512, activation="relu")', 'Dense(10, activation="softmax")'
+/// $spec | Export-ModelSpec -Path ./mlp.yaml -NoClobber</code></example>
+/// <example><code>Import-ModelSpec ./examples/specs/seed000_cnn.yaml | Export-ModelSpec -Format PyTorch -Path ./cnn.py
+/// # then, with PyTorch installed: python3 ./cnn.py --data DIR --epochs 1 --out cnn.safetensors</code></example>
 /// </summary>
 /// <remarks>
 /// Overwrite rules follow Export-Csv: an existing file is replaced unless -NoClobber is given, and a
@@ -37,14 +40,15 @@ public sealed class ExportModelSpecCommand : ExportFileCommand
 
     /// <summary>Yaml (default): the spec format Import-ModelSpec reads. PyTorch: one Python file (PyTorch only) with the model as an nn.Module, our safetensors weights reader/writer and a DDP training entry point (torchrun or MASTER_ADDR/MASTER_PORT/RANK/WORLD_SIZE/LOCAL_RANK).</summary>
     [Parameter]
-    [ValidateSet("Yaml", "PyTorch", IgnoreCase = true)]
+    [ValidateNameSet(typeof(EnumNames<ModelSpecFormat>))]
+    [ArgumentCompleter(typeof(NameSetCompleter<EnumNames<ModelSpecFormat>>))]
     public string Format { get; set; } = "Yaml";
 
     protected override void ProcessRecord() => _targets.Add(InputObject, InputObject.Name, InputObject);
 
     protected override void EndProcessing()
     {
-        bool pytorch = string.Equals(Format, "PyTorch", StringComparison.OrdinalIgnoreCase);
+        bool pytorch = EnumNames<ModelSpecFormat>.Parse(Format) == ModelSpecFormat.PyTorch;
         foreach (var (spec, file, _) in _targets.Plan(this, Path, pytorch ? ".py" : ".yaml"))
         {
             Action<string, bool> save = pytorch

@@ -1,14 +1,15 @@
 using System.Management.Automation;
 using ModelCost.Core.Engine;
-using ModelCost.Core.Errors;
 using ModelCost.PS.Infrastructure;
 
 namespace ModelCost.PS.Commands;
 
 /// <summary>
 /// <para type="synopsis">Lists the per-epoch history of training runs as flat rows (Model, Dataset, Epoch, Loss, Accuracy, ValLoss, ValAccuracy, Seconds), ready for Export-Csv.</para>
-/// <example><code>$runs | Get-TrainingHistory | Export-Csv history.csv</code></example>
-/// <example><code>$runs | Get-TrainingHistory | Where-Object Epoch -eq 5 | Format-Table Model, ValAccuracy</code></example>
+/// <example><code>$runs = Import-ModelSpec ./examples/specs/seed000_mlp.yaml | Invoke-ModelTraining -Dataset FashionMNIST -Epochs 2
+/// $runs | Get-TrainingHistory | Export-Csv history.csv</code></example>
+/// <example><code>$runs = Import-ModelSpec ./examples/specs/seed000_mlp.yaml | Invoke-ModelTraining -Dataset FashionMNIST -Epochs 2
+/// $runs | Get-TrainingHistory | Where-Object Epoch -eq 2 | Format-Table Model, ValAccuracy</code></example>
 /// </summary>
 /// <remarks>A TrainingResult's History property holds the same epochs as objects; Export-Csv of the runs themselves
 /// writes that property as a type name, so export the history with this command and the runs with
@@ -26,13 +27,13 @@ public sealed class GetTrainingHistoryCommand : ModelCostCmdlet
     {
         foreach (var item in InputObject)
         {
-            var value = item is PSObject pso ? pso.BaseObject : item;
+            var value = PSObjectUnwrapper.BaseObject(item);
             if (value is TrainingResult run)
             {
                 WriteObject(TrainingHistoryRow.From(run), enumerateCollection: true);
                 continue;
             }
-            WriteError(ErrorRecordFactory.Create(ErrorIds.InvalidInputObject, ErrorCategory.InvalidArgument,
+            WriteError(ErrorRecordFactory.Create(CmdletErrorIds.InvalidInputObject, ErrorCategory.InvalidArgument,
                 $"Get-TrainingHistory takes TrainingResult objects (Invoke-ModelTraining), not {value?.GetType().Name ?? "null"}.", value));
         }
     }

@@ -2,14 +2,17 @@ using System.Management.Automation;
 using ModelCost.Core.Onnx;
 using ModelCost.Core.Specs;
 using ModelCost.PS.Infrastructure;
+using ModelCost.PS.Validation;
 
 namespace ModelCost.PS.Commands;
 
 /// <summary>
 /// <para type="synopsis">Reads model specs from YAML files, Keras model configs (model.to_json()) or ONNX models (.onnx).</para>
 /// <example><code>Import-ModelSpec ./examples/specs/*.yaml | Measure-ModelCost</code></example>
-/// <example><code>Import-ModelSpec ./resnet18.onnx | Measure-ModelCost -Convention Macs</code></example>
-/// <example><code>Import-ModelSpec ./model.onnx -Skip Unsupported -WarningVariable skipped | Measure-ModelCost</code></example>
+/// <example><code>Import-ModelSpec ./examples/specs/seed000_mlp.yaml | Invoke-ModelTraining -Dataset FashionMNIST -Epochs 1 | Export-TrainedModel -Path ./mlp.onnx
+/// Import-ModelSpec ./mlp.onnx | Measure-ModelCost -Convention Macs      # any ONNX file, e.g. torchvision's resnet18 from torch.onnx.export</code></example>
+/// <example><code>Import-ModelSpec ./examples/specs/seed000_mlp.yaml | Invoke-ModelTraining -Dataset FashionMNIST -Epochs 1 | Export-TrainedModel -Path ./mlp.onnx
+/// Import-ModelSpec ./mlp.onnx -Skip Unsupported -WarningVariable skipped | Measure-ModelCost   # $skipped lists operators left out</code></example>
 /// </summary>
 /// <remarks>One spec per file. YAML and Keras JSON are told apart by content; a file ending in .onnx is read
 /// as an ONNX model (opsets 11 to 21), each layer named after its ONNX node and each parameter count checked
@@ -25,7 +28,8 @@ public sealed class ImportModelSpecCommand : ImportFileCommand
     /// Without it such a node stops the import with an OnnxOperatorUnsupported error naming it.
     /// </summary>
     [Parameter]
-    [ValidateSet("Unsupported")]
+    [ValidateNameSet(typeof(EnumNames<OnnxSkip>))]
+    [ArgumentCompleter(typeof(NameSetCompleter<EnumNames<OnnxSkip>>))]
     public string[] Skip { get; set; } = Array.Empty<string>();
 
     private protected override string ItemDescription => "model spec";
@@ -33,7 +37,7 @@ public sealed class ImportModelSpecCommand : ImportFileCommand
     private protected override object Load(string file)
     {
         if (!OnnxImporter.IsOnnxPath(file)) return ModelSpecReader.Load(file);
-        var options = new OnnxImportOptions { SkipUnsupported = Skip.Contains("Unsupported", StringComparer.OrdinalIgnoreCase) };
+        var options = new OnnxImportOptions { SkipUnsupported = Skip.Any(s => EnumNames<OnnxSkip>.Parse(s) == OnnxSkip.Unsupported) };
         var result = OnnxImporter.Load(file, options);
         WriteVerbose($"ONNX opset {result.Opset}, producer '{result.Producer}': {result.Spec.Layers.Count} layers, {result.InitializerParams:N0} weights in initializers.");
         foreach (var s in result.Skipped) WriteWarning($"{file}: skipped node {s}.");

@@ -7,7 +7,8 @@ namespace ModelCost.PS.Commands;
 
 /// <summary>
 /// <para type="synopsis">Reads a model saved by Export-TrainedModel: its spec and weights, ready for Invoke-ModelEvaluation or Measure-ModelLatency.</para>
-/// <example><code>Import-TrainedModel ./cnn.safetensors | Invoke-ModelEvaluation -Dataset FashionMNIST</code></example>
+/// <example><code>Import-ModelSpec ./examples/specs/seed000_mlp.yaml | Invoke-ModelTraining -Dataset FashionMNIST -Epochs 1 | Export-TrainedModel -Path ./mlp.safetensors
+/// Import-TrainedModel ./mlp.safetensors | Invoke-ModelEvaluation -Dataset FashionMNIST</code></example>
 /// </summary>
 /// <remarks>Every number in the file's header is checked against the file before it is trusted, and
 /// the tensors are checked against the spec in the metadata; a bad file writes an error naming it.</remarks>

@@ -17,37 +17,61 @@ internal static class WeightInitializer
         for (int si = 0; si < slots.Count; si++)
         {
             var s = slots[si];
-            var layer = net.Model.Find(s.Name[..s.Name.LastIndexOf('.')])!;
-            var dst = (s.Trainable ? net.Params : net.State).AsSpan(net.Offset(s.Name), checked((int)s.Elements));
-            var rng = DeterministicRandom.For(seed, 1, (ulong)si);
-            // Sub-layer paths (self_attention/query/kernel) initialise like their last part.
-            string leaf = s.Param[(s.Param.LastIndexOf('/') + 1)..];
-            switch (leaf)
-            {
-                case "kernel" or "depthwise_kernel" or "pointwise_kernel":
-                    GlorotUniform(dst, s.Shape, rng);
-                    break;
-                case "recurrent_kernel":
-                    Orthogonal(dst, s.Shape[0], s.Shape[1], rng);
-                    break;
-                case "bias":
-                    dst.Clear();
-                    if (layer.Type == LayerTypes.LSTM) dst.Slice(layer.Units, layer.Units).Fill(1f);
-                    break;
-                case "embeddings" when layer.Type == LayerTypes.Embedding:
-                    // Keras Embedding: RandomUniform(-0.05, 0.05).
-                    for (int i = 0; i < dst.Length; i++) dst[i] = (float)((rng.NextDouble() * 2 - 1) * 0.05);
-                    break;
-                case "embeddings":
-                    GlorotUniform(dst, s.Shape, rng); // KerasNLP PositionEmbedding: glorot_uniform
-                    break;
-                case "gamma" or "moving_variance":
-                    dst.Fill(1f);
-                    break;
-                default:
-                    dst.Clear();
-                    break;
-            }
+            Fill(net.Model, s, si, seed, (s.Trainable ? net.Params : net.State).AsSpan(net.Offset(s.Name), checked((int)s.Elements)));
+        }
+    }
+
+    /// <summary>
+    /// The initial weights of <paramref name="model"/> without building a network: what <see cref="Initialize"/>
+    /// writes, for engines that take their starting point from ours (the Torch engine), so a seed means the same
+    /// weights on every engine.
+    /// </summary>
+    public static List<NamedTensor> InitialTensors(ResolvedModel model, int seed)
+    {
+        var slots = WeightLayout.For(model);
+        var list = new List<NamedTensor>(slots.Count);
+        for (int si = 0; si < slots.Count; si++)
+        {
+            var s = slots[si];
+            var data = new float[checked((int)s.Elements)];
+            Fill(model, s, si, seed, data);
+            list.Add(new NamedTensor(s.Name, (int[])s.Shape.Clone(), data));
+        }
+        return list;
+    }
+
+    /// <summary>Slot <paramref name="si"/>'s initial values; each slot draws from its own stream of the seed.</summary>
+    private static void Fill(ResolvedModel model, WeightLayout.Slot s, int si, int seed, Span<float> dst)
+    {
+        var layer = model.Find(s.Name[..s.Name.LastIndexOf('.')])!;
+        var rng = DeterministicRandom.For(seed, 1, (ulong)si);
+        // Sub-layer paths (self_attention/query/kernel) initialise like their last part.
+        string leaf = s.Param[(s.Param.LastIndexOf('/') + 1)..];
+        switch (leaf)
+        {
+            case "kernel" or "depthwise_kernel" or "pointwise_kernel":
+                GlorotUniform(dst, s.Shape, rng);
+                break;
+            case "recurrent_kernel":
+                Orthogonal(dst, s.Shape[0], s.Shape[1], rng);
+                break;
+            case "bias":
+                dst.Clear();
+                if (layer.Type == LayerTypes.LSTM) dst.Slice(layer.Units, layer.Units).Fill(1f);
+                break;
+            case "embeddings" when layer.Type == LayerTypes.Embedding:
+                // Keras Embedding: RandomUniform(-0.05, 0.05).
+                for (int i = 0; i < dst.Length; i++) dst[i] = (float)((rng.NextDouble() * 2 - 1) * 0.05);
+                break;
+            case "embeddings":
+                GlorotUniform(dst, s.Shape, rng); // KerasNLP PositionEmbedding: glorot_uniform
+                break;
+            case "gamma" or "moving_variance":
+                dst.Fill(1f);
+                break;
+            default:
+                dst.Clear();
+                break;
         }
     }
 

@@ -27,7 +27,7 @@ BeforeAll {
 Describe 'Measure-ModelCost' {
     It 'counts the seed MLP under the default Flops convention' {
         $cost = $Mlp | Measure-ModelCost
-        $cost.PSObject.TypeNames[0] | Should -Be 'ModelCost.Core.Costing.ModelCost'
+        $cost.PSObject.TypeNames[0] | Should -Be 'ModelCost.Core.Costing.CostSummary'
         $cost.Model | Should -Be 'MLP'
         $cost.Convention | Should -Be 'Flops'
         $cost.Params | Should -Be 235146
@@ -116,8 +116,26 @@ Describe 'Measure-ModelCost' {
             Should -Throw -ErrorId 'YamlSyntax,ModelCost.PS.Commands.MeasureModelCostCommand'
         { $missing | Test-ModelCost -MaxParams 1 -ErrorAction Stop } |
             Should -Throw -ErrorId 'SpecFileNotFound,ModelCost.PS.Commands.TestModelCostCommand'
-        { Get-ModelSummary -InputObject 42 -ErrorAction Stop } |
-            Should -Throw -ErrorId 'InvalidInputObject,ModelCost.PS.Commands.GetModelSummaryCommand'
+        # -InputObject is typed (issue 18): PowerShell's binder refuses a number, naming the type it takes.
+        $err = { Get-ModelSummary -InputObject 42 -ErrorAction Stop } |
+            Should -Throw -ErrorId 'CannotConvertArgumentNoMessage,ModelCost.PS.Commands.GetModelSummaryCommand' -PassThru
+        $err.Exception.Message | Should -BeLike '*ModelCost.Core.Specs.ModelSpec*'
+    }
+
+    It 'takes specs as typed objects, paths (wildcards; a piped FileInfo with brackets is taken literally) and spec text' {
+        # Params of a Dense(2) on 4 inputs: 4*2 + 2 = 10; of the text spec's Dense(3): 4*3 + 3 = 15.
+        $spec = New-ModelSpec -Name Four -InputShape 4 -Layer 'Dense(2, activation="softmax")'
+        $folder = Join-Path $TestDrive 'inputs'
+        $null = New-Item -ItemType Directory -Path $folder
+        $spec | Export-ModelSpec -Path (Join-Path $folder 'plain.yaml')
+        $spec | Export-ModelSpec -Path (Join-Path $folder 'odd[1].yaml')
+        Test-Path -LiteralPath (Join-Path $folder 'odd[1].yaml') | Should -BeTrue
+        (Measure-ModelCost $spec).Params | Should -Be 10
+        (Measure-ModelCost (Join-Path $folder 'plain.yaml')).Params | Should -Be 10
+        @(Measure-ModelCost -Path (Join-Path $folder '*.yaml')).Count | Should -Be 2
+        @(Get-ChildItem -LiteralPath $folder -Filter '*.yaml' | Measure-ModelCost).Params | Should -Be @(10, 10)
+        ("apiVersion: modelcost/v1`nkind: ModelSpec`nmetadata: {name: Text}`nspec: {inputShape: [4], layers: [Dense(3)]}" | Measure-ModelCost).Params | Should -Be 15
+        (Get-Command Measure-ModelCost).Parameters['InputObject'].ParameterType.FullName | Should -Be 'ModelCost.Core.Specs.ModelSpec'
     }
 
     It 'rejects an unknown precision at binding time' {

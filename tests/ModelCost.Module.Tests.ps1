@@ -58,7 +58,7 @@ Describe 'ModelCost.PS module' {
     }
 
     It 'has a default view for each output type' {
-        foreach ($type in 'ModelCost.Core.Specs.ModelSpec', 'ModelCost.Core.Specs.LayerSummary', 'ModelCost.Core.Costing.ModelCost',
+        foreach ($type in 'ModelCost.Core.Specs.ModelSpec', 'ModelCost.Core.Specs.LayerSummary', 'ModelCost.Core.Costing.CostSummary',
             'ModelCost.Core.Costing.LayerCost', 'ModelCost.Core.Engine.TrainingResult', 'ModelCost.Core.Engine.TrainingEpoch',
             'ModelCost.Core.Engine.EvaluationResult', 'ModelCost.Core.Data.DatasetInfo', 'ModelCost.Core.Reporting.ComparisonRow',
             'ModelCost.Core.Reporting.ComparisonConclusion', 'ModelCost.Core.Engine.TrainedModel', 'ModelCost.Core.Latency.LatencyMeasurement',

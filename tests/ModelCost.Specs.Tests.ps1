@@ -151,7 +151,10 @@ Describe 'Get-ModelSummary' {
     It 'accepts a spec file path in place of a spec object' {
         $path = Join-Path $TestDrive 'mlp-for-summary.yaml'
         New-ModelSpec -Name MLP -InputShape 28, 28 -Layer $MlpLayers | Export-ModelSpec -Path $path
-        (@(Get-ModelSummary -InputObject $path) | Measure-Object -Property Params -Sum).Sum | Should -Be 235146
+        # Issue 18: -InputObject is typed (a spec); a path goes to -Path, which is also positional and takes piped strings.
+        (@(Get-ModelSummary $path) | Measure-Object -Property Params -Sum).Sum | Should -Be 235146
+        (@(Get-ModelSummary -Path $path) | Measure-Object -Property Params -Sum).Sum | Should -Be 235146
+        (@($path | Get-ModelSummary) | Measure-Object -Property Params -Sum).Sum | Should -Be 235146
     }
 }
 

@@ -248,6 +248,16 @@ Describe 'Export-TrainedModel and Import-TrainedModel' {
         $after.Loss | Should -Be $before.Loss
     }
 
+    It 'reads a .safetensors file through -Path in every command that takes a model' {
+        $path = Join-Path $TestDrive 'bypath.safetensors'
+        $Run | Export-TrainedModel -Path $path
+        # The spec inside: Dense(10) on 8x8 = 64 inputs, 64*10 + 10 = 650 parameters.
+        (Measure-ModelCost -Path $path).Params | Should -Be 650
+        (Get-Item -LiteralPath $path | Get-ModelSummary)[-1].Params | Should -Be 650
+        (Invoke-ModelEvaluation $Dataset -Path $path).Accuracy | Should -Be ($Run | Invoke-ModelEvaluation -Dataset $Dataset).Accuracy
+        ($path | Measure-ModelLatency -Iterations 3 -Warmup 0).Weights | Should -Be 'Trained'
+    }
+
     It 'keeps an existing file with -NoClobber and leaves no temporary file' {
         $path = Join-Path $TestDrive 'kept.safetensors'
         Set-Content -LiteralPath $path -Value 'original'

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using ModelCost.Core.Engine;
 using ModelCost.Core.Engine.Optimizers;
 using ModelCost.Core.Engine.Runtime;
 using ModelCost.Core.Specs;

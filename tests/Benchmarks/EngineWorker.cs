@@ -24,9 +24,9 @@ public static class EngineWorker
         var spec = ModelSpecYaml.Load(Path.Combine(RepoRoot.Find(), "examples", "specs", $"seed000_{o.Model}.yaml"));
         var data = DatasetLoader.Load(DatasetCatalog.Resolve("FashionMNIST", o.Data));
 
-        var result = Trainer.Train(spec, data, new TrainingOptions
+        var result = new ManagedEngine().Train(spec, data, new TrainingOptions
         {
-            Epochs = o.Epochs, BatchSize = o.BatchSize, ValidationSplit = 0.1, Optimizer = "Adam", Seed = o.Seed, Threads = o.Threads,
+            Epochs = o.Epochs, BatchSize = o.BatchSize, ValidationSplit = 0.1, Optimizer = TrainingOptimizer.Adam, Seed = o.Seed, Threads = o.Threads,
         });
         double peakMib = PeakResidentMib();
         var trained = result.GetTrainedModel();
@@ -60,9 +60,9 @@ public static class EngineWorker
         for (int i = 0; i < n; i++) y[i] = rng.Next(10);
         var data = new TrainingData { Name = "random", SampleShape = [32, 32, 3], Classes = 10, TrainX = x, TrainY = y, TestX = [], TestY = [] };
         var ends = new List<double>();
-        var result = Trainer.Train(spec, data, new TrainingOptions
+        var result = new ManagedEngine().Train(spec, data, new TrainingOptions
         {
-            Epochs = 1, BatchSize = o.BatchSize, ValidationSplit = 0, Optimizer = "Adam", FromLogits = true, Seed = o.Seed,
+            Epochs = 1, BatchSize = o.BatchSize, ValidationSplit = 0, Optimizer = TrainingOptimizer.Adam, FromLogits = true, Seed = o.Seed,
             Threads = o.Threads, Shuffle = false, EvaluateTest = false, ProgressInterval = TimeSpan.Zero,
         }, new SyncProgress(p => ends.Add(p.Elapsed.TotalSeconds)));
         double peakMib = PeakResidentMib();

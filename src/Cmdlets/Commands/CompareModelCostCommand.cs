@@ -46,7 +46,7 @@ public sealed class CompareModelCostCommand : ModelCostCmdlet
 
     protected override void ProcessRecord()
     {
-        foreach (var item in InputObject) _items.Add(item is PSObject pso ? pso.BaseObject : item);
+        foreach (var item in InputObject) _items.Add(PSObjectUnwrapper.BaseObject(item));
     }
 
     protected override void EndProcessing()

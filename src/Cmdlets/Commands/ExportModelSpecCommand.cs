@@ -2,6 +2,7 @@ using System.Management.Automation;
 using ModelCost.Core.Export.PyTorch;
 using ModelCost.Core.Specs;
 using ModelCost.PS.Infrastructure;
+using ModelCost.PS.Validation;
 
 namespace ModelCost.PS.Commands;
 
@@ -37,14 +38,15 @@ public sealed class ExportModelSpecCommand : ExportFileCommand
 
     /// <summary>Yaml (default): the spec format Import-ModelSpec reads. PyTorch: one Python file (PyTorch only) with the model as an nn.Module, our safetensors weights reader/writer and a DDP training entry point (torchrun or MASTER_ADDR/MASTER_PORT/RANK/WORLD_SIZE/LOCAL_RANK).</summary>
     [Parameter]
-    [ValidateSet("Yaml", "PyTorch", IgnoreCase = true)]
+    [ValidateNameSet(typeof(EnumNames<ModelSpecFormat>))]
+    [ArgumentCompleter(typeof(NameSetCompleter<EnumNames<ModelSpecFormat>>))]
     public string Format { get; set; } = "Yaml";
 
     protected override void ProcessRecord() => _targets.Add(InputObject, InputObject.Name, InputObject);
 
     protected override void EndProcessing()
     {
-        bool pytorch = string.Equals(Format, "PyTorch", StringComparison.OrdinalIgnoreCase);
+        bool pytorch = EnumNames<ModelSpecFormat>.Parse(Format) == ModelSpecFormat.PyTorch;
         foreach (var (spec, file, _) in _targets.Plan(this, Path, pytorch ? ".py" : ".yaml"))
         {
             Action<string, bool> save = pytorch

@@ -4,6 +4,7 @@ using ModelCost.Core.Engine;
 using ModelCost.Core.Models;
 using ModelCost.Core.Onnx;
 using ModelCost.PS.Infrastructure;
+using ModelCost.PS.Validation;
 
 namespace ModelCost.PS.Commands;
 
@@ -29,10 +30,10 @@ public sealed class ExportTrainedModelCommand : ExportFileCommand
 {
     private readonly OutputTargets<TrainedModel> _targets = new();
 
-    /// <summary>A TrainingResult from Invoke-ModelTraining or a TrainedModel from Import-TrainedModel.</summary>
+    /// <summary>Trained weights: a TrainingResult from Invoke-ModelTraining or a TrainedModel from Import-TrainedModel.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     [ValidateNotNull]
-    public object InputObject { get; set; } = null!;
+    public ITrainedModelSource InputObject { get; set; } = null!;
 
     /// <summary>The .safetensors (or .onnx) file to write, or a folder to write &lt;Model&gt;.safetensors (.onnx) into.</summary>
     [Parameter(Mandatory = true, Position = 0)]
@@ -41,19 +42,20 @@ public sealed class ExportTrainedModelCommand : ExportFileCommand
 
     /// <summary>Safetensors (weights and spec, the default) or Onnx (the whole model as an ONNX graph). Default: Onnx when -Path ends in .onnx.</summary>
     [Parameter]
-    [ValidateSet("Safetensors", "Onnx")]
+    [ValidateNameSet(typeof(EnumNames<TrainedModelFormat>))]
+    [ArgumentCompleter(typeof(NameSetCompleter<EnumNames<TrainedModelFormat>>))]
     public string? Format { get; set; }
 
     protected override void ProcessRecord()
     {
         TrainedModel? model = null;
-        if (!TryCore(() => model = TrainedModelArgument.Get(InputObject), InputObject) || model is null) return;
+        if (!TryCore(() => model = InputObject.GetTrainedModel(), InputObject) || model is null) return;
         _targets.Add(model, model.Spec.Name, InputObject);
     }
 
     protected override void EndProcessing()
     {
-        bool onnx = Format is null ? Path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) : Format.Equals("Onnx", StringComparison.OrdinalIgnoreCase);
+        bool onnx = Format is null ? Path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) : EnumNames<TrainedModelFormat>.Parse(Format) == TrainedModelFormat.Onnx;
         foreach (var (model, target, _) in _targets.Plan(this, Path, onnx ? ".onnx" : ".safetensors"))
         {
             long bytes = 0;

@@ -14,9 +14,12 @@ namespace ModelCost.PS.Commands;
 /// <remarks>
 /// Resolution order: -Path, $env:MODELCOST_DATA, the user cache, Debian's dataset-fashion-mnist
 /// folder, then a checksum-verified download into the cache (with progress) unless -NoDownload.
-/// Only the IDX headers are read here; the pixels are loaded when a model is trained or evaluated.
+/// A download writes into the user cache: it asks ShouldProcess first (-WhatIf says what it would fetch
+/// and where, and fetches nothing; -Confirm asks), and -Verbose says when it happens. The returned
+/// object's Source is Download then. Only the IDX headers are read here; the pixels are loaded when a
+/// model is trained or evaluated.
 /// </remarks>
-[Cmdlet(VerbsCommon.Get, "ModelDataset")]
+[Cmdlet(VerbsCommon.Get, "ModelDataset", SupportsShouldProcess = true)]
 [OutputType(typeof(DatasetInfo))]
 public sealed class GetModelDatasetCommand : ModelCostCmdlet
 {
@@ -40,20 +43,16 @@ public sealed class GetModelDatasetCommand : ModelCostCmdlet
         string? folder = null;
         // A bad drive or a non-file-system -Path is an error for this input, not a crash of the command.
         if (Path is not null && !TryCore(() => folder = PathResolver.ResolveInputPath(this, Path), Path)) return;
-        var options = new DatasetResolveOptions { AllowDownload = !NoDownload.IsPresent };
         foreach (var name in Name)
         {
             ThrowIfStopping();
-            using var pump = new PipelinePump();
-            DatasetInfo? info = null;
-            var completed = new ProgressRecord(2, $"Downloading {name}", "Done");
-            if (TryCore(() => info = pump.Run(this, CancellationToken,
-                    ct => DatasetCatalog.Resolve(name, folder, options, DatasetArgument.DownloadProgressReporter(pump, 2), ct), completed), name)
-                && info is not null)
+            TryCore(() =>
             {
+                if (DatasetArgument.Prepare(this, name, folder, allowDownload: !NoDownload.IsPresent) is not { } dataset) return;
+                var info = RunWithProgress(ProgressActivity.Download, $"Downloading {dataset.Name}", dataset.Resolve);
                 WriteVerbose($"{info.Name}: {info.TrainCount} train and {info.TestCount} test samples in '{info.Location}' (found via {info.Source}).");
                 WriteObject(info);
-            }
+            }, name);
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Management.Automation;
+using ModelCost.Core.Engine;
 using ModelCost.Core.Specs;
-using ModelCost.PS.Infrastructure;
+using ModelCost.PS.Inputs;
 
 namespace ModelCost.PS.Commands;
 
@@ -8,19 +9,32 @@ namespace ModelCost.PS.Commands;
 /// <para type="synopsis">One row per layer, like Keras summary(): Index, Name, Type, OutputShape, Params, TrainableParams, NonTrainableParams.</para>
 /// <example><code>Import-ModelSpec ./cnn.yaml | Get-ModelSummary | Export-Csv summary.csv</code></example>
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "ModelSummary")]
+[Cmdlet(VerbsCommon.Get, "ModelSummary", DefaultParameterSetName = InputObjectSet)]
 [OutputType(typeof(LayerSummary))]
-public sealed class GetModelSummaryCommand : ModelCostCmdlet
+public sealed class GetModelSummaryCommand : ModelInputCommand
 {
-    /// <summary>The spec to summarise: a spec object, a spec file (path or FileInfo), or YAML / Keras JSON text.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    /// <summary>The spec to summarise, from New-ModelSpec or Import-ModelSpec.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
     [ValidateNotNull]
-    public object InputObject { get; set; } = null!;
+    public ModelSpec InputObject { get; set; } = null!;
 
-    protected override void ProcessRecord()
-    {
-        IReadOnlyList<LayerSummary>? rows = null;
-        if (TryCore(() => rows = ModelSummary.Build(ModelSpecArgument.Get(this, InputObject)), InputObject) && rows is not null)
-            WriteObject(rows, enumerateCollection: true);
-    }
+    /// <summary>Spec files (YAML or Keras JSON) or trained models (.safetensors), wildcards allowed; piped strings bind here, and so does spec text (several lines, a JSON object, or YAML starting with apiVersion:).</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = PathSet)]
+    [ValidateNotNullOrEmpty]
+    public string[] Path { get; set; } = Array.Empty<string>();
+
+    /// <summary>Files taken exactly as written (no wildcards); binds the PSPath of a FileInfo piped from Get-ChildItem.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [Alias("PSPath", "LP")]
+    public string[] LiteralPath { get; set; } = Array.Empty<string>();
+
+    private protected override IModelSource? InputModel => ParameterSetName == InputObjectSet ? InputObject : null;
+
+    private protected override string[] InputPaths => Path;
+
+    private protected override string[] InputLiteralPaths => LiteralPath;
+
+    private protected override void ProcessModel(IModelSource model, object target) =>
+        WriteObject(ModelSummary.Build(model.GetSpec()), enumerateCollection: true);
 }

@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using ModelCost.Core.Engine;
-using ModelCost.Core.Errors;
 using ModelCost.PS.Infrastructure;
 
 namespace ModelCost.PS.Commands;
@@ -26,13 +25,13 @@ public sealed class GetTrainingHistoryCommand : ModelCostCmdlet
     {
         foreach (var item in InputObject)
         {
-            var value = item is PSObject pso ? pso.BaseObject : item;
+            var value = PSObjectUnwrapper.BaseObject(item);
             if (value is TrainingResult run)
             {
                 WriteObject(TrainingHistoryRow.From(run), enumerateCollection: true);
                 continue;
             }
-            WriteError(ErrorRecordFactory.Create(ErrorIds.InvalidInputObject, ErrorCategory.InvalidArgument,
+            WriteError(ErrorRecordFactory.Create(CmdletErrorIds.InvalidInputObject, ErrorCategory.InvalidArgument,
                 $"Get-TrainingHistory takes TrainingResult objects (Invoke-ModelTraining), not {value?.GetType().Name ?? "null"}.", value));
         }
     }

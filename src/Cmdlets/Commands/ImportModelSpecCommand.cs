@@ -2,6 +2,7 @@ using System.Management.Automation;
 using ModelCost.Core.Onnx;
 using ModelCost.Core.Specs;
 using ModelCost.PS.Infrastructure;
+using ModelCost.PS.Validation;
 
 namespace ModelCost.PS.Commands;
 
@@ -25,7 +26,8 @@ public sealed class ImportModelSpecCommand : ImportFileCommand
     /// Without it such a node stops the import with an OnnxOperatorUnsupported error naming it.
     /// </summary>
     [Parameter]
-    [ValidateSet("Unsupported")]
+    [ValidateNameSet(typeof(EnumNames<OnnxSkip>))]
+    [ArgumentCompleter(typeof(NameSetCompleter<EnumNames<OnnxSkip>>))]
     public string[] Skip { get; set; } = Array.Empty<string>();
 
     private protected override string ItemDescription => "model spec";
@@ -33,7 +35,7 @@ public sealed class ImportModelSpecCommand : ImportFileCommand
     private protected override object Load(string file)
     {
         if (!OnnxImporter.IsOnnxPath(file)) return ModelSpecReader.Load(file);
-        var options = new OnnxImportOptions { SkipUnsupported = Skip.Contains("Unsupported", StringComparer.OrdinalIgnoreCase) };
+        var options = new OnnxImportOptions { SkipUnsupported = Skip.Any(s => EnumNames<OnnxSkip>.Parse(s) == OnnxSkip.Unsupported) };
         var result = OnnxImporter.Load(file, options);
         WriteVerbose($"ONNX opset {result.Opset}, producer '{result.Producer}': {result.Spec.Layers.Count} layers, {result.InitializerParams:N0} weights in initializers.");
         foreach (var s in result.Skipped) WriteWarning($"{file}: skipped node {s}.");

@@ -1,25 +1,40 @@
 using System.Management.Automation;
 using ModelCost.Core.Data;
 using ModelCost.Core.Engine;
+using ModelCost.Core.Engines;
 using ModelCost.PS.Completers;
+using ModelCost.PS.Engines;
 using ModelCost.PS.Infrastructure;
+using ModelCost.PS.Validation;
 
 namespace ModelCost.PS.Commands;
 
 /// <summary>
-/// <para type="synopsis">Evaluates trained weights (a TrainingResult or an imported TrainedModel) on a dataset split: loss and accuracy.</para>
+/// <para type="synopsis">Evaluates trained weights (a TrainingResult, an imported TrainedModel or a .safetensors file) on a dataset split: loss and accuracy.</para>
 /// <example><code>$run | Invoke-ModelEvaluation -Dataset FashionMNIST -Split Test</code></example>
+/// <example><code>Invoke-ModelEvaluation FashionMNIST -Path ./cnn.safetensors</code></example>
 /// </summary>
-[Cmdlet(VerbsLifecycle.Invoke, "ModelEvaluation")]
+/// <remarks>A dataset name that is not found locally is downloaded into the user cache, which asks
+/// ShouldProcess. The engine named by -Engine runs the forward passes.</remarks>
+[Cmdlet(VerbsLifecycle.Invoke, "ModelEvaluation", DefaultParameterSetName = InputObjectSet, SupportsShouldProcess = true)]
 [OutputType(typeof(EvaluationResult))]
-public sealed class InvokeModelEvaluationCommand : ModelCostCmdlet
+public sealed class InvokeModelEvaluationCommand : EngineCommand
 {
-    private const int ActivityId = 3;
-
-    /// <summary>A TrainingResult from Invoke-ModelTraining or a TrainedModel from Import-TrainedModel.</summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    /// <summary>Trained weights: a TrainingResult from Invoke-ModelTraining or a TrainedModel from Import-TrainedModel.</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
     [ValidateNotNull]
-    public object InputObject { get; set; } = null!;
+    public ITrainedModelSource InputObject { get; set; } = null!;
+
+    /// <summary>.safetensors files written by Export-TrainedModel, wildcards allowed; piped strings bind here.</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = PathSet)]
+    [ValidateNotNullOrEmpty]
+    public string[] Path { get; set; } = Array.Empty<string>();
+
+    /// <summary>.safetensors files taken exactly as written (no wildcards); binds the PSPath of a FileInfo piped from Get-ChildItem.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [Alias("PSPath", "LP")]
+    public string[] LiteralPath { get; set; } = Array.Empty<string>();
 
     /// <summary>A dataset name (FashionMNIST, MNIST) or an object from Get-ModelDataset.</summary>
     [Parameter(Mandatory = true, Position = 0)]
@@ -29,8 +44,9 @@ public sealed class InvokeModelEvaluationCommand : ModelCostCmdlet
 
     /// <summary>The dataset split to evaluate on: Test (default) or Train.</summary>
     [Parameter]
-    [ValidateSet("Test", "Train", IgnoreCase = true)]
-    public string Split { get; set; } = "Test";
+    [ValidateNameSet(typeof(EnumNames<DatasetSplit>))]
+    [ArgumentCompleter(typeof(NameSetCompleter<EnumNames<DatasetSplit>>))]
+    public string Split { get; set; } = nameof(DatasetSplit.Test);
 
     /// <summary>Samples per forward pass (memory, not results, depends on it).</summary>
     [Parameter]
@@ -42,24 +58,32 @@ public sealed class InvokeModelEvaluationCommand : ModelCostCmdlet
     [ValidateRange(0, 4096)]
     public int ThrottleLimit { get; set; }
 
-    protected override void ProcessRecord()
+    private protected override IModelSource? InputModel => ParameterSetName == InputObjectSet ? InputObject : null;
+
+    private protected override string[] InputPaths => Path;
+
+    private protected override string[] InputLiteralPaths => LiteralPath;
+
+    private protected override bool NeedsTrainedWeights => true;
+
+    private protected override void ProcessModel(IModelSource model, object target)
     {
-        var input = InputObject;
-        var dataset = Dataset;
-        using var pump = new PipelinePump();
-        EvaluationResult? result = null;
-        if (TryCore(() =>
-            {
-                var model = TrainedModelArgument.Get(input);
-                result = pump.Run(this, CancellationToken, ct =>
-                {
-                    var info = DatasetArgument.Resolve(dataset, pump, ct);
-                    pump.PostProgress(new ProgressRecord(ActivityId, $"Evaluating {model.Spec.Name}", $"Loading {info.Name} from {info.Location}"), important: true);
-                    var data = DatasetLoader.Load(info, ct);
-                    pump.PostProgress(new ProgressRecord(ActivityId, $"Evaluating {model.Spec.Name}", $"{Split} split of {info.Name}"), important: true);
-                    return Evaluator.Evaluate(model, data, Split, BatchSize, ThrottleLimit, ct);
-                }, new ProgressRecord(ActivityId, "Evaluating", "Done"));
-            }, input) && result is not null)
-            WriteObject(result);
+        var trained = model.GetTrainedModel()!;
+        var engine = ResolveEngine();
+        EngineSupport.Ensure(engine, trained.Spec, EngineOperations.Evaluate);
+        var options = new EvaluationOptions
+        {
+            Split = EnumNames<DatasetSplit>.Parse(Split), BatchSize = BatchSize, Threads = ThrottleLimit, EngineOptions = EngineOptions(),
+        };
+        if (DatasetArgument.Prepare(this, Dataset) is not { } dataset) return;
+        var activity = $"Evaluating {trained.Spec.Name}";
+        WriteObject(RunWithProgress(ProgressActivity.Evaluation, activity, (pump, ct) =>
+        {
+            var info = dataset.Resolve(pump, ct);
+            pump.PostProgress(new ProgressRecord(ProgressActivity.Evaluation, activity, $"Loading {info.Name} from {info.Location}"), important: true);
+            var data = DatasetLoader.Load(info, ct);
+            pump.PostProgress(new ProgressRecord(ProgressActivity.Evaluation, activity, $"{options.Split} split of {info.Name}"), important: true);
+            return engine.Evaluate(trained, data, options, ct);
+        }));
     }
 }

@@ -2,33 +2,48 @@ using System.Globalization;
 using System.Management.Automation;
 using ModelCost.Core.Data;
 using ModelCost.Core.Engine;
-using ModelCost.Core.Errors;
+using ModelCost.Core.Engines;
 using ModelCost.Core.Specs;
 using ModelCost.PS.Completers;
+using ModelCost.PS.Engines;
 using ModelCost.PS.Infrastructure;
+using ModelCost.PS.Validation;
 
 namespace ModelCost.PS.Commands;
 
 /// <summary>
 /// <para type="synopsis">Trains a model spec on a dataset (Keras fit semantics) and returns a TrainingResult with the per-epoch History and test metrics.</para>
 /// <example><code>Import-ModelSpec ./examples/specs/seed000_cnn.yaml | Invoke-ModelTraining -Dataset FashionMNIST -Epochs 5 -Verbose</code></example>
+/// <example><code>Invoke-ModelTraining FashionMNIST -Path ./examples/specs/seed000_mlp.yaml -Engine Managed -Seed 1</code></example>
 /// </summary>
 /// <remarks>
-/// Training runs on a worker thread; this command writes a progress bar per batch (epoch, loss,
-/// accuracy, time remaining) and, with -Verbose, a Keras-like line per epoch. Ctrl+C stops within
-/// one batch. A loss that becomes NaN writes a TrainingDiverged error and still outputs the result
-/// (Status Diverged) holding the last finite weights.
+/// Training runs on a worker thread with the engine named by -Engine (the managed engine by default);
+/// a layer the engine lacks is refused before the dataset is loaded. A dataset name that is not found
+/// locally is downloaded into the user cache, which asks ShouldProcess (-WhatIf shows the download and
+/// trains nothing). This command writes a progress bar per batch (epoch, loss, accuracy, time remaining)
+/// and, with -Verbose, a Keras-like line per epoch. Ctrl+C stops within one batch. A loss that becomes
+/// NaN writes a TrainingDiverged error and still outputs the result (Status Diverged) holding the last
+/// finite weights.
 /// </remarks>
-[Cmdlet(VerbsLifecycle.Invoke, "ModelTraining")]
+[Cmdlet(VerbsLifecycle.Invoke, "ModelTraining", DefaultParameterSetName = InputObjectSet, SupportsShouldProcess = true)]
 [OutputType(typeof(TrainingResult))]
-public sealed class InvokeModelTrainingCommand : ModelCostCmdlet
+public sealed class InvokeModelTrainingCommand : EngineCommand
 {
-    private const int ActivityId = 1;
-
-    /// <summary>The spec to train: a spec object, a spec file (path or FileInfo), or YAML / Keras JSON text.</summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    /// <summary>The spec to train, from New-ModelSpec or Import-ModelSpec.</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
     [ValidateNotNull]
-    public object InputObject { get; set; } = null!;
+    public ModelSpec InputObject { get; set; } = null!;
+
+    /// <summary>Spec files (YAML or Keras JSON), wildcards allowed; piped strings bind here, and so does spec text (several lines, a JSON object, or YAML starting with apiVersion:).</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = PathSet)]
+    [ValidateNotNullOrEmpty]
+    public string[] Path { get; set; } = Array.Empty<string>();
+
+    /// <summary>Spec files taken exactly as written (no wildcards); binds the PSPath of a FileInfo piped from Get-ChildItem.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [Alias("PSPath", "LP")]
+    public string[] LiteralPath { get; set; } = Array.Empty<string>();
 
     /// <summary>A dataset name (FashionMNIST, MNIST) or an object from Get-ModelDataset.</summary>
     [Parameter(Mandatory = true, Position = 0)]
@@ -38,39 +53,46 @@ public sealed class InvokeModelTrainingCommand : ModelCostCmdlet
 
     /// <summary>Passes over the training set (default 5, as the seeds).</summary>
     [Parameter]
+    [ValidateRange(1, int.MaxValue)]
     public int Epochs { get; set; } = 5;
 
     /// <summary>Samples per optimizer step (default 64); must not exceed the training samples.</summary>
     [Parameter]
+    [ValidateRange(1, int.MaxValue)]
     public int BatchSize { get; set; } = 64;
 
-    /// <summary>The last fraction of the training set held out for validation, as Keras does (0 = none).</summary>
+    /// <summary>The last fraction of the training set held out for validation, as Keras does (0 = none; below 1).</summary>
     [Parameter]
+    [ValidateRange(0.0, 1.0)]
     public double ValidationSplit { get; set; } = 0.1;
 
     /// <summary>Adam (default), AdamW, SGD, Momentum (SGD with momentum 0.9 unless -Momentum says otherwise), RMSprop or Adagrad, with Keras defaults; the same names Measure-ModelCost -Optimizer costs.</summary>
     [Parameter]
-    [ValidateSet("Adam", "AdamW", "SGD", "Momentum", "RMSprop", "Adagrad", IgnoreCase = true)]
-    public string Optimizer { get; set; } = "Adam";
+    [ValidateNameSet(typeof(EnumNames<TrainingOptimizer>))]
+    [ArgumentCompleter(typeof(NameSetCompleter<EnumNames<TrainingOptimizer>>))]
+    public string Optimizer { get; set; } = nameof(TrainingOptimizer.Adam);
 
     /// <summary>Default: the optimizer's Keras default (Adam/AdamW/RMSprop/Adagrad 1e-3, SGD/Momentum 1e-2).</summary>
     [Parameter]
+    [ValidateRange(double.Epsilon, double.MaxValue)]
     public double? LearningRate { get; set; }
 
     /// <summary>Momentum of SGD (Keras default 0) and of the Momentum optimizer (default 0.9).</summary>
     [Parameter]
+    [ValidateRange(0.0, 1.0)]
     public double? Momentum { get; set; }
 
     /// <summary>SparseCategoricalCrossentropy (default; labels as class indices), CategoricalCrossentropy or BinaryCrossentropy.</summary>
     [Parameter]
-    [ValidateSet("SparseCategoricalCrossentropy", "CategoricalCrossentropy", "BinaryCrossentropy", IgnoreCase = true)]
-    public string Loss { get; set; } = "SparseCategoricalCrossentropy";
+    [ValidateNameSet(typeof(EnumNames<LossKind>))]
+    [ArgumentCompleter(typeof(NameSetCompleter<EnumNames<LossKind>>))]
+    public string Loss { get; set; } = nameof(LossKind.SparseCategoricalCrossentropy);
 
     /// <summary>The last layer outputs logits (linear activation); the loss applies softmax/sigmoid itself.</summary>
     [Parameter]
     public SwitchParameter FromLogits { get; set; }
 
-    /// <summary>Seeds weights, shuffles and dropout: the same seed and thread count give the same History.</summary>
+    /// <summary>Seeds weights, shuffles and dropout: the same seed and thread count give the same History. Any integer.</summary>
     [Parameter]
     public int Seed { get; set; }
 
@@ -79,63 +101,56 @@ public sealed class InvokeModelTrainingCommand : ModelCostCmdlet
     [ValidateRange(0, 4096)]
     public int ThrottleLimit { get; set; }
 
-    protected override void ProcessRecord()
+    private protected override IModelSource? InputModel => ParameterSetName == InputObjectSet ? InputObject : null;
+
+    private protected override string[] InputPaths => Path;
+
+    private protected override string[] InputLiteralPaths => LiteralPath;
+
+    private protected override void ProcessModel(IModelSource model, object target)
     {
-        ModelSpec? parsed = null;
-        if (!TryCore(() => parsed = ModelSpecArgument.Get(this, InputObject), InputObject) || parsed is null) return;
-        var spec = parsed;
+        var spec = model.GetSpec();
+        // Before any data is read: an engine that is not installed, or lacks a layer of this model, is this item's error.
+        var engine = ResolveEngine();
+        EngineSupport.Ensure(engine, spec, EngineOperations.Train);
         var options = new TrainingOptions
         {
             Epochs = Epochs,
             BatchSize = BatchSize,
             ValidationSplit = ValidationSplit,
-            Optimizer = Optimizer,
+            Optimizer = EnumNames<TrainingOptimizer>.Parse(Optimizer),
             LearningRate = LearningRate,
-            Loss = Loss,
+            Loss = EnumNames<LossKind>.Parse(Loss),
             FromLogits = FromLogits.IsPresent,
             Seed = Seed,
             Threads = ThrottleLimit,
+            EngineOptions = EngineOptions(),
         };
         if (Momentum is double m) options.Momentum = m;
+        if (DatasetArgument.Prepare(this, Dataset) is not { } dataset) return;
 
-        using var pump = new PipelinePump();
-        var activity = $"Training {spec.Name} on {DatasetArgument.DisplayName(Dataset)}";
-        var completed = new ProgressRecord(ActivityId, activity, "Done");
-        var dataset = Dataset;
+        var activity = $"Training {spec.Name} on {dataset.Name}";
+        var result = RunWithProgress(ProgressActivity.Training, activity, (pump, ct) =>
+        {
+            var info = dataset.Resolve(pump, ct);
+            pump.PostProgress(new ProgressRecord(ProgressActivity.Training, activity, $"Loading {info.Name} from {info.Location}") { PercentComplete = 0 }, important: true);
+            var data = DatasetLoader.Load(info, ct);
+            pump.PostVerbose(string.Format(CultureInfo.InvariantCulture,
+                "Training '{0}' with the {8} engine on {1}: {2:N0} training samples (validation split {7}), {3:N0} test samples, {4} epoch{9}, batch {5}, {6}.",
+                spec.Name, info.Name, data.TrainCount, data.TestCount, options.Epochs, options.BatchSize, options.Optimizer, options.ValidationSplit, engine.Name, options.Epochs == 1 ? "" : "s"));
+            var progress = new SynchronousProgress<TrainingProgress>(p => Report(pump, activity, p));
+            return engine.Train(spec, data, options, progress, ct);
+        });
+        if (result is null) return;
 
-        TrainingResult result;
-        try
+        if (result.Status == TrainingStatus.Cancelled) ThrowIfStopping();
+        if (result.ToException() is { } stopped)
         {
-            result = pump.Run(this, CancellationToken, ct =>
-            {
-                var info = DatasetArgument.Resolve(dataset, pump, ct);
-                pump.PostProgress(new ProgressRecord(ActivityId, activity, $"Loading {info.Name} from {info.Location}") { PercentComplete = 0 }, important: true);
-                var data = DatasetLoader.Load(info, ct);
-                pump.PostVerbose(string.Format(CultureInfo.InvariantCulture,
-                    "Training '{0}' on {1}: {2:N0} training samples (validation split {7}), {3:N0} test samples, {4} epoch{8}, batch {5}, {6}.",
-                    spec.Name, info.Name, data.TrainCount, data.TestCount, options.Epochs, options.BatchSize, options.Optimizer, options.ValidationSplit,
-                    options.Epochs == 1 ? "" : "s"));
-                var progress = new SynchronousProgress<TrainingProgress>(p => Report(pump, activity, p));
-                return Trainer.Train(spec, data, options, progress, ct);
-            }, completed);
-        }
-        catch (ModelCostException ex) when (ex.ErrorId == ErrorIds.TrainingDiverged && ex.Target is TrainingResult partial)
-        {
-            // The run stopped on a non-finite loss: say so, and still hand back the last finite weights.
-            WriteCoreError(ex, partial);
-            WriteObject(partial);
+            // The run stopped early (a non-finite loss): say so, and still hand back the last good weights.
+            WriteCoreError(stopped, result);
+            WriteObject(result);
             return;
         }
-        catch (ModelCostException ex) when (!(Stopping || CancellationToken.IsCancellationRequested))
-        {
-            WriteCoreError(ex, spec);
-            return;
-        }
-        catch (Exception ex) when ((ex is OperationCanceledException || ex is ModelCostException) && (Stopping || CancellationToken.IsCancellationRequested))
-        {
-            throw new PipelineStoppedException();
-        }
-
         foreach (var epoch in result.History)
             WriteVerbose(string.Format(CultureInfo.InvariantCulture,
                 "History {0}/{1} - {2:F1}s - loss: {3:F4} - accuracy: {4:F4} - val_loss: {5:F4} - val_accuracy: {6:F4}",
@@ -151,7 +166,7 @@ public sealed class InvokeModelTrainingCommand : ModelCostCmdlet
     {
         var status = string.Format(CultureInfo.InvariantCulture, "Epoch {0}/{1}, batch {2}/{3}: loss {4:F4}, accuracy {5:F4}",
             p.Epoch, p.Epochs, p.Batch, p.Batches, p.Loss, p.Accuracy);
-        var record = new ProgressRecord(ActivityId, activity, status)
+        var record = new ProgressRecord(ProgressActivity.Training, activity, status)
         {
             PercentComplete = (int)Math.Clamp(p.Fraction * 100, 0, 100),
             SecondsRemaining = (int)Math.Min(int.MaxValue, Math.Max(0, p.EstimatedRemaining.TotalSeconds)),

@@ -1,7 +1,8 @@
 using System.Management.Automation;
 using ModelCost.Core.Costing;
+using ModelCost.Core.Engine;
 using ModelCost.PS.Infrastructure;
-using ModelCostResult = ModelCost.Core.Costing.ModelCost;
+using ModelCost.PS.Validation;
 
 namespace ModelCost.PS.Commands;
 
@@ -14,14 +15,10 @@ namespace ModelCost.PS.Commands;
 /// <remarks>Counts are per sample; -BatchSize scales only the activation memory. With -PerLayer the
 /// command writes one LayerCost row per layer instead of the model total. -Devices and -Parallelism cost
 /// data-parallel training per device (DDP, ZeRO stages 1-3, see docs/parallelism.md).</remarks>
-[Cmdlet(VerbsDiagnostic.Measure, "ModelCost", DefaultParameterSetName = TotalSet)]
-[OutputType(typeof(ModelCostResult), ParameterSetName = new[] { TotalSet })]
-[OutputType(typeof(LayerCost), ParameterSetName = new[] { PerLayerSet })]
+[Cmdlet(VerbsDiagnostic.Measure, "ModelCost", DefaultParameterSetName = InputObjectSet)]
+[OutputType(typeof(CostSummary), typeof(LayerCost))]
 public sealed class MeasureModelCostCommand : CostCommand
 {
-    internal const string TotalSet = "Total";
-    internal const string PerLayerSet = "PerLayer";
-
     /// <summary>Device speed in FLOP/s for EstimatedLatencySeconds (= InferenceFlops / DeviceFlops).</summary>
     [Parameter]
     [ValidateRange(1e-300, double.MaxValue)]
@@ -29,7 +26,8 @@ public sealed class MeasureModelCostCommand : CostCommand
 
     /// <summary>Exact (forward + each layer's backward) or ThreeTimesForward (seed 000's rule).</summary>
     [Parameter]
-    [ValidateSet("Exact", "ThreeTimesForward", IgnoreCase = true)]
+    [ValidateNameSet(typeof(EnumNames<TrainingFlopsMethod>))]
+    [ArgumentCompleter(typeof(NameSetCompleter<EnumNames<TrainingFlopsMethod>>))]
     public string TrainingFlopsMethod { get; set; } = "Exact";
 
     /// <summary>Data-parallel devices for the per-device figures (ModelStateBytesPerDevice, MemoryBytesPerDevice, CommunicationBytesPerStep, EstimatedStepSeconds); 1 by default. -BatchSize is the batch of each device.</summary>
@@ -38,7 +36,8 @@ public sealed class MeasureModelCostCommand : CostCommand
 
     /// <summary>How model state is spread over the devices: DDP (default; everything replicated, gradients all-reduced), ZeRO1 (optimizer state partitioned), ZeRO2 (+ gradients), ZeRO3 (+ weights). ZeRO needs -Devices 2 or more.</summary>
     [Parameter]
-    [ValidateSet("DDP", "ZeRO1", "ZeRO2", "ZeRO3", IgnoreCase = true)]
+    [ValidateNameSet(typeof(EnumNames<Parallelism>))]
+    [ArgumentCompleter(typeof(NameSetCompleter<EnumNames<Parallelism>>))]
     public string Parallelism { get; set; } = "DDP";
 
     /// <summary>Bytes per second each device sends over its link, for the communication part of EstimatedStepSeconds (default 1.25e9, 10 Gbit/s Ethernet).</summary>
@@ -46,7 +45,7 @@ public sealed class MeasureModelCostCommand : CostCommand
     public double LinkBandwidth { get; set; } = CostOptions.DefaultLinkBandwidth;
 
     /// <summary>Write one LayerCost row per layer (the per-layer FLOPs report) instead of the total.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = PerLayerSet)]
+    [Parameter]
     public SwitchParameter PerLayer { get; set; }
 
     private protected override double DeviceFlopsValue => DeviceFlops;
@@ -59,10 +58,9 @@ public sealed class MeasureModelCostCommand : CostCommand
 
     private protected override double LinkBandwidthValue => LinkBandwidth;
 
-    protected override void ProcessRecord()
+    private protected override void ProcessModel(IModelSource model, object target)
     {
-        CostReport? report = null;
-        if (!TryCore(() => report = Measure(out _), InputObject) || report is null) return;
+        var report = Measure(model);
         if (PerLayer.IsPresent) WriteObject(report.Layers, enumerateCollection: true);
         else WriteObject(report.Total);
     }

@@ -1,10 +1,9 @@
 using System.Management.Automation;
 using ModelCost.Core.Engine;
-using ModelCost.Core.Errors;
+using ModelCost.Core.Engines;
 using ModelCost.Core.Latency;
-using ModelCost.Core.Models;
-using ModelCost.Core.Specs;
 using ModelCost.PS.Completers;
+using ModelCost.PS.Engines;
 using ModelCost.PS.Infrastructure;
 
 namespace ModelCost.PS.Commands;
@@ -16,36 +15,48 @@ namespace ModelCost.PS.Commands;
 /// </summary>
 /// <remarks>
 /// Takes a ModelSpec (Keras-initialised weights: timing does not depend on the values), a TrainingResult
-/// or a TrainedModel, or a path to a spec file or a .safetensors file. Times are per batch; the
-/// estimate is InferenceFlops ÷ the FLOP/s of a 512³ SGEMM measured on the same threads just before.
-/// Runs on a worker thread; Ctrl+C stops it.
+/// or a TrainedModel, or -Path / -LiteralPath to a spec file or a .safetensors file (or spec text). Times
+/// are per batch, measured by the engine named by -Engine; the estimate is InferenceFlops ÷ the FLOP/s of a
+/// 512³ SGEMM measured on the same threads just before. Runs on a worker thread; Ctrl+C stops it.
 /// </remarks>
-[Cmdlet(VerbsDiagnostic.Measure, "ModelLatency")]
+[Cmdlet(VerbsDiagnostic.Measure, "ModelLatency", DefaultParameterSetName = InputObjectSet)]
 [OutputType(typeof(LatencyMeasurement))]
-public sealed class MeasureModelLatencyCommand : ModelCostCmdlet
+public sealed class MeasureModelLatencyCommand : EngineCommand
 {
-    private const int ActivityId = 4;
-
-    /// <summary>A ModelSpec, TrainingResult or TrainedModel, the path of a spec file or .safetensors model, or spec text.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    /// <summary>A ModelSpec (New-ModelSpec, Import-ModelSpec), a TrainingResult (Invoke-ModelTraining) or a TrainedModel (Import-TrainedModel).</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
     [ValidateNotNull]
-    public object InputObject { get; set; } = null!;
+    public IModelSource InputObject { get; set; } = null!;
+
+    /// <summary>Spec files (YAML or Keras JSON) or trained models (.safetensors), wildcards allowed; piped strings bind here, and so does spec text (several lines, a JSON object, or YAML starting with apiVersion:).</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = PathSet)]
+    [ValidateNotNullOrEmpty]
+    public string[] Path { get; set; } = Array.Empty<string>();
+
+    /// <summary>Files taken exactly as written (no wildcards); binds the PSPath of a FileInfo piped from Get-ChildItem.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [Alias("PSPath", "LP")]
+    public string[] LiteralPath { get; set; } = Array.Empty<string>();
 
     /// <summary>Samples per timed forward pass (default 1).</summary>
     [Parameter]
+    [ValidateRange(1, 1 << 20)]
     public int BatchSize { get; set; } = 1;
 
     /// <summary>Timed forward passes (default 1000).</summary>
     [Parameter]
+    [ValidateRange(1, LatencyMeter.MaxIterations)]
     public int Iterations { get; set; } = 1000;
 
     /// <summary>Untimed forward passes first (default 100).</summary>
     [Parameter]
+    [ValidateRange(0, LatencyMeter.MaxIterations)]
     public int Warmup { get; set; } = 100;
 
     /// <summary>Threads for inference and for the FLOP/s measurement (default 1; 0 = all cores).</summary>
     [Parameter]
-    [ValidateRange(0, 4096)]
+    [ValidateRange(0, 1024)]
     public int ThrottleLimit { get; set; } = 1;
 
     /// <summary>Counting convention of the estimate's FLOPs (default Flops), or the path of a rules YAML file.</summary>
@@ -54,43 +65,28 @@ public sealed class MeasureModelLatencyCommand : ModelCostCmdlet
     [ArgumentCompleter(typeof(ConventionCompleter))]
     public string Convention { get; set; } = CostOptionsBuilder.DefaultConvention;
 
-    protected override void ProcessRecord()
+    private protected override IModelSource? InputModel => ParameterSetName == InputObjectSet ? InputObject : null;
+
+    private protected override string[] InputPaths => Path;
+
+    private protected override string[] InputLiteralPaths => LiteralPath;
+
+    private protected override void ProcessModel(IModelSource model, object target)
     {
-        var input = InputObject is PSObject pso ? pso.BaseObject : InputObject;
-        using var pump = new PipelinePump();
-        LatencyMeasurement? result = null;
-        if (TryCore(() =>
-            {
-                var convention = CostOptionsBuilder.ResolveConvention(this, Convention);
-                var target = Resolve(input);
-                var name = target is ModelSpec s ? s.Name : ((TrainedModel)target).Spec.Name;
-                int batch = BatchSize, iterations = Iterations, warmup = Warmup, threads = ThrottleLimit;
-                var activity = $"Measuring the latency of {name}";
-                result = pump.Run(this, CancellationToken, ct =>
-                {
-                    pump.PostProgress(new ProgressRecord(ActivityId, activity, $"{iterations} runs of batch {batch} after {warmup} warm-up runs on {threads} thread(s)"), important: true);
-                    return target is ModelSpec spec
-                        ? LatencyMeter.Measure(spec, batch, iterations, warmup, threads, ct, convention)
-                        : LatencyMeter.Measure((TrainedModel)target, batch, iterations, warmup, threads, ct, convention);
-                }, new ProgressRecord(ActivityId, activity, "Done"));
-            }, input) && result is not null)
-            WriteObject(result);
+        var spec = model.GetSpec();
+        var engine = ResolveEngine();
+        EngineSupport.Ensure(engine, spec, EngineOperations.MeasureLatency);
+        var options = new LatencyOptions
+        {
+            BatchSize = BatchSize, Iterations = Iterations, Warmup = Warmup, Threads = ThrottleLimit,
+            Convention = CostOptionsBuilder.ResolveConvention(this, Convention), EngineOptions = EngineOptions(),
+        };
+        var activity = $"Measuring the latency of {spec.Name}";
+        WriteObject(RunWithProgress(ProgressActivity.Latency, activity, (pump, ct) =>
+        {
+            pump.PostProgress(new ProgressRecord(ProgressActivity.Latency, activity,
+                $"{options.Iterations} runs of batch {options.BatchSize} after {options.Warmup} warm-up runs on {options.Threads} thread(s)"), important: true);
+            return engine.MeasureLatency(model, options, ct);
+        }));
     }
-
-    /// <summary>A spec (timed with initialised weights) or trained weights.</summary>
-    private object Resolve(object? input) => input switch
-    {
-        ModelSpec spec => spec,
-        TrainingResult or TrainedModel => TrainedModelArgument.Get(input),
-        FileInfo file => Load(file.FullName),
-        string text when ModelSpecArgument.LooksLikeSpecText(text) => ModelSpecReader.Parse(text, null),
-        string path when !string.IsNullOrWhiteSpace(path) => Load(PathResolver.ResolveInputPath(this, path)),
-        _ => throw new ModelCostException(ErrorIds.InvalidInputObject, ModelCostErrorCategory.InvalidArgument,
-            $"Measure-ModelLatency takes a ModelSpec, a TrainingResult, a TrainedModel or a file path, not a {input?.GetType().FullName ?? "null"}.", input),
-    };
-
-    private object Load(string path) =>
-        path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase)
-            ? TrainedModelFile.Load(path, CancellationToken)
-            : ModelSpecReader.Load(path);
 }

@@ -4,6 +4,7 @@ using ModelCost.Core.Specs;
 using ModelCost.Core.Specs.KerasCode;
 using ModelCost.PS.Completers;
 using ModelCost.PS.Infrastructure;
+using ModelCost.PS.Validation;
 
 namespace ModelCost.PS.Commands;
 
@@ -41,6 +42,7 @@ public sealed class NewModelSpecCommand : ModelCostCmdlet
     /// <summary>Input shape without the batch dimension, Keras order (e.g. 28,28,1). Optional when the first layer has input_shape.</summary>
     [Parameter(Position = 1)]
     [ValidateNotNullOrEmpty]
+    [ValidateRange(1, int.MaxValue)]
     public int[]? InputShape { get; set; }
 
     /// <summary>Layers: strings such as 'Conv2D(16, 3, activation=relu)', hashtables such as @{ Type = 'Dense'; Units = 10 }, or LayerSpec objects, mixed.</summary>
@@ -64,7 +66,8 @@ public sealed class NewModelSpecCommand : ModelCostCmdlet
     /// Embedding layer may read (e.g. -InputShape 1024 -InputDtype int32 for 1,024 tokens).
     /// </summary>
     [Parameter]
-    [ValidateSet("float32", "int32", IgnoreCase = true)]
+    [ValidateNameSet(typeof(InputDtypeNames))]
+    [ArgumentCompleter(typeof(NameSetCompleter<InputDtypeNames>))]
     public string? InputDtype { get; set; }
 
     /// <summary>Free text kept with the spec (and in its YAML metadata).</summary>

@@ -1,6 +1,6 @@
 using System.Management.Automation;
 using ModelCost.Core.Costing;
-using ModelCost.Core.Specs;
+using ModelCost.Core.Engine;
 using ModelCost.PS.Infrastructure;
 
 namespace ModelCost.PS.Commands;
@@ -11,7 +11,7 @@ namespace ModelCost.PS.Commands;
 /// <example><code>Get-ChildItem ./examples/specs/seed00*.yaml | Import-ModelSpec | Test-ModelCost -MaxParams 1e6</code></example>
 /// <example><code>if (Import-ModelSpec ./examples/specs/seed000_cnn.yaml | Test-ModelCost -MaxParams 100000 -Quiet) { 'fits' }</code></example>
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Test, "ModelCost")]
+[Cmdlet(VerbsDiagnostic.Test, "ModelCost", DefaultParameterSetName = InputObjectSet)]
 [OutputType(typeof(BudgetResult), typeof(bool))]
 public sealed class TestModelCostCommand : CostCommand
 {
@@ -52,7 +52,7 @@ public sealed class TestModelCostCommand : CostCommand
             WriteWarning("No budget given (-MaxParams, -MaxFlops, -MaxTrainingMemoryBytes, -MaxSizeBytes): every model passes.");
     }
 
-    protected override void ProcessRecord()
+    private protected override void ProcessModel(IModelSource model, object target)
     {
         var budget = new CostBudget
         {
@@ -61,15 +61,7 @@ public sealed class TestModelCostCommand : CostCommand
             MaxTrainingMemoryBytes = MaxTrainingMemoryBytes,
             MaxSizeBytes = MaxSizeBytes,
         };
-        ModelSpec? spec = null;
-        BudgetResult? result = null;
-        if (!TryCore(() =>
-            {
-                var report = Measure(out var measured);
-                spec = measured;
-                result = BudgetCheck.Evaluate(report.Total, budget);
-            }, InputObject) || spec is null || result is null)
-            return;
+        var result = BudgetCheck.Evaluate(Measure(model).Total, budget);
 
         foreach (var violation in result.Violations)
             WriteVerbose($"{result.Model}: {violation}");

@@ -1,25 +1,45 @@
 using System.Management.Automation;
 using ModelCost.Core.Costing;
+using ModelCost.Core.Engine;
 using ModelCost.Core.Errors;
 using ModelCost.Core.Specs;
 using ModelCost.PS.Completers;
+using ModelCost.PS.Inputs;
+using ModelCost.PS.Validation;
 
 namespace ModelCost.PS.Infrastructure;
 
 /// <summary>
-/// What Measure-ModelCost and Test-ModelCost share: the spec input and the cost options
+/// What Measure-ModelCost and Test-ModelCost share: the spec input (a spec, or -Path/-LiteralPath) and the cost options
 /// (-Convention, -BatchSize, -Precision, -Optimizer), turned into the core's CostOptions once in
 /// BeginProcessing through <see cref="CostOptionsBuilder"/>. A bad -Convention concerns every
 /// input, so it stops the command before any input is read.
 /// </summary>
-public abstract class CostCommand : ModelCostCmdlet
+public abstract class CostCommand : ModelInputCommand
 {
     private CostOptions? _options;
 
-    /// <summary>The spec: a spec object, a spec file (path or FileInfo), or YAML / Keras JSON text.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    /// <summary>The spec, from New-ModelSpec or Import-ModelSpec.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
     [ValidateNotNull]
-    public object InputObject { get; set; } = null!;
+    public ModelSpec InputObject { get; set; } = null!;
+
+    /// <summary>Spec files (YAML or Keras JSON) or trained models (.safetensors), wildcards allowed; piped strings bind here, and so does spec text (several lines, a JSON object, or YAML starting with apiVersion:).</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = PathSet)]
+    [ValidateNotNullOrEmpty]
+    public string[] Path { get; set; } = Array.Empty<string>();
+
+    /// <summary>Files taken exactly as written (no wildcards); binds the PSPath of a FileInfo piped from Get-ChildItem.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [Alias("PSPath", "LP")]
+    public string[] LiteralPath { get; set; } = Array.Empty<string>();
+
+    private protected override IModelSource? InputModel => ParameterSetName == InputObjectSet ? InputObject : null;
+
+    private protected override string[] InputPaths => Path;
+
+    private protected override string[] InputLiteralPaths => LiteralPath;
 
     /// <summary>Counting convention of the FLOPs figures (and of -MaxFlops): Flops (default), Macs, FlopsWithBias, TfProfiler, Course, or the path of a rules YAML file.</summary>
     [Parameter]
@@ -34,12 +54,14 @@ public abstract class CostCommand : ModelCostCmdlet
 
     /// <summary>Numeric precision of weights, gradients, optimizer state and activations (SizeBytes, TrainingMemoryBytes). Mixed: 16-bit weights, gradients and activations with 32-bit master weights and optimizer moments (the ZeRO paper's accounting).</summary>
     [Parameter]
-    [ValidateSet("Float32", "Float16", "BFloat16", "Int8", "Mixed", IgnoreCase = true)]
+    [ValidateNameSet(typeof(EnumNames<Precision>))]
+    [ArgumentCompleter(typeof(NameSetCompleter<EnumNames<Precision>>))]
     public string Precision { get; set; } = "Float32";
 
     /// <summary>Optimizer whose state is counted in training memory (Adam/AdamW 2 slots, Momentum/RMSprop/Adagrad 1, SGD 0).</summary>
     [Parameter]
-    [ValidateSet("Adam", "AdamW", "SGD", "Momentum", "RMSprop", "Adagrad", IgnoreCase = true)]
+    [ValidateNameSet(typeof(EnumNames<OptimizerKind>))]
+    [ArgumentCompleter(typeof(NameSetCompleter<EnumNames<OptimizerKind>>))]
     public string Optimizer { get; set; } = "Adam";
 
     /// <summary>The options built in BeginProcessing.</summary>
@@ -76,10 +98,6 @@ public abstract class CostCommand : ModelCostCmdlet
         }
     }
 
-    /// <summary>Measures the current input (converted inside the caller's per-item error handling).</summary>
-    private protected CostReport Measure(out ModelSpec spec)
-    {
-        spec = ModelSpecArgument.Get(this, InputObject);
-        return CostCalculator.Measure(spec, Options);
-    }
+    /// <summary>Measures one model's spec with the command's options.</summary>
+    private protected CostReport Measure(IModelSource model) => CostCalculator.Measure(model.GetSpec(), Options);
 }

@@ -1,13 +1,14 @@
 using System.Management.Automation;
 using ModelCost.Core.Costing;
+using ModelCost.PS.Validation;
 
 namespace ModelCost.PS.Infrastructure;
 
 /// <summary>
 /// Maps the cost parameters shared by Measure-ModelCost and Test-ModelCost onto the core's
-/// <see cref="CostOptions"/>. Enum-like parameters are strings with ValidateSet on the cmdlets
-/// (keeping Core value types out of the public cmdlet classes, which PowerShell loads before the
-/// module initializer runs); here they are parsed into the core's enums.
+/// <see cref="CostOptions"/>. Enum-like parameters are strings validated against the core's enums
+/// (ValidateNameSet over EnumNames, keeping Core value types out of the public cmdlet classes, which
+/// PowerShell loads before the module initializer runs); here they are parsed into those enums.
 /// </summary>
 internal static class CostOptionsBuilder
 {
@@ -35,12 +36,12 @@ internal static class CostOptionsBuilder
     {
         Convention = convention,
         BatchSize = batchSize,
-        Precision = Enum.Parse<Precision>(precision, ignoreCase: true),
-        Optimizer = Enum.Parse<OptimizerKind>(optimizer, ignoreCase: true),
+        Precision = EnumNames<Precision>.Parse(precision),
+        Optimizer = EnumNames<OptimizerKind>.Parse(optimizer),
         DeviceFlops = deviceFlops,
-        TrainingFlopsMethod = Enum.Parse<TrainingFlopsMethod>(trainingFlopsMethod, ignoreCase: true),
+        TrainingFlopsMethod = EnumNames<TrainingFlopsMethod>.Parse(trainingFlopsMethod),
         Devices = devices,
-        Parallelism = Enum.Parse<Parallelism>(parallelism, ignoreCase: true),
+        Parallelism = EnumNames<Parallelism>.Parse(parallelism),
         LinkBandwidth = linkBandwidth,
     };
 }

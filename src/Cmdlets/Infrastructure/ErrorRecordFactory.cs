@@ -8,7 +8,8 @@ namespace ModelCost.PS.Infrastructure;
 /// Turns the core's <see cref="ModelCostException"/> into a PowerShell <see cref="ErrorRecord"/>:
 /// the stable ErrorId (so FullyQualifiedErrorId is "ErrorId,ModelCost.PS.Commands.XCommand"),
 /// the category, the offending object as target, and where the problem is (file, line, layer,
-/// option) in ErrorDetails.RecommendedAction when the message alone does not say how to fix it.
+/// option) and how to fix it in PowerShell's terms (<see cref="ErrorRecommendations"/>) in
+/// ErrorDetails.RecommendedAction.
 /// </summary>
 internal static class ErrorRecordFactory
 {
@@ -69,19 +70,7 @@ internal static class ErrorRecordFactory
             where.Add($"layer '{ex.LayerName}'");
         if (ex.Option is not null) where.Add($"option '{ex.Option}'");
 
-        var hint = ex.ErrorId switch
-        {
-            ErrorIds.FileExists => "Omit -NoClobber to replace the file, or choose another path.",
-            ErrorIds.FileReadOnly => "Add -Force to replace a read-only file.",
-            ErrorIds.TrainingDiverged => "Lower -LearningRate; the error's TargetObject (and the command's output) is the result with the last finite weights.",
-            ErrorIds.DirectoryNotFound => "Create the folder first, or choose a path in an existing folder.",
-            ErrorIds.UnknownConvention => "Use one of the built-in conventions (press Tab after -Convention) or the path of a rules YAML file.",
-            // Debian packages Fashion-MNIST only; recommending it for MNIST would send users to the wrong data.
-            ErrorIds.DatasetNotFound => ((ex.Target as string) + " " + ex.Message).Contains("Fashion", StringComparison.OrdinalIgnoreCase)
-                ? "Pass -Path to the folder holding the IDX files, set $env:MODELCOST_DATA, or install Debian's dataset-fashion-mnist."
-                : "Pass -Path to the folder holding the IDX files or set $env:MODELCOST_DATA.",
-            _ => null,
-        };
+        var hint = ErrorRecommendations.For(ex);
         if (where.Count == 0 && hint is null) return null;
         var text = where.Count > 0 ? "Check " + string.Join(", ", where) + "." : "";
         return hint is null ? text : (text.Length > 0 ? text + " " + hint : hint);

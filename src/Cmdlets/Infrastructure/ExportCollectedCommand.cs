@@ -19,6 +19,6 @@ public abstract class ExportCollectedCommand : ExportFileCommand
 
     protected override void ProcessRecord()
     {
-        foreach (var item in InputObject) Items.Add(item is PSObject pso ? pso.BaseObject : item);
+        foreach (var item in InputObject) Items.Add(PSObjectUnwrapper.BaseObject(item));
     }
 }

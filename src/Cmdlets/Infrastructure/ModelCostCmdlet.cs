@@ -74,6 +74,16 @@ public abstract class ModelCostCmdlet : PSCmdlet, IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs long core work on a worker thread through a <see cref="PipelinePump"/> that writes its progress and
+    /// verbose messages here; the bar of <paramref name="activityId"/> is closed when the work ends.
+    /// </summary>
+    private protected T RunWithProgress<T>(int activityId, string activity, Func<PipelinePump, CancellationToken, T> work)
+    {
+        using var pump = new PipelinePump();
+        return pump.Run(this, CancellationToken, ct => work(pump, ct), new ProgressRecord(activityId, activity, "Done"));
+    }
+
     public void Dispose()
     {
         if (_disposed) return;

@@ -20,7 +20,7 @@ internal static class OutputFilePolicy
         var file = AtomicFile.CheckTarget(fullPath, overwrite: !noClobber);
         if (!File.Exists(file)) return file;
         if (AtomicFile.IsReadOnly(file) && !force)
-            throw new ModelCostException(ErrorIds.FileReadOnly, ModelCostErrorCategory.WriteError,
+            throw new ModelCostException(CmdletErrorIds.FileReadOnly, ModelCostErrorCategory.WriteError,
                 $"The file '{file}' is read-only; use -Force to replace it.", file) { File = file };
         return file;
     }

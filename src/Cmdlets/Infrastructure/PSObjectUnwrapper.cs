@@ -10,7 +10,11 @@ namespace ModelCost.PS.Infrastructure;
 /// </summary>
 internal static class PSObjectUnwrapper
 {
+    /// <summary>For the core's layer builders: PSObjects unwrapped, [pscustomobject] as a dictionary.</summary>
     public static readonly Func<object?, object?> Unwrap = UnwrapValue;
+
+    /// <summary>The object a PSObject wraps, or the value itself.</summary>
+    public static object? BaseObject(object? value) => value is PSObject pso ? pso.BaseObject : value;
 
     private static object? UnwrapValue(object? value)
     {

@@ -44,13 +44,13 @@ internal static class PathResolver
             }
             catch (Exception ex) when (ex is SessionStateException or PSArgumentException or NotSupportedException)
             {
-                cmdlet.WriteError(new ErrorRecord(ex, ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound, path));
+                cmdlet.WriteError(new ErrorRecord(ex, CmdletErrorIds.PathNotFound, ErrorCategory.ObjectNotFound, path));
                 continue;
             }
 
             if (!string.Equals(provider.Name, FileSystemProvider, StringComparison.OrdinalIgnoreCase))
             {
-                cmdlet.WriteError(ErrorRecordFactory.Create(ErrorIds.NotFileSystemPath, ErrorCategory.InvalidArgument,
+                cmdlet.WriteError(ErrorRecordFactory.Create(CmdletErrorIds.NotFileSystemPath, ErrorCategory.InvalidArgument,
                     $"The path '{path}' is on the {provider.Name} provider; ModelCost reads only file-system paths.", path));
                 continue;
             }
@@ -92,12 +92,12 @@ internal static class PathResolver
         }
         catch (Exception ex) when (ex is SessionStateException or PSArgumentException or NotSupportedException)
         {
-            cmdlet.WriteError(new ErrorRecord(ex, ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound, path));
+            cmdlet.WriteError(new ErrorRecord(ex, CmdletErrorIds.PathNotFound, ErrorCategory.ObjectNotFound, path));
             return null;
         }
         if (!string.Equals(provider.Name, FileSystemProvider, StringComparison.OrdinalIgnoreCase))
         {
-            cmdlet.WriteError(ErrorRecordFactory.Create(ErrorIds.NotFileSystemPath, ErrorCategory.InvalidArgument,
+            cmdlet.WriteError(ErrorRecordFactory.Create(CmdletErrorIds.NotFileSystemPath, ErrorCategory.InvalidArgument,
                 $"The path '{path}' is on the {provider.Name} provider; ModelCost writes only file-system paths.", path));
             return null;
         }
@@ -143,16 +143,16 @@ internal static class PathResolver
         }
         catch (Exception ex) when (ex is SessionStateException or PSArgumentException or NotSupportedException)
         {
-            throw new ModelCostException(ErrorIds.PathNotFound, ModelCostErrorCategory.ObjectNotFound,
+            throw new ModelCostException(CmdletErrorIds.PathNotFound, ModelCostErrorCategory.ObjectNotFound,
                 $"Cannot resolve the path '{path}': {ex.Message}", path, ex);
         }
         if (!string.Equals(provider.Name, FileSystemProvider, StringComparison.OrdinalIgnoreCase))
-            throw new ModelCostException(ErrorIds.NotFileSystemPath, ModelCostErrorCategory.InvalidArgument,
+            throw new ModelCostException(CmdletErrorIds.NotFileSystemPath, ModelCostErrorCategory.InvalidArgument,
                 $"The path '{path}' is on the {provider.Name} provider; ModelCost reads only file-system paths.", path);
         return full;
     }
 
     private static void WritePathNotFound(PSCmdlet cmdlet, string path) =>
-        cmdlet.WriteError(ErrorRecordFactory.Create(ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound,
+        cmdlet.WriteError(ErrorRecordFactory.Create(CmdletErrorIds.PathNotFound, ErrorCategory.ObjectNotFound,
             $"Cannot find path '{path}' because it does not exist.", path));
 }

@@ -7,15 +7,15 @@ namespace ModelCost.Core.Costing;
 public static class BudgetCheck
 {
     /// <summary>Compares each set limit with its figure; a figure equal to its limit passes. Negative limits are rejected.</summary>
-    public static BudgetResult Evaluate(ModelCost cost, CostBudget budget)
+    public static BudgetResult Evaluate(CostSummary cost, CostBudget budget)
     {
         ArgumentNullException.ThrowIfNull(cost);
         ArgumentNullException.ThrowIfNull(budget);
         var violations = new List<BudgetViolation>(4);
-        Check(violations, nameof(CostBudget.MaxParams), nameof(ModelCost.Params), budget.MaxParams, cost.Params);
-        Check(violations, nameof(CostBudget.MaxFlops), nameof(ModelCost.InferenceFlops), budget.MaxFlops, cost.InferenceFlops);
-        Check(violations, nameof(CostBudget.MaxTrainingMemoryBytes), nameof(ModelCost.TrainingMemoryBytes), budget.MaxTrainingMemoryBytes, cost.TrainingMemoryBytes);
-        Check(violations, nameof(CostBudget.MaxSizeBytes), nameof(ModelCost.SizeBytes), budget.MaxSizeBytes, cost.SizeBytes);
+        Check(violations, nameof(CostBudget.MaxParams), nameof(CostSummary.Params), budget.MaxParams, cost.Params);
+        Check(violations, nameof(CostBudget.MaxFlops), nameof(CostSummary.InferenceFlops), budget.MaxFlops, cost.InferenceFlops);
+        Check(violations, nameof(CostBudget.MaxTrainingMemoryBytes), nameof(CostSummary.TrainingMemoryBytes), budget.MaxTrainingMemoryBytes, cost.TrainingMemoryBytes);
+        Check(violations, nameof(CostBudget.MaxSizeBytes), nameof(CostSummary.SizeBytes), budget.MaxSizeBytes, cost.SizeBytes);
         return new BudgetResult { Model = cost.Model, Violations = violations };
     }
 

@@ -8,7 +8,7 @@ public sealed class BudgetViolation
     /// <summary>The budget's name as the cmdlet parameter spells it, e.g. <c>MaxParams</c>.</summary>
     public required string Budget { get; init; }
 
-    /// <summary>The <see cref="ModelCost"/> property compared, e.g. <c>Params</c>.</summary>
+    /// <summary>The <see cref="CostSummary"/> property compared, e.g. <c>Params</c>.</summary>
     public required string Property { get; init; }
 
     public long Limit { get; init; }

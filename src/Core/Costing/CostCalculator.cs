@@ -7,7 +7,7 @@ namespace ModelCost.Core.Costing;
 /// <summary>
 /// Measures what a model costs under a convention: parameters, size, inference MACs/FLOPs,
 /// training FLOPs, training memory and a latency estimate, in total and per layer. Every count
-/// is per sample (batch 1) except <see cref="ModelCost.ActivationBytes"/>, which is per batch.
+/// is per sample (batch 1) except <see cref="CostSummary.ActivationBytes"/>, which is per batch.
 /// The formulas are in docs/conventions.md.
 /// </summary>
 public static class CostCalculator
@@ -105,7 +105,7 @@ public static class CostCalculator
             // No overlap of compute and communication: an upper bound for a step (docs/parallelism.md).
             double stepSeconds = (double)training * o.BatchSize / o.DeviceFlops + communication / o.LinkBandwidth;
 
-            var total = new ModelCost
+            var total = new CostSummary
             {
                 Model = model.Name,
                 Convention = convention.Name,

@@ -60,7 +60,7 @@ public sealed class CostOptions
             { Option = "Devices" };
         if (Devices == 1 && Parallelism != Parallelism.DDP)
             throw new ModelCostException(ErrorIds.ParallelismNeedsDevices, ModelCostErrorCategory.InvalidArgument,
-                $"Option 'Parallelism' = {Parallelism}: ZeRO partitions model state across devices, so it needs -Devices 2 or more (1 given); use DDP (the default) for one device.", Parallelism.ToString())
+                $"Option 'Parallelism' = {Parallelism}: ZeRO partitions model state across devices, so it needs 2 or more devices (1 given); use DDP (the default) for one device.", Parallelism.ToString())
             { Option = "Parallelism" };
         if (!double.IsFinite(LinkBandwidth) || LinkBandwidth <= 0)
             throw new ModelCostException(ErrorIds.InvalidLinkBandwidth, ModelCostErrorCategory.InvalidArgument,

@@ -3,7 +3,7 @@ namespace ModelCost.Core.Costing;
 /// <summary>The result of <see cref="CostCalculator.Measure(ModelCost.Core.Specs.ModelSpec, CostOptions?)"/>: totals and one row per layer.</summary>
 public sealed class CostReport
 {
-    public required ModelCost Total { get; init; }
+    public required CostSummary Total { get; init; }
 
     /// <summary>Per-layer rows in model order (the <c>-PerLayer</c> output).</summary>
     public required IReadOnlyList<LayerCost> Layers { get; init; }

@@ -46,22 +46,30 @@ public static class DatasetCatalog
         return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "ModelCost", "datasets");
     }
 
+    /// <summary>The definition for a name or alias, or UnknownDataset listing the known names.</summary>
+    public static DatasetDefinition Get(string name) =>
+        Find(name) ?? throw new ModelCostException(ErrorIds.UnknownDataset, ModelCostErrorCategory.InvalidArgument,
+            $"Unknown dataset '{name}'. Known datasets: {string.Join(", ", Names)} (also 'fashion-mnist', 'fashion_mnist').", name);
+
+    /// <summary>The cache folder a download of <paramref name="name"/> writes into (what a caller asks the user about first).</summary>
+    public static string DownloadFolder(string name, DatasetResolveOptions? options = null) =>
+        Path.Combine(Path.GetFullPath((options ?? new DatasetResolveOptions()).CacheRoot ?? DefaultCacheRoot()), Get(name).CacheFolderName);
+
     /// <summary>Finds (or downloads) a dataset and reads its IDX headers for the counts.</summary>
     public static DatasetInfo Resolve(string name, string? path = null, DatasetResolveOptions? options = null,
         IProgress<DownloadProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(name);
         options ??= new DatasetResolveOptions();
-        var def = Find(name) ?? throw new ModelCostException(ErrorIds.UnknownDataset, ModelCostErrorCategory.InvalidArgument,
-            $"Unknown dataset '{name}'. Known datasets: {string.Join(", ", Names)} (also 'fashion-mnist', 'fashion_mnist').", name);
+        var def = Get(name);
         var searched = new List<string>();
 
         if (path is not null)
         {
-            var full = UserPath.Full(path, ErrorIds.DatasetNotFound, "-Path");
+            var full = UserPath.Full(path, ErrorIds.DatasetNotFound, "The dataset folder");
             if (File.Exists(full))
                 throw new ModelCostException(ErrorIds.DatasetNotFound, ModelCostErrorCategory.InvalidArgument,
-                    $"-Path '{full}' is a file; give the folder that holds the {def.Name} IDX files.", full) { File = full };
+                    $"The dataset path '{full}' is a file; it must be the folder that holds the {def.Name} IDX files.", full) { File = full };
             if (!Directory.Exists(full))
                 throw new ModelCostException(ErrorIds.DatasetNotFound, ModelCostErrorCategory.ObjectNotFound,
                     $"The folder '{full}' given for {def.Name} does not exist.", full) { File = full };
@@ -77,7 +85,7 @@ public static class DatasetCatalog
             var root = Path.GetFullPath(env);
             var folder = Directory.Exists(root) ? FindIn(root, def, searched) : null;
             if (folder is not null) return Describe(def, folder, "Environment");
-            if (!Directory.Exists(root)) searched.Add(root + " ($env:" + EnvironmentVariable + ", missing)");
+            if (!Directory.Exists(root)) searched.Add(root + " (" + EnvironmentVariable + ", missing)");
         }
 
         var cacheFolder = Path.Combine(Path.GetFullPath(options.CacheRoot ?? DefaultCacheRoot()), def.CacheFolderName);
@@ -95,7 +103,7 @@ public static class DatasetCatalog
         if (!options.AllowDownload)
             throw new ModelCostException(ErrorIds.DatasetNotFound, ModelCostErrorCategory.ObjectNotFound,
                 $"{def.Name} was not found (looked in {string.Join("; ", searched)}) and downloading is disabled. "
-                + $"Pass -Path <folder> or set $env:{EnvironmentVariable}.", def.Name);
+                + $"Name the folder that holds the files, or set the {EnvironmentVariable} environment variable to it.", def.Name) { Option = "Path" };
 
         // Only the canonical .gz names count as present in the cache: that is what a download writes.
         var missing = def.Files.Where(f => !File.Exists(Path.Combine(cacheFolder, f.FileName))).ToArray();

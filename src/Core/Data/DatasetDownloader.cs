@@ -68,7 +68,7 @@ internal static class DatasetDownloader
                 string id = mismatch ? ErrorIds.ChecksumMismatch : ErrorIds.DownloadFailed;
                 throw new ModelCostException(id, mismatch ? ModelCostErrorCategory.InvalidData : ModelCostErrorCategory.ResourceUnavailable,
                     $"Could not download {def.Name} file '{file.FileName}' into '{folder}' from any mirror: {string.Join(" ", failures)} "
-                    + "No partial file was left behind. Copy the files into a folder and pass it with -Path, or set $env:MODELCOST_DATA.",
+                    + "No partial file was left behind. Copy the files into a folder and name that folder as the dataset's path, or set the MODELCOST_DATA environment variable to it.",
                     target) { File = target };
             }
         }

@@ -1,45 +1,43 @@
+using ModelCost.Core.Data;
 using ModelCost.Core.Engine.Runtime;
 using ModelCost.Core.Errors;
 using ModelCost.Core.Specs;
 
 namespace ModelCost.Core.Engine;
 
-/// <summary>Loss and accuracy of trained weights on a dataset split, in inference mode (BatchNormalization moving statistics, no dropout).</summary>
-public static class Evaluator
+/// <summary>
+/// The managed engine's evaluation (<see cref="ManagedEngine.Evaluate"/>): loss and accuracy of trained
+/// weights on a dataset split, in inference mode (BatchNormalization moving statistics, no dropout).
+/// </summary>
+internal static class Evaluator
 {
     /// <summary>
-    /// Evaluates on split Test or Train. The loss is sparse categorical cross-entropy, or binary
-    /// cross-entropy when the last layer is a sigmoid; a linear last layer is read as logits.
+    /// Evaluates on <see cref="EvaluationOptions.Split"/>. Unless the options name it, the loss is sparse
+    /// categorical cross-entropy, or binary cross-entropy when the last layer is a sigmoid, and a linear
+    /// last layer is read as logits.
     /// </summary>
-    public static EvaluationResult Evaluate(TrainedModel model, TrainingData data, string split, int batchSize = 256, int threads = 0, CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        var last = ShapeInference.Resolve(model.Spec).Layers[^1];
-        string loss = last.Activation == Activations.Sigmoid ? "BinaryCrossentropy" : "SparseCategoricalCrossentropy";
-        return Evaluate(model, data, split, loss, last.Activation == Activations.Linear, batchSize, threads, ct);
-    }
-
-    /// <summary>Evaluates with an explicit loss (the one the model was trained with).</summary>
-    public static EvaluationResult Evaluate(TrainedModel model, TrainingData data, string split, string loss, bool fromLogits,
-        int batchSize = 256, int threads = 0, CancellationToken ct = default)
+    public static EvaluationResult Evaluate(TrainedModel model, TrainingData data, EvaluationOptions options, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
         var resolved = ShapeInference.Resolve(model.Spec);
-        bool test = (split ?? "").Trim().ToLowerInvariant() switch
+        var last = resolved.Layers[^1];
+        var kind = Trainer.CheckLoss(options.Loss ?? (last.Activation == Activations.Sigmoid ? LossKind.BinaryCrossentropy : LossKind.SparseCategoricalCrossentropy));
+        bool fromLogits = options.FromLogits ?? last.Activation == Activations.Linear;
+        bool test = options.Split switch
         {
-            "test" => true,
-            "train" => false,
-            _ => throw EngineChecks.Option("Split", split, $"Split '{split}' is not known; use Test or Train."),
+            DatasetSplit.Test => true,
+            DatasetSplit.Train => false,
+            _ => throw EngineChecks.Option("Split", options.Split, $"Split {(int)options.Split} is not known; use Test or Train."),
         };
-        if (batchSize < 1) throw EngineChecks.Option("BatchSize", batchSize, $"BatchSize {batchSize} must be at least 1.");
-        var kind = LossFunction.Parse(loss);
+        if (options.BatchSize < 1) throw EngineChecks.Option("BatchSize", options.BatchSize, $"BatchSize {options.BatchSize} must be at least 1.");
         EngineChecks.CheckData(resolved, data);
-        int t = EngineChecks.ResolveThreads(threads);
+        int t = EngineChecks.ResolveThreads(options.Threads);
         bool keepLogits = LossFunction.Plan(resolved, kind, fromLogits, data.Classes);
         var (x, y) = test ? (data.TestSamples, data.TestY) : (data.TrainSamples, data.TrainY);
         int count = y.Length;
-        using var net = EngineChecks.Build(resolved, Math.Max(1, Math.Min(batchSize, Math.Max(count, 1))), training: false, t, keepLogits);
+        using var net = EngineChecks.Build(resolved, Math.Max(1, Math.Min(options.BatchSize, Math.Max(count, 1))), training: false, t, keepLogits);
         net.ImportTensors(model.Tensors);
         var lf = new LossFunction(net, kind);
         double l, a;
@@ -54,7 +52,8 @@ public static class Evaluator
         }
         return new EvaluationResult
         {
-            Model = model.Spec.Name, Dataset = data.Name, Split = test ? "Test" : "Train", Samples = count, Loss = l, Accuracy = a,
+            Model = model.Spec.Name, Dataset = data.Name, Split = options.Split, Engine = ManagedEngine.EngineName,
+            Samples = count, Loss = l, Accuracy = a,
         };
     }
 }

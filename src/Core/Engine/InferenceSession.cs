@@ -5,11 +5,11 @@ using ModelCost.Core.Specs;
 namespace ModelCost.Core.Engine;
 
 /// <summary>
-/// A model compiled for inference at a fixed maximum batch size: buffers allocated once, so
+/// The managed engine's inference: a model compiled at a fixed maximum batch size: buffers allocated once, so
 /// <see cref="Run"/> allocates nothing (what latency measurement needs). Not thread-safe; one
 /// session per caller thread.
 /// </summary>
-public sealed class InferenceSession : IDisposable
+internal sealed class InferenceSession : IDisposable
 {
     private readonly Network _net;
 

@@ -8,17 +8,16 @@ using ModelCost.Core.Specs;
 namespace ModelCost.Core.Engine;
 
 /// <summary>
-/// Trains a model spec on a dataset the way Keras' <c>fit</c> does: validation split = the last
-/// fraction of the training set (before shuffling), shuffled batches each epoch (the last one
+/// The managed engine's training loop (<see cref="ManagedEngine.Train"/>): Keras' <c>fit</c>. Validation split =
+/// the last fraction of the training set (before shuffling), shuffled batches each epoch (the last one
 /// smaller), running mean loss/accuracy per epoch, validation at each epoch end, then the test split.
 /// <para>Same seed and same thread count ⇒ identical weights and History.</para>
-/// <para>Cancellation is checked before every batch and throws <see cref="ModelCostException"/> (<see cref="ErrorIds.OperationCancelled"/>)
-/// whose Target is a <see cref="TrainingResult"/> with Status "Cancelled", the history so far and the weights after the last whole step.</para>
-/// <para>A non-finite batch loss throws <see cref="ModelCostException"/> (<see cref="ErrorIds.TrainingDiverged"/>)
-/// whose Target is a <see cref="TrainingResult"/> with Status "Diverged", the history so far and the
-/// previous step's weights — the last ones whose loss was finite.</para>
+/// <para>A run that stops early returns its result: cancellation (checked before every batch) gives Status
+/// <see cref="TrainingStatus.Cancelled"/> with the history so far and the weights after the last whole step; a
+/// non-finite batch loss gives <see cref="TrainingStatus.Diverged"/> with the previous step's weights — the last
+/// ones whose loss was finite. <see cref="TrainingResult.StatusMessage"/> says where it stopped.</para>
 /// </summary>
-public static class Trainer
+internal static class Trainer
 {
     public static TrainingResult Train(ModelSpec spec, TrainingData data, TrainingOptions options,
         IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -28,7 +27,7 @@ public static class Trainer
         ArgumentNullException.ThrowIfNull(options);
         var model = ShapeInference.Resolve(spec);
         var (optName, lr) = CheckOptions(options);
-        var lossKind = LossFunction.Parse(options.Loss);
+        var lossKind = CheckLoss(options.Loss);
         EngineChecks.CheckData(model, data);
         int threads = EngineChecks.ResolveThreads(options.Threads);
 
@@ -55,11 +54,11 @@ public static class Trainer
         var loss = new LossFunction(net, lossKind);
         Optimizer opt = optName switch
         {
-            "SGD" => new Sgd(lr, net.Params.Length, options.Momentum),
-            "Momentum" => new Sgd(lr, net.Params.Length, options.Momentum == 0 ? DefaultMomentum : options.Momentum),
-            "RMSprop" => new RmsProp(lr, net.Params.Length),
-            "Adagrad" => new Adagrad(lr, net.Params.Length),
-            "AdamW" => new Adam(lr, net.Params.Length, weightDecay: options.WeightDecay),
+            TrainingOptimizer.SGD => new Sgd(lr, net.Params.Length, options.Momentum),
+            TrainingOptimizer.Momentum => new Sgd(lr, net.Params.Length, options.Momentum == 0 ? DefaultMomentum : options.Momentum),
+            TrainingOptimizer.RMSprop => new RmsProp(lr, net.Params.Length),
+            TrainingOptimizer.Adagrad => new Adagrad(lr, net.Params.Length),
+            TrainingOptimizer.AdamW => new Adam(lr, net.Params.Length, weightDecay: options.WeightDecay),
             _ => new Adam(lr, net.Params.Length),
         };
 
@@ -72,33 +71,33 @@ public static class Trainer
         var run = Stopwatch.StartNew();
         TimeSpan? lastReport = null;
 
-        TrainingResult Result(string status, List<NamedTensor> tensors, double testLoss, double testAcc)
+        TrainingResult Result(TrainingStatus status, string? message, List<NamedTensor> tensors, double testLoss, double testAcc)
         {
             double seconds = history.Sum(h => h.Seconds);
             var last = history.Count > 0 ? history[^1] : null;
             return new TrainingResult(new TrainedModel(spec, tensors))
             {
-                Model = spec.Name, Dataset = data.Name, Epochs = history.Count, BatchSize = options.BatchSize,
-                Optimizer = optName, LearningRate = lr, Seed = options.Seed, Loss = lossKind.ToString(), Threads = threads,
+                Model = spec.Name, Dataset = data.Name, Engine = ManagedEngine.EngineName, Epochs = history.Count, BatchSize = options.BatchSize,
+                Optimizer = optName, LearningRate = lr, Seed = options.Seed, Loss = lossKind, Threads = threads,
                 Params = model.Params,
                 TrainLoss = last?.Loss ?? double.NaN, TrainAccuracy = last?.Accuracy ?? double.NaN,
                 ValLoss = last?.ValLoss ?? double.NaN, ValAccuracy = last?.ValAccuracy ?? double.NaN,
                 TestLoss = testLoss, TestAccuracy = testAcc,
                 TrainSeconds = seconds, SamplesPerSecond = seconds > 0 ? (double)trainCount * history.Count / seconds : 0,
-                Status = status, History = history.ToArray(),
+                Status = status, StatusMessage = message, History = history.ToArray(),
             };
         }
 
         // Ctrl+C: the weights after the last whole optimizer step, and the epochs finished so far.
-        ModelCostException Cancelled(string when) =>
-            new(ErrorIds.OperationCancelled, ModelCostErrorCategory.OperationStopped,
-                $"Training of '{spec.Name}' was cancelled {when}; the result (Target) holds the weights after the last whole step.",
-                Result("Cancelled", net.ExportTensors(), double.NaN, double.NaN));
+        TrainingResult Cancelled(string when) =>
+            Result(TrainingStatus.Cancelled, $"Training of '{spec.Name}' was cancelled {when}; the result holds the weights after the last whole step.",
+                net.ExportTensors(), double.NaN, double.NaN);
 
-        (double Loss, double Accuracy) Evaluate(SampleStore x, int[] y, int start, int count, string when)
+        // Null when cancelled (the caller returns the Cancelled result).
+        (double Loss, double Accuracy)? Evaluate(SampleStore x, int[] y, int start, int count)
         {
             try { return BatchRunner.Evaluate(net, loss, x, y, start, count, cancellationToken); }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { throw Cancelled(when); }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { return null; }
         }
 
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
@@ -109,7 +108,7 @@ public static class Trainer
             int seen = 0;
             for (int b = 0; b < batches; b++)
             {
-                if (cancellationToken.IsCancellationRequested) throw Cancelled(Inv($"at epoch {epoch}, before batch {b + 1} of {batches}"));
+                if (cancellationToken.IsCancellationRequested) return Cancelled(Inv($"at epoch {epoch}, before batch {b + 1} of {batches}"));
                 int start = b * options.BatchSize, n = Math.Min(options.BatchSize, trainCount - start);
                 var idx = order.AsSpan(start, n);
                 BatchRunner.Gather(net, data.TrainSamples, idx, sampleSize);
@@ -126,18 +125,15 @@ public static class Trainer
                     // Stopped inside a layer: the optimiser has not run, so Params are the last whole step; put the
                     // BatchNorm statistics this forward pass had begun to move back too.
                     Array.Copy(net.PreviousState, net.State, net.State.Length);
-                    throw Cancelled(Inv($"at epoch {epoch}, during batch {b + 1} of {batches}"));
+                    return Cancelled(Inv($"at epoch {epoch}, during batch {b + 1} of {batches}"));
                 }
                 var (bl, bc) = loss.Compute(n, labels.AsSpan(0, n), gradient: true);
                 // Keras: batch loss = mean sample loss + regularization penalty (at the weights of this forward pass).
                 if (net.Penalty.Any) bl += n * net.Penalty.Value(net.Params);
                 if (!double.IsFinite(bl))
-                {
-                    var diverged = Result("Diverged", net.ExportTensors(previous: true), double.NaN, double.NaN);
-                    throw new ModelCostException(ErrorIds.TrainingDiverged, ModelCostErrorCategory.InvalidOperation,
-                        Inv($"Training of '{spec.Name}' diverged: the loss became {bl / n} at epoch {epoch}, batch {b + 1} (optimizer {optName}, learning rate {lr}). Try a smaller learning rate; the result (Target) holds the weights of the previous step."),
-                        diverged);
-                }
+                    return Result(TrainingStatus.Diverged,
+                        Inv($"Training of '{spec.Name}' diverged: the loss became {bl / n} at epoch {epoch}, batch {b + 1} (optimizer {optName}, learning rate {lr}). Try a smaller learning rate; the result holds the weights of the previous step."),
+                        net.ExportTensors(previous: true), double.NaN, double.NaN);
                 try
                 {
                     net.Backward(n);
@@ -145,7 +141,7 @@ public static class Trainer
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
                     Array.Copy(net.PreviousState, net.State, net.State.Length);
-                    throw Cancelled(Inv($"at epoch {epoch}, during batch {b + 1} of {batches}"));
+                    return Cancelled(Inv($"at epoch {epoch}, during batch {b + 1} of {batches}"));
                 }
                 if (net.Penalty.Any) net.Penalty.AddGradient(net.Params, net.Grads);
                 opt.Step(net.Params, net.Grads, net.PreviousParams, net.Pool);
@@ -169,7 +165,8 @@ public static class Trainer
                     }
                 }
             }
-            var (vl, va) = Evaluate(data.TrainSamples, data.TrainY, trainCount, valCount, Inv($"while validating epoch {epoch}"));
+            if (Evaluate(data.TrainSamples, data.TrainY, trainCount, valCount) is not (var vl, var va))
+                return Cancelled(Inv($"while validating epoch {epoch}"));
             history.Add(new TrainingEpoch
             {
                 Epoch = epoch, Loss = lossSum / seen, Accuracy = correctSum / seen,
@@ -177,49 +174,46 @@ public static class Trainer
             });
         }
 
-        var (tl, ta) = options.EvaluateTest
-            ? Evaluate(data.TestSamples, data.TestY, 0, data.TestCount, "while evaluating the test split")
-            : (double.NaN, double.NaN);
-        return Result("Completed", net.ExportTensors(), tl, ta);
+        var (tl, ta) = (double.NaN, double.NaN);
+        if (options.EvaluateTest)
+        {
+            if (Evaluate(data.TestSamples, data.TestY, 0, data.TestCount) is not (var l, var a))
+                return Cancelled("while evaluating the test split");
+            (tl, ta) = (l, a);
+        }
+        return Result(TrainingStatus.Completed, null, net.ExportTensors(), tl, ta);
     }
 
-    /// <summary>The optimizers training accepts (the same names Measure-ModelCost -Optimizer costs).</summary>
-    public static IReadOnlyList<string> Optimizers { get; } = ["Adam", "AdamW", "SGD", "Momentum", "RMSprop", "Adagrad"];
-
-    /// <summary>Momentum of the "Momentum" optimizer (SGD with momentum) when none is given.</summary>
+    /// <summary>Momentum of the <see cref="TrainingOptimizer.Momentum"/> optimizer (SGD with momentum) when none is given.</summary>
     public const double DefaultMomentum = 0.9;
 
     /// <summary>Canonical optimizer name and learning rate (Keras default when not given).</summary>
-    internal static (string Name, double LearningRate) CheckOptions(TrainingOptions o)
+    internal static (TrainingOptimizer Optimizer, double LearningRate) CheckOptions(TrainingOptions o)
     {
         if (o.Epochs < 1) throw EngineChecks.Option("Epochs", o.Epochs, $"Epochs {o.Epochs} must be at least 1.");
         if (o.BatchSize < 1) throw EngineChecks.Option("BatchSize", o.BatchSize, $"BatchSize {o.BatchSize} must be at least 1.");
         if (!(o.ValidationSplit >= 0 && o.ValidationSplit < 1))
             throw EngineChecks.Option("ValidationSplit", o.ValidationSplit, Inv($"ValidationSplit {o.ValidationSplit} must be in [0, 1) (0 = no validation)."));
         if (o.Threads < 0) throw EngineChecks.Option("Threads", o.Threads, $"Threads {o.Threads} must be 0 (all cores) or positive.");
-        string name = (o.Optimizer ?? "").Trim().ToLowerInvariant() switch
-        {
-            "adam" => "Adam",
-            "adamw" => "AdamW",
-            "sgd" => "SGD",
-            "rmsprop" => "RMSprop",
-            "momentum" => "Momentum",
-            "adagrad" => "Adagrad",
-            _ => throw EngineChecks.Option("Optimizer", o.Optimizer, $"Optimizer '{o.Optimizer}' is not known. Use {string.Join(", ", Optimizers)}."),
-        };
-        double lr = o.LearningRate ?? (name is "SGD" or "Momentum" ? 0.01 : 0.001);
+        var name = o.Optimizer;
+        if (!Enum.IsDefined(name))
+            throw EngineChecks.Option("Optimizer", o.Optimizer, $"Optimizer {(int)o.Optimizer} is not known. Use {string.Join(", ", Enum.GetNames<TrainingOptimizer>())}.");
+        double lr = o.LearningRate ?? (name is TrainingOptimizer.SGD or TrainingOptimizer.Momentum ? 0.01 : 0.001);
         if (!(lr > 0) || double.IsInfinity(lr))
             throw EngineChecks.Option("LearningRate", o.LearningRate, Inv($"LearningRate {lr} must be a positive finite number."));
         if (!(o.Momentum >= 0 && o.Momentum < 1))
             throw EngineChecks.Option("Momentum", o.Momentum, Inv($"Momentum {o.Momentum} must be in [0, 1)."));
         // Only SGD has a momentum setting (Keras' SGD(momentum=…)); Adam's β1 is fixed at Keras' 0.9, RMSprop's
         // momentum is not implemented. Ignoring the value would train something other than what was asked.
-        if (o.Momentum != 0 && name is not ("SGD" or "Momentum"))
+        if (o.Momentum != 0 && name is not (TrainingOptimizer.SGD or TrainingOptimizer.Momentum))
             throw EngineChecks.Option("Momentum", o.Momentum, Inv($"Momentum {o.Momentum} applies only to the SGD and Momentum optimizers; {name} does not use it. Leave it out, or choose SGD."));
         if (!(o.WeightDecay >= 0) || double.IsInfinity(o.WeightDecay))
             throw EngineChecks.Option("WeightDecay", o.WeightDecay, Inv($"WeightDecay {o.WeightDecay} must be a non-negative finite number."));
         return (name, lr);
     }
+
+    internal static LossKind CheckLoss(LossKind loss) => Enum.IsDefined(loss) ? loss
+        : throw EngineChecks.Option("Loss", loss, $"Loss {(int)loss} is not known. Use {string.Join(", ", Enum.GetNames<LossKind>())}.");
 
     private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }

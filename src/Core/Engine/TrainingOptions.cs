@@ -1,11 +1,13 @@
+using ModelCost.Core.Engines;
+
 namespace ModelCost.Core.Engine;
 
 /// <summary>
-/// Hyper-parameters of a training run, Keras defaults. Optimizer: Adam, AdamW, SGD, Momentum (SGD with
-/// momentum, default 0.9), RMSprop, Adagrad.
-/// Loss: SparseCategoricalCrossentropy, CategoricalCrossentropy, BinaryCrossentropy.
+/// Hyper-parameters of a training run, Keras defaults; engine-neutral (every engine reads the same).
+/// Optimizer: <see cref="TrainingOptimizer"/> (Momentum is SGD with momentum, default 0.9).
+/// Loss: <see cref="LossKind"/>.
 /// </summary>
-public sealed class TrainingOptions
+public sealed class TrainingOptions : EngineRunOptions
 {
     public int Epochs { get; set; } = 5;
     public int BatchSize { get; set; } = 64;
@@ -13,7 +15,7 @@ public sealed class TrainingOptions
     /// <summary>Fraction of the training set held out for validation: the LAST fraction, taken before shuffling (Keras). 0 = none.</summary>
     public double ValidationSplit { get; set; } = 0.1;
 
-    public string Optimizer { get; set; } = "Adam";
+    public TrainingOptimizer Optimizer { get; set; } = TrainingOptimizer.Adam;
 
     /// <summary>Null = the optimizer's Keras default (Adam/AdamW/RMSprop/Adagrad 1e-3, SGD/Momentum 1e-2).</summary>
     public double? LearningRate { get; set; }
@@ -24,7 +26,7 @@ public sealed class TrainingOptions
     /// <summary>AdamW weight decay (Keras default 0.004).</summary>
     public double WeightDecay { get; set; } = 0.004;
 
-    public string Loss { get; set; } = "SparseCategoricalCrossentropy";
+    public LossKind Loss { get; set; } = LossKind.SparseCategoricalCrossentropy;
 
     /// <summary>
     /// True when the last layer outputs logits (linear activation); the loss then applies softmax
@@ -34,9 +36,6 @@ public sealed class TrainingOptions
 
     /// <summary>Seeds weights, shuffles and dropout masks. Default 0, so runs repeat unless a seed is chosen.</summary>
     public int Seed { get; set; }
-
-    /// <summary>Worker threads; 0 = <see cref="Environment.ProcessorCount"/>. Results repeat exactly for a given count.</summary>
-    public int Threads { get; set; }
 
     public bool Shuffle { get; set; } = true;
 

@@ -35,7 +35,7 @@ public static class ExportTargets
             if (names.Count > 1)
                 throw new ModelCostException(ErrorIds.OutputPathReused, ModelCostErrorCategory.InvalidArgument,
                     $"{names.Count} objects ({Describe(names)}) would all be written to the one file '{trimmed}'; nothing was written. " +
-                    $"Pass a folder as -Path (an existing one, or a new name without an extension such as '{Path.ChangeExtension(trimmed, null)}') to write one {extension} file per object.", trimmed)
+                    $"Give a folder as the path (an existing one, or a new name without an extension such as '{Path.ChangeExtension(trimmed, null)}') to write one {extension} file per object.", trimmed)
                 { File = trimmed, Option = "Path" };
             return new Plan([trimmed], null);
         }

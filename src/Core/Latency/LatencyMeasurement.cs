@@ -8,6 +8,9 @@ namespace ModelCost.Core.Latency;
 public sealed class LatencyMeasurement
 {
     public required string Model { get; init; }
+
+    /// <summary>The engine that ran the forward passes (Managed, Torch, OnnxRuntime, ...).</summary>
+    public required string Engine { get; init; }
     public int BatchSize { get; init; }
     public int Iterations { get; init; }
     public int Warmup { get; init; }

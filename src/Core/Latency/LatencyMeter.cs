@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using ModelCost.Core.Costing;
-using ModelCost.Core.Engine;
+using ModelCost.Core.Engines;
 using ModelCost.Core.Engine.Kernels;
 using ModelCost.Core.Engine.Runtime;
 using ModelCost.Core.Errors;
@@ -10,9 +10,10 @@ using ModelCost.Core.Specs;
 namespace ModelCost.Core.Latency;
 
 /// <summary>
-/// Times inference of a model on this machine through the engine's <see cref="InferenceSession"/>
-/// (buffers allocated once, so timed runs allocate nothing) and sets the measurement beside the
-/// cost model's estimate at the machine's measured FLOP/s.
+/// What every engine's latency measurement shares: the option checks, the deterministic input, the
+/// timing loop (warm-up, then one timestamp pair per forward pass), the percentiles and the cost model's
+/// estimate at this machine's measured FLOP/s. An engine prepares its own session and input and hands
+/// <see cref="Measure"/> a callback that runs one batch, so timed runs measure only the engine.
 /// </summary>
 public static class LatencyMeter
 {
@@ -22,26 +23,67 @@ public static class LatencyMeter
     /// <summary>Activation floats (batch × every layer's output) above this are refused before allocating.</summary>
     public const long MaxActivationFloats = 1L << 30;
 
-    /// <summary>Latency of a spec with Keras-initialised weights (seed 0): weights do not change dense-kernel timing.</summary>
-    public static LatencyMeasurement Measure(ModelSpec spec, int batchSize = 1, int iterations = 1000, int warmup = 100,
-        int threads = 1, CancellationToken cancellationToken = default, CostConvention? convention = null)
+    /// <summary>Checks the options against the model before any engine allocates; returns the resolved model.</summary>
+    public static ResolvedModel Validate(ModelSpec spec, LatencyOptions options)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var model = Validate(spec, batchSize, iterations, warmup, threads);
-        threads = threads == 0 ? Environment.ProcessorCount : threads;
-        using var session = InferenceSession.Create(spec, batchSize, threads);
-        return Run(model, session, "Initialised", batchSize, iterations, warmup, threads, convention, cancellationToken);
+        ArgumentNullException.ThrowIfNull(options);
+        return Validate(spec, options.BatchSize, options.Iterations, options.Warmup, options.Threads);
     }
 
-    /// <summary>Latency of trained weights (e.g. <c>TrainingResult.GetTrainedModel()</c> or an imported file).</summary>
-    public static LatencyMeasurement Measure(TrainedModel trained, int batchSize = 1, int iterations = 1000, int warmup = 100,
-        int threads = 1, CancellationToken cancellationToken = default, CostConvention? convention = null)
+    /// <summary>The thread count a latency run uses: <see cref="EngineRunOptions.Threads"/>, 0 meaning every core.</summary>
+    public static int ResolveThreads(LatencyOptions options) => options.Threads == 0 ? Environment.ProcessorCount : options.Threads;
+
+    /// <summary>Deterministic inputs in [0, 1), like scaled pixels; every engine times the same values.</summary>
+    public static void FillInput(Span<float> input)
     {
-        ArgumentNullException.ThrowIfNull(trained);
-        var model = Validate(trained.Spec, batchSize, iterations, warmup, threads);
-        threads = threads == 0 ? Environment.ProcessorCount : threads;
-        using var session = InferenceSession.Create(trained, batchSize, threads);
-        return Run(model, session, "Trained", batchSize, iterations, warmup, threads, convention, cancellationToken);
+        for (int i = 0; i < input.Length; i++) input[i] = (float)((i * 2654435761u % 1000u) / 1000.0);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="runBatch"/> <see cref="LatencyOptions.Warmup"/> times untimed, then
+    /// <see cref="LatencyOptions.Iterations"/> times timed, and sets the times beside the estimate.
+    /// <paramref name="weights"/> is "Trained" or "Initialised".
+    /// </summary>
+    public static LatencyMeasurement Measure(string engine, ResolvedModel model, string weights, LatencyOptions options,
+        Action runBatch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(runBatch);
+        int threads = ResolveThreads(options);
+        for (int i = 0; i < options.Warmup; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            runBatch();
+        }
+        var times = new double[options.Iterations];
+        for (int i = 0; i < times.Length; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            long t0 = Stopwatch.GetTimestamp();
+            runBatch();
+            times[i] = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        }
+        double mean = times.Average();
+        Array.Sort(times);
+        double median = Percentile(times, 0.5), p90 = Percentile(times, 0.9);
+
+        var convention = options.Convention ?? CostConvention.Default;
+        int batchSize = options.BatchSize;
+        double deviceFlops = MeasureDeviceFlops(threads);
+        long flopsPerSample = CostCalculator.Measure(model, new CostOptions { Convention = convention, BatchSize = batchSize, DeviceFlops = deviceFlops }).Total.InferenceFlops;
+        long flops = checked(flopsPerSample * batchSize);
+        double estimate = flops / deviceFlops;
+        return new LatencyMeasurement
+        {
+            Model = model.Name, Engine = engine, Convention = convention.Name, BatchSize = batchSize, Iterations = options.Iterations,
+            Warmup = options.Warmup, Threads = threads, Weights = weights,
+            MedianSeconds = median, P90Seconds = p90, MeanSeconds = mean, MinSeconds = times[0],
+            ThroughputPerSecond = batchSize / median,
+            MeasuredDeviceFlops = deviceFlops, InferenceFlops = flops, EstimatedLatencySeconds = estimate,
+            MeasuredToEstimatedRatio = estimate > 0 ? median / estimate : double.NaN,
+        };
     }
 
     /// <summary>
@@ -75,45 +117,6 @@ public static class LatencyMeter
         return 2.0 * N * N * N / best;
     }
 
-    private static LatencyMeasurement Run(ResolvedModel model, InferenceSession session, string weights, int batchSize, int iterations,
-        int warmup, int threads, CostConvention? convention, CancellationToken ct)
-    {
-        var input = new float[batchSize * session.InputSize];
-        var output = new float[batchSize * session.OutputSize];
-        // Deterministic inputs in [0, 1), like scaled pixels.
-        for (int i = 0; i < input.Length; i++) input[i] = (float)((i * 2654435761u % 1000u) / 1000.0);
-
-        for (int i = 0; i < warmup; i++)
-        {
-            ct.ThrowIfCancellationRequested();
-            session.Run(input, output);
-        }
-        var times = new double[iterations];
-        for (int i = 0; i < iterations; i++)
-        {
-            ct.ThrowIfCancellationRequested();
-            long t0 = Stopwatch.GetTimestamp();
-            session.Run(input, output);
-            times[i] = Stopwatch.GetElapsedTime(t0).TotalSeconds;
-        }
-        double mean = times.Average();
-        Array.Sort(times);
-        double median = Percentile(times, 0.5), p90 = Percentile(times, 0.9);
-
-        double deviceFlops = MeasureDeviceFlops(threads);
-        long flopsPerSample = CostCalculator.Measure(model, new CostOptions { Convention = convention ?? CostConvention.Default, BatchSize = batchSize, DeviceFlops = deviceFlops }).Total.InferenceFlops;
-        long flops = checked(flopsPerSample * batchSize);
-        double estimate = flops / deviceFlops;
-        return new LatencyMeasurement
-        {
-            Model = model.Name, Convention = (convention ?? CostConvention.Default).Name, BatchSize = batchSize, Iterations = iterations, Warmup = warmup, Threads = threads, Weights = weights,
-            MedianSeconds = median, P90Seconds = p90, MeanSeconds = mean, MinSeconds = times[0],
-            ThroughputPerSecond = batchSize / median,
-            MeasuredDeviceFlops = deviceFlops, InferenceFlops = flops, EstimatedLatencySeconds = estimate,
-            MeasuredToEstimatedRatio = estimate > 0 ? median / estimate : double.NaN,
-        };
-    }
-
     /// <summary>Nearest-rank percentile of sorted values (the value at rank ⌈q·n⌉).</summary>
     internal static double Percentile(double[] sorted, double q)
     {
@@ -129,7 +132,7 @@ public static class LatencyMeter
         if (warmup < 0 || warmup > MaxIterations)
             throw Option("Warmup", warmup, $"Warmup {Inv(warmup)} must be between 0 and {Inv(MaxIterations)}.");
         if (threads < 0 || threads > 1024)
-            throw Option("ThrottleLimit", threads, $"The thread count {Inv(threads)} must be 0 (all cores) or between 1 and 1024.");
+            throw Option("Threads", threads, $"The thread count {Inv(threads)} must be 0 (all cores) or between 1 and 1024.");
         var model = ShapeInference.Resolve(spec);
         long perSample = ShapeInference.Elements(model.InputShape);
         foreach (var l in model.Layers) perSample = checked(perSample + l.OutputElements);

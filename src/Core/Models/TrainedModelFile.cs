@@ -65,7 +65,7 @@ public static class TrainedModelFile
         if (!meta.TryGetValue(SpecKey, out var yaml) || string.IsNullOrWhiteSpace(yaml))
             throw new ModelCostException(ErrorIds.ModelMetadataMissing, ModelCostErrorCategory.InvalidData,
                 $"Model file '{full}' has no '{SpecKey}' entry in its safetensors metadata, so its architecture is unknown. "
-                + "Files written by Export-TrainedModel carry it; a plain PyTorch/safetensors file does not.", full) { File = full };
+                + "Trained models this module saves carry it; a plain PyTorch/safetensors file does not.", full) { File = full };
 
         var spec = ModelSpecYaml.Parse(yaml, $"{full} (metadata {SpecKey})");
         var ordered = Match(spec, content.Tensors, $"model file '{full}'", full);

@@ -206,8 +206,8 @@ internal sealed partial class OnnxGraphMapper
         {
             if (!_options.SkipUnsupported)
                 throw new ModelCostException(ErrorIds.OnnxOperatorUnsupported, ModelCostErrorCategory.NotImplemented,
-                    $"{_file}: node '{NodeName(node)}' ({node.OpType}): {ex.Message}. Import-ModelSpec -Skip Unsupported costs the rest of the graph and lists what it skipped.", NodeName(node))
-                { File = _file, LayerName = NodeName(node) };
+                    $"{_file}: node '{NodeName(node)}' ({node.OpType}): {ex.Message}. Skipping unsupported nodes costs the rest of the graph and lists what it skipped.", NodeName(node))
+                { File = _file, LayerName = NodeName(node), Option = "op_type" };
             Skip(node, ex.Message, inputs);
         }
     }

@@ -1,6 +1,6 @@
 namespace ModelCost.Core.Onnx;
 
-/// <summary>A node that <c>-Skip Unsupported</c> left out of the spec, and why; it costs nothing in the figures.</summary>
+/// <summary>A node that <see cref="OnnxImportOptions.SkipUnsupported"/> left out of the spec, and why; it costs nothing in the figures.</summary>
 public sealed class OnnxSkippedNode
 {
     public required string Node { get; init; }

@@ -31,7 +31,7 @@ public sealed class ChartData
             if (values.All(v => v is null))
                 throw new ModelCostException(ErrorIds.InvalidChartData, ModelCostErrorCategory.InvalidArgument,
                     $"No model has a value for '{f.Name}' (models: {string.Join(", ", comparison.Rows.Select(r => r.Model))}). "
-                    + (f.Index >= ComparisonFigures.TestAccuracy ? "It comes from Invoke-ModelTraining results." : "It comes from Measure-ModelCost results."), f.Name)
+                    + (f.Index >= ComparisonFigures.TestAccuracy ? "It comes from training results." : "It comes from cost summaries."), f.Name)
                 { Option = "Property" };
             series.Add(new ChartSeries { Name = f.Label, Values = values, IsCount = f.IsCount });
         }

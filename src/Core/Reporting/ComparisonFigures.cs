@@ -1,5 +1,4 @@
 using ModelCost.Core.Costing;
-using ModelCostRow = ModelCost.Core.Costing.ModelCost;
 using ModelCost.Core.Engine;
 using ModelCost.Core.Errors;
 
@@ -68,10 +67,10 @@ internal static class ComparisonFigures
     /// data-parallel row ("ResNet50 ZeRO3 ×64"), so a sweep over devices and strategies compares and charts as
     /// one row each. One device under DDP (the default) keeps the plain name, so it still merges with training runs.
     /// </summary>
-    internal static string CostRowName(ModelCostRow c) =>
+    internal static string CostRowName(CostSummary c) =>
         c.Devices > 1 || c.Parallelism != Parallelism.DDP ? $"{c.Model} {c.Parallelism} ×{c.Devices.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : c.Model ?? "";
 
-    internal static FigureValue[] FromCost(ModelCostRow c)
+    internal static FigureValue[] FromCost(CostSummary c)
     {
         var v = new FigureValue[All.Length];
         v[Params] = FigureValue.Of(c.Params);

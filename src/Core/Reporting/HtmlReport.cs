@@ -137,7 +137,7 @@ public static class HtmlReport
             h.Append("<figure class=\"chart\">\n").Append(SvgLineChart.Render(LineChartData.LossCurves(runs))).Append("</figure>\n");
             h.Append("<figure class=\"chart\">\n").Append(SvgLineChart.Render(LineChartData.AccuracyCurves(runs))).Append("</figure>\n");
         }
-        var showStatus = runs.Any(r => r.Status != "Completed");
+        var showStatus = runs.Any(r => r.Status != Engine.TrainingStatus.Completed);
         h.Append("</div>\n<div class=\"scroll\"><table class=\"runs\">\n<thead><tr><th>Model</th><th>Dataset</th><th class=\"num\">Epochs</th><th class=\"num\">Batch</th><th>Optimizer (learning rate)</th>")
          .Append("<th class=\"num\">Seed</th><th class=\"num\">Test accuracy</th><th class=\"num\">Test loss</th><th class=\"num\">Training time (s)</th><th class=\"num\">Samples/s</th>")
          .Append(showStatus ? "<th>Status</th>" : "").Append("</tr></thead>\n<tbody>\n");
@@ -148,7 +148,7 @@ public static class HtmlReport
              .Append(Num(NumberText.Count(r.Seed)))
              .Append(Num(NumberText.Fixed(r.TestAccuracy, 4))).Append(Num(NumberText.Fixed(r.TestLoss, 4)))
              .Append(Num(NumberText.Number(r.TrainSeconds))).Append(Num(NumberText.Count((long)Math.Round(r.SamplesPerSecond))))
-             .Append(showStatus ? "<td>" + E(r.Status) + "</td>" : "").Append("</tr>\n");
+             .Append(showStatus ? "<td>" + E(r.Status.ToString()) + "</td>" : "").Append("</tr>\n");
         }
         h.Append("</tbody>\n</table></div>\n</section>\n");
     }

@@ -1,13 +1,12 @@
 using System.Text;
 using ModelCost.Core.Costing;
-using ModelCostRow = ModelCost.Core.Costing.ModelCost;
 using ModelCost.Core.Engine;
 using ModelCost.Core.Errors;
 
 namespace ModelCost.Core.Reporting;
 
 /// <summary>
-/// Side-by-side comparison of models (Compare-ModelCost): cost rows and training runs with the same model
+/// Side-by-side comparison of models: cost rows and training runs with the same model
 /// name merge into one row, every figure gets its ratio to a baseline, and a conclusion names the most
 /// accurate, smallest, cheapest and fastest model and what extra FLOPs buy in accuracy.
 /// </summary>
@@ -17,7 +16,7 @@ public static class ModelComparison
     public static IReadOnlyList<string> PropertyNames => ComparisonFigures.Names;
 
     /// <summary>
-    /// Compares <paramref name="items"/>: <see cref="ModelCost"/>, <see cref="TrainingResult"/>, <see cref="ComparisonRow"/>
+    /// Compares <paramref name="items"/>: <see cref="CostSummary"/>, <see cref="TrainingResult"/>, <see cref="ComparisonRow"/>
     /// (re-based on the new baseline) or a whole <see cref="ComparisonResult"/>; <see cref="ComparisonConclusion"/> objects
     /// and nulls are skipped so a previous comparison's output can be piped back in. Rows keep the order in which
     /// model names first appear. <paramref name="baseline"/> defaults to the first model; names match exactly,
@@ -31,7 +30,7 @@ public static class ModelComparison
         var entries = Collect(items);
         if (entries.Count == 0)
             throw new ModelCostException(ErrorIds.NothingToCompare, ModelCostErrorCategory.InvalidArgument,
-                "Nothing to compare: pass ModelCost objects (Measure-ModelCost), TrainingResult objects (Invoke-ModelTraining) or rows of an earlier comparison.");
+                "Nothing to compare: give cost summaries, training results or rows of an earlier comparison.");
 
         var baseEntry = FindBaseline(entries, baseline);
         var selected = new bool[ComparisonFigures.All.Length];
@@ -61,7 +60,7 @@ public static class ModelComparison
     {
         public string Model { get; } = model;
         public FigureValue[] Values { get; set; } = new FigureValue[ComparisonFigures.All.Length];
-        public ModelCostRow? Cost { get; set; }
+        public CostSummary? Cost { get; set; }
         public TrainingResult? Training { get; set; }
         public bool FromRow { get; set; }
         public string? Convention { get; set; }
@@ -87,12 +86,12 @@ public static class ModelComparison
                 case null:
                 case ComparisonConclusion:
                     break;
-                case ModelCostRow c:
+                case CostSummary c:
                 {
                     var e = For(ComparisonFigures.CostRowName(c));
                     if (e.Cost is not null || e.FromRow)
                         throw Duplicate(e.Model, e.Cost is null ? "an earlier comparison row" : $"convention {e.Cost.Convention}", $"convention {c.Convention}",
-                            "compare one convention at a time (Measure-ModelCost -Convention ...)");
+                            "compare costs measured under one convention");
                     e.Cost = c;
                     var v = ComparisonFigures.FromCost(c);
                     for (int i = 0; i < v.Length; i++) if (!v[i].IsAbsent) e.Values[i] = v[i];
@@ -123,7 +122,7 @@ public static class ModelComparison
                 }
                 default:
                     throw new ModelCostException(ErrorIds.UnsupportedComparisonInput, ModelCostErrorCategory.InvalidArgument,
-                        $"Cannot compare an object of type '{item.GetType().FullName}': pass ModelSpec (costed under the default Flops convention), ModelCost (Measure-ModelCost), TrainingResult (Invoke-ModelTraining) or ComparisonRow objects.",
+                        $"Cannot compare an object of type '{item.GetType().FullName}': give model specs (ModelSpec, costed under the default Flops convention), cost summaries (CostSummary), training results (TrainingResult) or comparison rows (ComparisonRow).",
                         item);
             }
         }

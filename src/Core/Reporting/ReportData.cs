@@ -68,7 +68,7 @@ public sealed class ReportData
         var hasComparable = compared.Any(o => o is not ComparisonConclusion);
         if (!hasComparable && layers.Count == 0)
             throw new ModelCostException(ErrorIds.NothingToCompare, ModelCostErrorCategory.InvalidArgument,
-                "Nothing to report: pass ModelCost, TrainingResult or LayerCost objects (Measure-ModelCost [-PerLayer], Invoke-ModelTraining).");
+                "Nothing to report: give cost summaries, per-layer costs, training results or comparison rows.");
 
         ComparisonResult? comparison = hasComparable ? ModelComparison.Compare(compared, baseline) : null;
         var charts = new List<ChartData>();

@@ -63,7 +63,7 @@ public static class LayerSpecFactory
                     }
                     if (parsed.AppliedTo is { Length: > 1 })
                         throw new ModelCostException(ErrorIds.InvalidLayerOption, ModelCostErrorCategory.InvalidArgument,
-                            $"{parsed.CallName} is applied to {string.Join(", ", parsed.AppliedTo)}, variables a layer list cannot see; name its inputs with inputs=['a', 'b'], or paste the model code into New-ModelSpec -KerasCode.", text)
+                            $"{parsed.CallName} is applied to {string.Join(", ", parsed.AppliedTo)}, variables a layer list cannot see; name its inputs with inputs=['a', 'b'], or give the whole model as Keras code.", text)
                         { Option = LayerOptions.Inputs };
                     (layer, given) = (parsed.Layer, parsed.InputShape);
                     if (given is not null) tokenInput = parsed.TokenInput;
@@ -97,8 +97,8 @@ public static class LayerSpecFactory
         }
         if (shape is null)
             throw new ModelCostException(ErrorIds.InvalidInputShape, ModelCostErrorCategory.InvalidArgument,
-                $"Model '{name}' needs an input shape: pass -InputShape (e.g. 28,28,1) or give the first layer input_shape=(28, 28, 1).", name) { Option = "InputShape" };
-        // Keras 2's Embedding(…, input_length=n) on the first layer declares n token ids, unless -InputDtype says otherwise.
+                $"Model '{name}' has no input shape: neither the model nor its first layer (input_shape) gives one.", name) { Option = "InputShape" };
+        // Keras 2's Embedding(…, input_length=n) on the first layer declares n token ids, unless the input dtype says otherwise.
         if (!InputDtypes.TryNormalize(inputDtype ?? (tokenInput ? InputDtypes.Int32 : null), out var dtype))
             throw new ModelCostException(ErrorIds.InvalidInputShape, ModelCostErrorCategory.InvalidArgument,
                 $"Model '{name}': input dtype '{inputDtype}' is not known; use float32 (the default) or int32 (token ids).", inputDtype) { Option = "InputDtype" };
@@ -109,7 +109,7 @@ public static class LayerSpecFactory
 
     /// <summary>
     /// Combines -InputShape with a shape written in the layers (input_shape=, Input(shape=)): either may be
-    /// missing; when both are given they must agree, and names in the written shape take -InputShape's numbers.
+    /// missing; when both are given they must agree, and names in the written shape take the given numbers.
     /// </summary>
     internal static int[] MergeShape(string model, int[]? given, InputShapeText written, object target)
     {
@@ -117,12 +117,12 @@ public static class LayerSpecFactory
         {
             if (written.IsResolved) return written.Dims;
             throw new ModelCostException(ErrorIds.InvalidInputShape, ModelCostErrorCategory.InvalidArgument,
-                $"Model '{model}': the input shape {written} names {string.Join(", ", written.Unresolved.Select(n => $"'{n}'"))}, which pasted code cannot evaluate; pass the numbers with -InputShape (e.g. -InputShape {string.Join(",", written.Dims.Select((d, k) => written.Names[k] is null ? d.ToString(System.Globalization.CultureInfo.InvariantCulture) : "28"))}).", target)
+                $"Model '{model}': the input shape {written} names {string.Join(", ", written.Unresolved.Select(n => $"'{n}'"))}, which pasted code cannot evaluate; give the input shape as numbers (e.g. {string.Join(",", written.Dims.Select((d, k) => written.Names[k] is null ? d.ToString(System.Globalization.CultureInfo.InvariantCulture) : "28"))}).", target)
             { Option = "InputShape" };
         }
         if (!written.Accepts(given))
             throw new ModelCostException(ErrorIds.InvalidInputShape, ModelCostErrorCategory.InvalidArgument,
-                $"Model '{model}': {written.Option}={written} disagrees with -InputShape {ShapeText.Format(given)}.", target) { Option = written.Option };
+                $"Model '{model}': {written.Option}={written} disagrees with the given input shape {ShapeText.Format(given)}.", target) { Option = written.Option };
         return given;
     }
 

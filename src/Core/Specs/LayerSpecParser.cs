@@ -52,7 +52,7 @@ public static class LayerSpecParser
         var item = ParseItem(text);
         if (item.Layer is null)
             throw new ModelCostException(ErrorIds.InvalidLayerOption, ModelCostErrorCategory.InvalidArgument,
-                $"Layer string '{Clip(text)}': {item.CallName}(...) gives the model input, not a layer; put it first in New-ModelSpec -Layer, or give its shape as the input shape.", text)
+                $"Layer string '{Clip(text)}': {item.CallName}(...) gives the model input, not a layer; put it first in the layer list, or give its shape as the model's input shape.", text)
             { Option = "shape" };
         return (item.Layer, ResolvedShape(item, text));
     }
@@ -97,7 +97,7 @@ public static class LayerSpecParser
         if (item.InputShape is not { } s) return null;
         if (s.IsResolved) return s.Dims;
         throw new ModelCostException(ErrorIds.InvalidInputShape, ModelCostErrorCategory.InvalidArgument,
-            $"Layer string '{Clip(text)}': {s.Option}={s} names {string.Join(", ", s.Unresolved.Select(n => $"'{n}'"))}, which a layer string cannot evaluate; give the input shape as numbers (New-ModelSpec -InputShape).", text)
+            $"Layer string '{Clip(text)}': {s.Option}={s} names {string.Join(", ", s.Unresolved.Select(n => $"'{n}'"))}, which a layer string cannot evaluate; give the model's input shape as numbers.", text)
         { Option = s.Option };
     }
 
@@ -151,11 +151,11 @@ public static class LayerSpecParser
                 case LayerStatement l:
                     if (l.Item.AppliedTo is { Length: > 1 })
                         throw Error(ErrorIds.InvalidLayerOption, l.Item.Position, LayerOptions.Inputs,
-                            $"a layer string cannot refer to the code's variables ({string.Join(", ", l.Item.AppliedTo)}); name the input layers with inputs=['a', 'b'], or paste the whole model into New-ModelSpec -KerasCode.");
+                            $"a layer string cannot refer to the code's variables ({string.Join(", ", l.Item.AppliedTo)}); name the input layers with inputs=['a', 'b'], or give the whole model as Keras code.");
                     return l.Item;
                 case SequentialStatement or ModelStatement:
                     throw Error(ErrorIds.InvalidLayerOption, st.Position, null,
-                        "a whole Sequential(...) or Model(...) is a model, not a layer; paste the model code into New-ModelSpec -KerasCode.");
+                        "a whole Sequential(...) or Model(...) is a model, not a layer; give the model code as Keras code.");
                 default:
                     throw Syntax(0, "expected a layer such as Dense(10).");
             }

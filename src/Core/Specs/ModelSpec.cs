@@ -1,10 +1,12 @@
+using ModelCost.Core.Engine;
+
 namespace ModelCost.Core.Specs;
 
 /// <summary>
 /// A model as written: a name, the input shape without the batch dimension (Keras order,
 /// channels last) and its layers. Sequential unless a layer names its <c>Inputs</c>.
 /// </summary>
-public sealed class ModelSpec : IEquatable<ModelSpec>
+public sealed class ModelSpec : IEquatable<ModelSpec>, IModelSource
 {
     /// <summary>Longest model name accepted (characters): it becomes a file name, a chart label and part of messages.</summary>
     public const int MaxNameLength = 200;
@@ -40,6 +42,10 @@ public sealed class ModelSpec : IEquatable<ModelSpec>
     public override bool Equals(object? obj) => obj is ModelSpec other && Equals(other);
 
     public override int GetHashCode() => HashCode.Combine(Name, Layers.Count);
+
+    ModelSpec IModelSource.GetSpec() => this;
+
+    TrainedModel? IModelSource.GetTrainedModel() => null;
 
     public override string ToString() => $"{Name} ({Layers.Count} layers, input {ShapeText.Format(InputShape)})";
 }

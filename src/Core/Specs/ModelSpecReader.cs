@@ -28,7 +28,7 @@ public static class ModelSpecReader
             SpecFormat.Yaml => ModelSpecYaml.Parse(text, sourceName),
             _ when LooksLikeBareSpec(text) => throw new ModelCostException(ErrorIds.UnknownSpecFormat, ModelCostErrorCategory.InvalidData,
                 $"{sourceName ?? "The text"} is missing apiVersion and kind: a ModelSpec YAML file starts with 'apiVersion: {ModelSpecYaml.ApiVersion}' and 'kind: {ModelSpecYaml.Kind}', " +
-                "with the name under metadata and inputShape and layers under spec (see docs/specs.md; Export-ModelSpec writes one).",
+                "with the name under metadata and inputShape and layers under spec (see docs/specs.md; exporting a spec writes one).",
                 sourceName) { File = sourceName },
             _ => throw new ModelCostException(ErrorIds.UnknownSpecFormat, ModelCostErrorCategory.InvalidData,
                 $"{sourceName ?? "The text"} is neither a ModelSpec YAML file (apiVersion: {ModelSpecYaml.ApiVersion}, kind: {ModelSpecYaml.Kind}) nor a Keras model.to_json() config.",

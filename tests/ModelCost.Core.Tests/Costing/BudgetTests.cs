@@ -9,7 +9,7 @@ public class BudgetTests
 {
     // Seed MLP under Flops, batch 1: Params 235,146; InferenceFlops 469,504; SizeBytes 940,584;
     // TrainingMemoryBytes 3,762,336 + 1,962·4 (activations) = 3,770,184.
-    private static readonly ModelCost.Core.Costing.ModelCost MlpCost = CostCalculator.Measure(Mlp()).Total;
+    private static readonly ModelCost.Core.Costing.CostSummary MlpCost = CostCalculator.Measure(Mlp()).Total;
 
     [Fact]
     public void WithinEveryBudgetPasses()

@@ -19,7 +19,7 @@ public class DataParallelTests
     /// <summary>Ψ = 7.5e9 parameters, all trainable: 999 inputs → Dense(7,500,000) has 999·7.5e6 + 7.5e6 = 7.5e9.</summary>
     private static ModelSpec SevenPointFiveBillion() => new() { Name = "7.5B", InputShape = [999], Layers = [Dense(7_500_000)] };
 
-    private static ModelCost.Core.Costing.ModelCost Cost(ModelSpec spec, int devices, Parallelism p, Precision precision = Precision.Mixed,
+    private static CostSummary Cost(ModelSpec spec, int devices, Parallelism p, Precision precision = Precision.Mixed,
         OptimizerKind optimizer = OptimizerKind.Adam, int batch = 1, double deviceFlops = 1e9, double link = CostOptions.DefaultLinkBandwidth) =>
         CostCalculator.Measure(spec, new CostOptions
         {

@@ -12,7 +12,7 @@ namespace ModelCost.Core.Tests.Costing;
 /// </summary>
 public class SeedFigureTests
 {
-    private static ModelCost.Core.Costing.ModelCost Cost(ModelSpec spec, CostConvention c, TrainingFlopsMethod m = TrainingFlopsMethod.Exact) =>
+    private static ModelCost.Core.Costing.CostSummary Cost(ModelSpec spec, CostConvention c, TrainingFlopsMethod m = TrainingFlopsMethod.Exact) =>
         CostCalculator.Measure(spec, new CostOptions { Convention = c, TrainingFlopsMethod = m }).Total;
 
     // ---- Seed 000 (own estimator: Dense 2·in·out + out, Conv 2·Hout·Wout·F·(kh·kw·Cin) + Hout·Wout·F, training 3×) ----

@@ -1,3 +1,4 @@
+using ModelCost.Core.Engine;
 using ModelCost.Core.Engine.Optimizers;
 using ModelCost.Core.Engine.Runtime;
 using ModelCost.Core.Specs;

@@ -74,12 +74,12 @@ public class HandComputedTests
     public void TrainingAcceptsEveryOptimizerCostingAccepts()
     {
         // Measure-ModelCost -Optimizer takes OptimizerKind's names; Invoke-ModelTraining must train with each of them.
-        Assert.Equal(Enum.GetNames<ModelCost.Core.Costing.OptimizerKind>().Order(), Trainer.Optimizers.Order());
+        Assert.Equal(Enum.GetNames<ModelCost.Core.Costing.OptimizerKind>().Order(), Enum.GetNames<TrainingOptimizer>().Order());
         foreach (var name in Enum.GetNames<ModelCost.Core.Costing.OptimizerKind>())
-            Assert.Equal(name, Trainer.CheckOptions(new TrainingOptions { Optimizer = name.ToLowerInvariant() }).Name);
+            Assert.Equal(name, Trainer.CheckOptions(new TrainingOptions { Optimizer = Enum.Parse<TrainingOptimizer>(name) }).Optimizer.ToString());
         // Keras learning-rate defaults: SGD family 1e-2, the adaptive ones 1e-3.
-        Assert.Equal(0.01, Trainer.CheckOptions(new TrainingOptions { Optimizer = "Momentum" }).LearningRate);
-        Assert.Equal(0.001, Trainer.CheckOptions(new TrainingOptions { Optimizer = "Adagrad" }).LearningRate);
+        Assert.Equal(0.01, Trainer.CheckOptions(new TrainingOptions { Optimizer = TrainingOptimizer.Momentum }).LearningRate);
+        Assert.Equal(0.001, Trainer.CheckOptions(new TrainingOptions { Optimizer = TrainingOptimizer.Adagrad }).LearningRate);
     }
 
     [Fact]

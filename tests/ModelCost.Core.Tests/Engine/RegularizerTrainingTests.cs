@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using ModelCost.Core.Data;
 using ModelCost.Core.Engine;
 using ModelCost.Core.Engine.Runtime;
 using ModelCost.Core.Specs;
@@ -67,7 +68,7 @@ public class RegularizerTrainingTests
 
     private static TrainingOptions OneSgdStep(int batch, bool evaluateTest = true) => new()
     {
-        Epochs = 1, BatchSize = batch, Optimizer = "SGD", LearningRate = 0.1, ValidationSplit = 0, Shuffle = false, Seed = 5, Threads = 1,
+        Epochs = 1, BatchSize = batch, Optimizer = TrainingOptimizer.SGD, LearningRate = 0.1, ValidationSplit = 0, Shuffle = false, Seed = 5, Threads = 1,
         EvaluateTest = evaluateTest,
     };
 
@@ -90,8 +91,8 @@ public class RegularizerTrainingTests
         Assert.Equal(Tensor(a, "dense.bias"), Tensor(r, "dense.bias"));
         // Evaluation (test loss, Invoke-ModelEvaluation) adds the penalty at the final weights, as Keras' evaluate does.
         var final = Tensor(r, "dense.kernel");
-        var withReg = Evaluator.Evaluate(r.GetTrainedModel(), data, "Test");
-        var withoutReg = Evaluator.Evaluate(new TrainedModel(plain, r.GetTrainedModel().Tensors), data, "Test");
+        var withReg = Evaluator.Evaluate(r.GetTrainedModel(), data, new EvaluationOptions { Split = DatasetSplit.Test });
+        var withoutReg = Evaluator.Evaluate(new TrainedModel(plain, r.GetTrainedModel().Tensors), data, new EvaluationOptions { Split = DatasetSplit.Test });
         Assert.Equal(withoutReg.Loss + lambda * final.Sum(w => (double)w * w), withReg.Loss, 9);
         Assert.Equal(withReg.Loss, r.TestLoss, 9);
     }

@@ -44,29 +44,29 @@ public class SeedAccuracyTests(ITestOutputHelper output)
         ],
     };
 
-    [Fact]
+    [SkippableFact]
     public void SeedMlpReachesIssueThreshold() => RunFashion(SeedMlp(), 0.87);
 
-    [Fact]
+    [SkippableFact]
     public void SeedCnnReachesIssueThreshold() => RunFashion(SeedCnn(), 0.88);
 
     private void RunFashion(ModelSpec spec, double threshold)
     {
         var data = TestIdx.Fashion();
-        if (data is null) { output.WriteLine($"SKIPPED: Fashion-MNIST not found at {TestIdx.FashionDir}"); return; }
+        Skip.If(data is null, $"Fashion-MNIST not found at {TestIdx.FashionDir}");
         var sw = Stopwatch.StartNew();
-        var r = Trainer.Train(spec, data, new TrainingOptions { Epochs = 5, BatchSize = 64, ValidationSplit = 0.1, Optimizer = "Adam" });
+        var r = Trainer.Train(spec, data!, new TrainingOptions { Epochs = 5, BatchSize = 64, ValidationSplit = 0.1, Optimizer = TrainingOptimizer.Adam });
         foreach (var h in r.History) output.WriteLine(h.ToString());
         output.WriteLine($"{spec.Name}: test accuracy {r.TestAccuracy:F4}, loss {r.TestLoss:F4}, train {r.TrainSeconds:F1}s ({r.TrainSeconds / r.Epochs:F2} s/epoch, threads {r.Threads}), wall {sw.Elapsed.TotalSeconds:F1}s");
-        Assert.Equal("Completed", r.Status);
+        Assert.Equal(TrainingStatus.Completed, r.Status);
         Assert.True(r.TestAccuracy >= threshold, $"test accuracy {r.TestAccuracy:F4} < {threshold}");
     }
 
-    [Fact]
+    [SkippableFact]
     public void SeedModel2OnMnistTestSetHeldOut()
     {
         var imgs = Path.Combine(TestIdx.MnistDir, "t10k-images-idx3-ubyte.gz");
-        if (!File.Exists(imgs)) { output.WriteLine($"SKIPPED: MNIST not found at {TestIdx.MnistDir}"); return; }
+        Skip.IfNot(File.Exists(imgs), $"MNIST not found at {TestIdx.MnistDir}");
         var (x, y) = TestIdx.Read(imgs, Path.Combine(TestIdx.MnistDir, "t10k-labels-idx1-ubyte.gz"));
         // First 8,000 train, last 2,000 held out (as the test split).
         const int train = 8000, size = 784;
@@ -80,7 +80,7 @@ public class SeedAccuracyTests(ITestOutputHelper output)
         // near 1e-3 while its moving variance starts at Keras' 1 and decays as 0.99^steps: after 1,250
         // steps (8,000/32 × 5) the start value weighs 0.99^1250 ≈ 3.5e-6, far below the batch variances,
         // so inference-mode statistics match training (after 375 steps it would still weigh 0.023).
-        var r = Trainer.Train(SeedModel2(), data, new TrainingOptions { Epochs = 5, BatchSize = 32, ValidationSplit = 0, Loss = "CategoricalCrossentropy" });
+        var r = Trainer.Train(SeedModel2(), data, new TrainingOptions { Epochs = 5, BatchSize = 32, ValidationSplit = 0, Loss = LossKind.CategoricalCrossentropy });
         foreach (var h in r.History) output.WriteLine(h.ToString());
         output.WriteLine($"Model2: held-out accuracy {r.TestAccuracy:F4}, {sw.Elapsed.TotalSeconds:F1}s");
         Assert.True(r.TestAccuracy >= 0.95, $"held-out accuracy {r.TestAccuracy:F4} < 0.95");

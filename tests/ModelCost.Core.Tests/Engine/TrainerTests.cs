@@ -1,3 +1,4 @@
+using ModelCost.Core.Data;
 using ModelCost.Core.Engine;
 using ModelCost.Core.Engine.Runtime;
 using ModelCost.Core.Errors;
@@ -52,11 +53,11 @@ public class TrainerTests
             (new() { ValidationSplit = -0.1 }, "ValidationSplit"),
             (new() { ValidationSplit = double.NaN }, "ValidationSplit"),
             (new() { Epochs = 0 }, "Epochs"),
-            (new() { Optimizer = "Adamax" }, "Optimizer"),
+            (new() { Optimizer = (TrainingOptimizer)99 }, "Optimizer"),
             (new() { LearningRate = double.NaN }, "LearningRate"),
             (new() { LearningRate = 0 }, "LearningRate"),
             (new() { Threads = -1 }, "Threads"),
-            (new() { Loss = "Hinge" }, "Loss"),
+            (new() { Loss = (LossKind)99 }, "Loss"),
         })
         {
             var e = Throws(() => Trainer.Train(spec, data, opts));
@@ -75,7 +76,7 @@ public class TrainerTests
         var data = Synthetic([4, 4], 2, 64, 16);
         var r = Trainer.Train(new ModelSpec { Name = "cnn", InputShape = [4, 4, 1], Layers = [L("Conv2D", filters: 2, kernel: [3]), L("Flatten"), L("Dense", units: 2, activation: "softmax")] },
             data, new TrainingOptions { Epochs = 1, BatchSize = 16 });
-        Assert.Equal("Completed", r.Status);
+        Assert.Equal(TrainingStatus.Completed, r.Status);
         var e = Throws(() => Trainer.Train(SmallMlp([5, 4], 2), data, new TrainingOptions { Epochs = 1 }));
         Assert.Equal(ErrorIds.DatasetShapeMismatch, e.ErrorId);
         Assert.Contains("(None, 5, 4)", e.Message);
@@ -133,15 +134,15 @@ public class TrainerTests
     {
         var data = Synthetic([8], 3, 256, 32);
         var spec = new ModelSpec { Name = "div", InputShape = [8], Layers = [L("Dense", units: 32, activation: "relu"), L("Dense", units: 3, activation: "softmax")] };
-        var e = Throws(() => Trainer.Train(spec, data, new TrainingOptions { Epochs = 20, BatchSize = 16, Optimizer = "SGD", LearningRate = 1e6 }));
-        Assert.Equal(ErrorIds.TrainingDiverged, e.ErrorId);
-        var r = Assert.IsType<TrainingResult>(e.Target);
-        Assert.Equal("Diverged", r.Status);
+        var r = Trainer.Train(spec, data, new TrainingOptions { Epochs = 20, BatchSize = 16, Optimizer = TrainingOptimizer.SGD, LearningRate = 1e6 });
+        Assert.Equal(TrainingStatus.Diverged, r.Status);
+        Assert.Equal(ErrorIds.TrainingDiverged, r.ToException()!.ErrorId);
+        Assert.Contains("diverged", r.StatusMessage);
         var tensors = r.GetTrainedModel().Tensors;
         Assert.Equal(["dense.kernel", "dense.bias", "dense_1.kernel", "dense_1.bias"], tensors.Select(t => t.Name));
         Assert.All(tensors, t => Assert.All(t.Data, v => Assert.True(float.IsFinite(v))));
         // The weights handed back still give a finite loss: they are the last good ones.
-        var eval = Evaluator.Evaluate(r.GetTrainedModel(), data, "Train");
+        var eval = Evaluator.Evaluate(r.GetTrainedModel(), data, new EvaluationOptions { Split = DatasetSplit.Train });
         Assert.True(double.IsFinite(eval.Loss));
     }
 
@@ -152,9 +153,10 @@ public class TrainerTests
         using var cts = new CancellationTokenSource();
         int reportsAfterCancel = 0;
         var progress = new SyncProgress(p => { if (cts.IsCancellationRequested) reportsAfterCancel++; if (p.Batch >= 3) cts.Cancel(); });
-        var ex = Assert.Throws<ModelCostException>(() => Trainer.Train(SmallMlp([8], 3), data,
-            new TrainingOptions { Epochs = 50, BatchSize = 8, ProgressInterval = TimeSpan.Zero }, progress, cts.Token));
-        Assert.Equal(ErrorIds.OperationCancelled, ex.ErrorId);
+        var r = Trainer.Train(SmallMlp([8], 3), data,
+            new TrainingOptions { Epochs = 50, BatchSize = 8, ProgressInterval = TimeSpan.Zero }, progress, cts.Token);
+        Assert.Equal(TrainingStatus.Cancelled, r.Status);
+        Assert.Equal(ErrorIds.OperationCancelled, r.ToException()!.ErrorId);
         Assert.Equal(0, reportsAfterCancel);
     }
 
@@ -211,11 +213,11 @@ public class TrainerTests
     {
         var data = Synthetic([4, 4], 3, 200, 50);
         var r = Trainer.Train(SmallMlp([4, 4], 3), data, new TrainingOptions { Epochs = 2, BatchSize = 20 });
-        var ev = Evaluator.Evaluate(r.GetTrainedModel(), data, "Test", batchSize: 7, threads: 1);
+        var ev = Evaluator.Evaluate(r.GetTrainedModel(), data, new EvaluationOptions { BatchSize = 7, Threads = 1 });
         Assert.Equal(50, ev.Samples);
         Assert.Equal(r.TestLoss, ev.Loss, 5);
         Assert.Equal(r.TestAccuracy, ev.Accuracy, 9);
-        Throws(() => Evaluator.Evaluate(r.GetTrainedModel(), data, "Validation"));
+        Throws(() => Evaluator.Evaluate(r.GetTrainedModel(), data, new EvaluationOptions { Split = (DatasetSplit)2 }));
 
         using var session = InferenceSession.Create(r.GetTrainedModel(), batchSize: 50, threads: 2);
         var probs = new float[50 * 3];
@@ -264,13 +266,13 @@ public class TrainerTests
     public void SgdRmspropAdamWAndBinaryCrossEntropyTrain()
     {
         var data = Synthetic([8], 2, 200, 50, seed: 9);
-        foreach (var opt in new[] { "SGD", "RMSprop", "AdamW" })
+        foreach (var opt in new[] { TrainingOptimizer.SGD, TrainingOptimizer.RMSprop, TrainingOptimizer.AdamW })
         {
-            var r = Trainer.Train(SmallMlp([8], 2), data, new TrainingOptions { Epochs = 3, BatchSize = 10, Optimizer = opt, LearningRate = 0.01, Momentum = opt == "SGD" ? 0.9 : 0 });
+            var r = Trainer.Train(SmallMlp([8], 2), data, new TrainingOptions { Epochs = 3, BatchSize = 10, Optimizer = opt, LearningRate = 0.01, Momentum = opt == TrainingOptimizer.SGD ? 0.9 : 0 });
             Assert.True(r.TestAccuracy > 0.8, $"{opt}: {r.TestAccuracy}");
         }
         var bce = new ModelSpec { Name = "bce", InputShape = [8], Layers = [L("Dense", units: 8, activation: "tanh"), L("Dense", units: 1, activation: "sigmoid")] };
-        var b = Trainer.Train(bce, data, new TrainingOptions { Epochs = 3, BatchSize = 10, LearningRate = 0.01, Loss = "BinaryCrossentropy" });
+        var b = Trainer.Train(bce, data, new TrainingOptions { Epochs = 3, BatchSize = 10, LearningRate = 0.01, Loss = LossKind.BinaryCrossentropy });
         Assert.True(b.TestAccuracy > 0.8, $"BCE: {b.TestAccuracy}");
         var logits = new ModelSpec { Name = "logits", InputShape = [8], Layers = [L("Dense", units: 8, activation: "tanh"), L("Dense", units: 2)] };
         var lg = Trainer.Train(logits, data, new TrainingOptions { Epochs = 3, BatchSize = 10, LearningRate = 0.01, FromLogits = true });
@@ -297,15 +299,15 @@ public class TrainerTests
     {
         var data = Synthetic([4], 3, 64, 16);
         var spec = SmallMlp([4], 3);
-        TrainingOptions O(string opt, double momentum = 0) => new() { Epochs = 2, BatchSize = 16, Optimizer = opt, Momentum = momentum, Seed = 3, Threads = 1 };
-        var m = Trainer.Train(spec, data, O("Momentum"));
-        var s = Trainer.Train(spec, data, O("SGD", 0.9));
-        Assert.Equal("Momentum", m.Optimizer);
+        TrainingOptions O(TrainingOptimizer opt, double momentum = 0) => new() { Epochs = 2, BatchSize = 16, Optimizer = opt, Momentum = momentum, Seed = 3, Threads = 1 };
+        var m = Trainer.Train(spec, data, O(TrainingOptimizer.Momentum));
+        var s = Trainer.Train(spec, data, O(TrainingOptimizer.SGD, 0.9));
+        Assert.Equal(TrainingOptimizer.Momentum, m.Optimizer);
         Assert.Equal(0.01, m.LearningRate);
         Assert.Equal(s.TrainLoss, m.TrainLoss);  // same arithmetic: SGD(momentum=0.9)
         Assert.Equal(s.GetTrainedModel().Tensors.Select(t => t.Data), m.GetTrainedModel().Tensors.Select(t => t.Data));
-        var a = Trainer.Train(spec, data, O("Adagrad"));
-        Assert.Equal("Adagrad", a.Optimizer);
+        var a = Trainer.Train(spec, data, O(TrainingOptimizer.Adagrad));
+        Assert.Equal(TrainingOptimizer.Adagrad, a.Optimizer);
         Assert.True(double.IsFinite(a.TrainLoss));
         Assert.True(a.History[1].Loss < a.History[0].Loss, "Adagrad lowers the loss on separable blobs");
     }

@@ -33,7 +33,7 @@ public class TransformerTrainingTests
     {
         var data = Sequences();
         var r = Trainer.Train(TokenModel(), data, new TrainingOptions { Epochs = 8, BatchSize = 32, ValidationSplit = 0, Seed = 3, Threads = 2 });
-        Assert.Equal("Completed", r.Status);
+        Assert.Equal(TrainingStatus.Completed, r.Status);
         // The label is a function of one token: chance is 1/3; learning it shows the gradients reach the embeddings.
         Assert.True(r.TestAccuracy > 0.6, $"test accuracy {r.TestAccuracy:F3}");
         var names = r.GetTrainedModel().Tensors.Select(t => t.Name).ToHashSet();
@@ -48,8 +48,8 @@ public class TransformerTrainingTests
         TrainedModelFile.Save(r.GetTrainedModel(), path, overwrite: false);
         var loaded = TrainedModelFile.Load(path);
         Assert.Equal("int32", loaded.Spec.InputDtype);
-        var before = Evaluator.Evaluate(r.GetTrainedModel(), data, "test", threads: 2);
-        var after = Evaluator.Evaluate(loaded, data, "test", threads: 2);
+        var before = Evaluator.Evaluate(r.GetTrainedModel(), data, new EvaluationOptions { Threads = 2 });
+        var after = Evaluator.Evaluate(loaded, data, new EvaluationOptions { Threads = 2 });
         Assert.Equal(before.Loss, after.Loss);
         Assert.Equal(r.TestAccuracy, after.Accuracy);
     }

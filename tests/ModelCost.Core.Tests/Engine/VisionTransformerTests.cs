@@ -19,10 +19,10 @@ public class VisionTransformerTests(ITestOutputHelper output)
         var data = TestIdx.Fashion()!;
         var spec = ExampleSpecsTests.Load("vit_fashion_mnist.yaml");
         var sw = Stopwatch.StartNew();
-        var r = Trainer.Train(spec, data, new TrainingOptions { Epochs = 5, BatchSize = 64, ValidationSplit = 0.1, Optimizer = "Adam", Seed = 1 });
+        var r = Trainer.Train(spec, data, new TrainingOptions { Epochs = 5, BatchSize = 64, ValidationSplit = 0.1, Optimizer = TrainingOptimizer.Adam, Seed = 1 });
         foreach (var h in r.History) output.WriteLine(h.ToString());
         output.WriteLine($"{spec.Name}: test accuracy {r.TestAccuracy:F4}, loss {r.TestLoss:F4}, train {r.TrainSeconds:F1}s ({r.TrainSeconds / r.Epochs:F2} s/epoch, threads {r.Threads}), wall {sw.Elapsed.TotalSeconds:F1}s");
-        Assert.Equal("Completed", r.Status);
+        Assert.Equal(TrainingStatus.Completed, r.Status);
         Assert.True(r.TestAccuracy >= 0.85, $"test accuracy {r.TestAccuracy:F4} < 0.85");
     }
 }

@@ -85,18 +85,18 @@ public class PyTorchTrainerTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(2, pids.Count);
         AssertNoRankRuns(pids);
         Assert.Equal(2, r.Processes);
-        Assert.Equal("Completed", r.Status);
+        Assert.Equal(TrainingStatus.Completed, r.Status);
         Assert.Equal([1, 2], r.History.Select(h => h.Epoch));
         Assert.All(r.History, h => Assert.True(double.IsFinite(h.Loss) && double.IsFinite(h.ValAccuracy)));
         // 240 samples, 25 % held out: 180 train; each rank takes 90 per epoch in batches of 16 → 6 batches.
         Assert.Contains(reports, p => p.Epoch == 2 && p.Batch == 6 && p.Batches == 6);
-        Assert.Equal("Adam", r.Optimizer);
+        Assert.Equal(TrainingOptimizer.Adam, r.Optimizer);
         Assert.Equal(0.001, r.LearningRate);
         Assert.Equal(ShapeInference.Resolve(Mlp()).Params, r.Params);
         // The weights rank 0 wrote are our layout; our engine evaluates them to the accuracy PyTorch measured
         // (60 test samples: equal unless an argmax tie falls differently, i.e. within 1/60).
         var trained = r.GetTrainedModel();
-        var ours = Evaluator.Evaluate(trained, DatasetLoader.Load(data), "test");
+        var ours = Evaluator.Evaluate(trained, DatasetLoader.Load(data), new EvaluationOptions { Split = DatasetSplit.Test });
         output.WriteLine($"test accuracy: PyTorch {r.TestAccuracy:F4}, our engine on the same weights {ours.Accuracy:F4}");
         Assert.InRange(Math.Abs(ours.Accuracy - r.TestAccuracy), 0, 1.0 / 60 + 1e-9);
         Assert.InRange(Math.Abs(ours.Loss - r.TestLoss), 0, 1e-4);
@@ -244,7 +244,7 @@ public class PyTorchTrainerTests(ITestOutputHelper output) : IDisposable
         var back = TrainedModelFile.Load(path);
         Assert.Equal(spec, back.Spec);
         foreach (var (a, b) in r.GetTrainedModel().Tensors.Zip(back.Tensors)) Assert.Equal(a.Data, b.Data);
-        var ours = Evaluator.Evaluate(back, DatasetLoader.Load(data), "test");
+        var ours = Evaluator.Evaluate(back, DatasetLoader.Load(data), new EvaluationOptions { Split = DatasetSplit.Test });
         output.WriteLine($"our engine on the PyTorch weights: test accuracy {ours.Accuracy:F4}");
         Assert.InRange(Math.Abs(ours.Accuracy - r.TestAccuracy), 0, 0.001);
     }

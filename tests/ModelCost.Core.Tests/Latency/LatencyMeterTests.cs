@@ -1,3 +1,4 @@
+using ModelCost.Core.Costing;
 using ModelCost.Core.Engine;
 using ModelCost.Core.Errors;
 using ModelCost.Core.Latency;
@@ -7,11 +8,18 @@ using Xunit;
 namespace ModelCost.Core.Tests.Latency;
 
 /// <summary>
-/// LatencyMeter: structure of the measurement and the estimate's arithmetic (no timing assertions:
-/// only relations that hold on any machine, e.g. median ≤ p90).
+/// LatencyMeter through the managed engine: structure of the measurement and the estimate's arithmetic
+/// (no timing assertions: only relations that hold on any machine, e.g. median ≤ p90).
 /// </summary>
 public class LatencyMeterTests
 {
+    private static LatencyMeasurement Measure(IModelSource model, int batchSize = 1, int iterations = 1000, int warmup = 100, int threads = 1,
+        CostConvention? convention = null, CancellationToken cancellationToken = default) =>
+        new ManagedEngine().MeasureLatency(model, new LatencyOptions
+        {
+            BatchSize = batchSize, Iterations = iterations, Warmup = warmup, Threads = threads, Convention = convention,
+        }, cancellationToken);
+
     // Seed 000's MLP: Flatten(28, 28) → Dense 256 relu → Dense 128 relu → Dense 10 softmax.
     private static ModelSpec Mlp() => new()
     {
@@ -29,8 +37,9 @@ public class LatencyMeterTests
     [Fact]
     public void MeasurementIsConsistentAndTheEstimateUsesTheSeedFlopCount()
     {
-        var m = LatencyMeter.Measure(Mlp(), batchSize: 1, iterations: 50, warmup: 5, threads: 1);
+        var m = Measure(Mlp(), batchSize: 1, iterations: 50, warmup: 5, threads: 1);
         Assert.Equal("MLP_FashionMNIST", m.Model);
+        Assert.Equal("Managed", m.Engine);
         Assert.Equal(1, m.BatchSize);
         Assert.Equal(50, m.Iterations);
         Assert.Equal("Initialised", m.Weights);
@@ -54,7 +63,7 @@ public class LatencyMeterTests
         var model = ShapeInference.Resolve(spec);
         foreach (var slot in WeightLayout.For(model))
             tensors.Add(new NamedTensor(slot.Name, slot.Shape, new float[slot.Elements]));
-        var m = LatencyMeter.Measure(new TrainedModel(spec, tensors), batchSize: 4, iterations: 10, warmup: 1, threads: 2);
+        var m = Measure(new TrainedModel(spec, tensors), batchSize: 4, iterations: 10, warmup: 1, threads: 2);
         Assert.Equal("Trained", m.Weights);
         Assert.Equal(4 * 469_504L, m.InferenceFlops);
         Assert.Equal(4 / m.MedianSeconds, m.ThroughputPerSecond, 9);
@@ -64,7 +73,7 @@ public class LatencyMeterTests
     public void ConventionIsSelectable()
     {
         // FlopsWithBias adds one FLOP per output: seed 000's own count, 469,504 + 256 + 128 + 10 = 469,898.
-        var m = LatencyMeter.Measure(Mlp(), iterations: 5, warmup: 0, convention: ModelCost.Core.Costing.CostConvention.FlopsWithBias);
+        var m = Measure(Mlp(), iterations: 5, warmup: 0, convention: CostConvention.FlopsWithBias);
         Assert.Equal(469_898, m.InferenceFlops);
         Assert.Equal("FlopsWithBias", m.Convention);
     }
@@ -74,10 +83,10 @@ public class LatencyMeterTests
     [InlineData(1, 0, 1, 1, "Iterations")]
     [InlineData(1, 2_000_000, 1, 1, "Iterations")]
     [InlineData(1, 10, -1, 1, "Warmup")]
-    [InlineData(1, 10, 1, -2, "ThrottleLimit")]
+    [InlineData(1, 10, 1, -2, "Threads")]
     public void BadOptionsFailWithTheirName(int batch, int iterations, int warmup, int threads, string option)
     {
-        var e = Assert.Throws<ModelCostException>(() => LatencyMeter.Measure(Mlp(), batch, iterations, warmup, threads));
+        var e = Assert.Throws<ModelCostException>(() => Measure(Mlp(), batch, iterations, warmup, threads));
         Assert.Equal(ErrorIds.InvalidLatencyOption, e.ErrorId);
         Assert.Equal(option, e.Option);
     }
@@ -87,7 +96,7 @@ public class LatencyMeterTests
     {
         // Per sample the MLP holds 784 (input) + 784 + 256 + 128 + 10 = 1,962 activation floats;
         // 1,000,000 samples need 1.96e9 > 2^30 floats, so it must fail fast instead of allocating 8 GB.
-        var e = Assert.Throws<ModelCostException>(() => LatencyMeter.Measure(Mlp(), batchSize: 1_000_000, iterations: 1));
+        var e = Assert.Throws<ModelCostException>(() => Measure(Mlp(), batchSize: 1_000_000, iterations: 1));
         Assert.Equal(ModelCostErrorCategory.LimitsExceeded, e.Category);
         Assert.Contains("1962", e.Message);
     }
@@ -97,7 +106,7 @@ public class LatencyMeterTests
     {
         using var cts = new CancellationTokenSource();
         cts.Cancel();
-        Assert.ThrowsAny<OperationCanceledException>(() => LatencyMeter.Measure(Mlp(), iterations: 10, cancellationToken: cts.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() => Measure(Mlp(), iterations: 10, cancellationToken: cts.Token));
     }
 
     [Fact]

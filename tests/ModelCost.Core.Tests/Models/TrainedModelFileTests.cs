@@ -237,8 +237,8 @@ public sealed class TrainedModelFileTests(ITestOutputHelper output) : IDisposabl
         var path = _tmp.File(spec.Name + ".safetensors");
         TrainedModelFile.Save(result.GetTrainedModel(), path, false);
         var imported = TrainedModelFile.Load(path);
-        var before = Evaluator.Evaluate(result.GetTrainedModel(), data, "Test", threads: 1);
-        var after = Evaluator.Evaluate(imported, data, "Test", threads: 1);
+        var before = Evaluator.Evaluate(result.GetTrainedModel(), data, new EvaluationOptions { Threads = 1 });
+        var after = Evaluator.Evaluate(imported, data, new EvaluationOptions { Threads = 1 });
         output.WriteLine($"engine: {before}; imported: {after}");
         Assert.Equal(before.Accuracy, after.Accuracy);
         Assert.Equal(before.Loss, after.Loss);

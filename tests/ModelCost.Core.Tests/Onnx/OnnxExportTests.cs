@@ -63,7 +63,7 @@ public class OnnxExportTests(ITestOutputHelper output)
         var data = TestIdx.Fashion()!;
         foreach (var spec in new[] { SeedAccuracyTests.SeedMlp(), SeedAccuracyTests.SeedCnn() })
         {
-            var run = Trainer.Train(spec, data, new TrainingOptions { Epochs = 1, BatchSize = 64, Optimizer = "Adam", Seed = 1 });
+            var run = Trainer.Train(spec, data, new TrainingOptions { Epochs = 1, BatchSize = 64, Optimizer = TrainingOptimizer.Adam, Seed = 1 });
             var model = run.GetTrainedModel();
             int n = data.TestY.Length; // 10,000 images
             var x = data.TestX;

@@ -25,7 +25,7 @@ public class ExampleOutputsTests(ITestOutputHelper output)
     private static CostReport Cost(ModelSpec spec, string convention, TrainingFlopsMethod method = TrainingFlopsMethod.Exact) =>
         CostCalculator.Measure(spec, new CostOptions { Convention = CostConvention.Resolve(convention), TrainingFlopsMethod = method });
 
-    private static double SeedMemoryMB(ModelCost.Core.Costing.ModelCost c) =>
+    private static double SeedMemoryMB(ModelCost.Core.Costing.CostSummary c) =>
         Math.Round((c.WeightBytes + c.GradientBytes + c.OptimizerStateBytes) / 1048576.0, 3);
 
     [Fact]
@@ -112,7 +112,7 @@ public class ExampleOutputsTests(ITestOutputHelper output)
             var data = DatasetLoader.Load(info);
             foreach (var s in specs)
             {
-                var run = Trainer.Train(s, data, new TrainingOptions { Epochs = 5, BatchSize = 64, ValidationSplit = 0.1, Optimizer = "Adam", Seed = 1 });
+                var run = Trainer.Train(s, data, new TrainingOptions { Epochs = 5, BatchSize = 64, ValidationSplit = 0.1, Optimizer = TrainingOptimizer.Adam, Seed = 1 });
                 runs.Add(run);
                 Block(md, $"History of {s.Name}", TextTable.Format(["Epoch", "Loss", "Accuracy", "ValLoss", "ValAccuracy", "Seconds"],
                     run.History.Select(e => new object?[] { e.Epoch, Math.Round(e.Loss, 4), Math.Round(e.Accuracy, 4), Math.Round(e.ValLoss, 4), Math.Round(e.ValAccuracy, 4), Math.Round(e.Seconds, 1) })));
@@ -172,7 +172,7 @@ public class ExampleOutputsTests(ITestOutputHelper output)
             ("Q7", "seed003_q7_lstm.yaml", "Course", 96, null),
         };
         var rows = new List<object?[]>();
-        var q12 = new List<ModelCost.Core.Costing.ModelCost>();
+        var q12 = new List<ModelCost.Core.Costing.CostSummary>();
         foreach (var q in qs)
         {
             var c = Cost(Spec(q.File), q.Conv).Total;

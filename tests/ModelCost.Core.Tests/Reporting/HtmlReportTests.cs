@@ -72,7 +72,7 @@ public class HtmlReportTests(ITestOutputHelper output)
     public void Hostile_model_names_are_escaped()
     {
         const string evil = "<script>alert('x')</script>&\"";
-        var cost = new ModelCost.Core.Costing.ModelCost { Model = evil, Convention = "Flops", Params = 10, InferenceFlops = 20 };
+        var cost = new ModelCost.Core.Costing.CostSummary { Model = evil, Convention = "Flops", Params = 10, InferenceFlops = 20 };
         var layer = Layer(evil, 0, "<img src=x>", "Dense", "(None, 1)", 10, 10);
         var html = HtmlReport.Render(ReportData.FromItems([cost, MlpCost(), layer, Run(evil, 0.5, 1, (1, 0.5, 1, 0.5), (0.5, 0.6, 0.6, 0.6))], title: "a & <b>"));
         var doc = Parse(html);

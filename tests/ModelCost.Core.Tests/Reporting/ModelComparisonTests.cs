@@ -175,8 +175,8 @@ public class ModelComparisonTests
         // Classifier: 1,254,400 + 2·64·(5·5·32)·196 = 20,070,400 + 6,422,528 + 20,480 = 27,767,808.
         // Deeper: 903,168 + 49,840,128 + 2·128·(9·64)·169 = 24,920,064 + 35,684,352 + 2·256·(9·128)·25 = 14,745,600
         //         + 10,616,832 + 524,288 + 1,048,576 + 10,240 = 138,293,248.
-        var classifier = new ModelCost.Core.Costing.ModelCost { Model = "Classifier", Convention = "Flops", Params = 3_274_634, InferenceFlops = 27_767_808 };
-        var deeper = new ModelCost.Core.Costing.ModelCost { Model = "DeeperClassifier", Convention = "Flops", Params = 1_940_938, InferenceFlops = 138_293_248 };
+        var classifier = new ModelCost.Core.Costing.CostSummary { Model = "Classifier", Convention = "Flops", Params = 3_274_634, InferenceFlops = 27_767_808 };
+        var deeper = new ModelCost.Core.Costing.CostSummary { Model = "DeeperClassifier", Convention = "Flops", Params = 1_940_938, InferenceFlops = 138_293_248 };
         var r = ModelComparison.Compare([classifier, deeper, Run("Classifier", 0.925, 0), Run("DeeperClassifier", 0.9315, 0)]);
         var d = r.Rows[1];
         // 138,293,248 / 27,767,808 = 4.9803 (the seed says 3.6×; its own totals give 177,958,912 / 47,838,208 = 3.72).
@@ -190,7 +190,7 @@ public class ModelComparisonTests
     [Fact]
     public void Same_model_twice_is_an_error_naming_both()
     {
-        var other = new ModelCost.Core.Costing.ModelCost { Model = "MLP", Convention = "TfProfiler", Params = 235_146 };
+        var other = new ModelCost.Core.Costing.CostSummary { Model = "MLP", Convention = "TfProfiler", Params = 235_146 };
         var ex = Assert.Throws<ModelCostException>(() => ModelComparison.Compare([MlpCost(), other]));
         Assert.Equal(ErrorIds.DuplicateComparisonModel, ex.ErrorId);
         Assert.Contains("FlopsWithBias", ex.Message);
@@ -230,17 +230,17 @@ public class ModelComparisonTests
     public void Nearly_equal_figures_are_said_in_percent()
     {
         // Seed 003: Q2 has 567,434 params vs Q1's 566,273 → +0.205 % → "0.2% more"; FLOPs 1,134,918 vs 1,132,546 → +0.209 %.
-        var q1 = new ModelCost.Core.Costing.ModelCost { Model = "Q1", Convention = "Course", Params = 566_273, InferenceFlops = 1_132_546 };
-        var q2 = new ModelCost.Core.Costing.ModelCost { Model = "Q2", Convention = "Course", Params = 567_434, InferenceFlops = 1_134_918 };
+        var q1 = new ModelCost.Core.Costing.CostSummary { Model = "Q1", Convention = "Course", Params = 566_273, InferenceFlops = 1_132_546 };
+        var q2 = new ModelCost.Core.Costing.CostSummary { Model = "Q2", Convention = "Course", Params = 567_434, InferenceFlops = 1_134_918 };
         Assert.Contains("Compared with Q1, Q2 has 0.2% more parameters and 0.2% more inference FLOPs.", ModelComparison.Compare([q1, q2]).Conclusion.Summary);
-        var same = new ModelCost.Core.Costing.ModelCost { Model = "Q1b", Convention = "Course", Params = 566_273, InferenceFlops = 1_132_546 };
+        var same = new ModelCost.Core.Costing.CostSummary { Model = "Q1b", Convention = "Course", Params = 566_273, InferenceFlops = 1_132_546 };
         Assert.Contains("the same number of parameters and the same inference FLOPs", ModelComparison.Compare([q1, same]).Conclusion.Summary);
     }
 
     [Fact]
     public void Mixed_conventions_are_flagged()
     {
-        var tf = new ModelCost.Core.Costing.ModelCost { Model = "Other", Convention = "TfProfiler", Params = 10, InferenceFlops = 100 };
+        var tf = new ModelCost.Core.Costing.CostSummary { Model = "Other", Convention = "TfProfiler", Params = 10, InferenceFlops = 100 };
         var c = ModelComparison.Compare([MlpCost(), tf]).Conclusion;
         Assert.Equal("FlopsWithBias, TfProfiler", c.Conventions);
         Assert.Contains("different conventions", c.Summary);

@@ -24,8 +24,8 @@ public class ReportingPropertyTests
         {
             var nameA = "A" + a.Get;   // prefixes keep the two names distinct and non-empty
             var nameB = "B" + b.Get;
-            var costA = new ModelCost.Core.Costing.ModelCost { Model = nameA, Convention = "Flops", Params = 10, InferenceFlops = 100 };
-            var costB = new ModelCost.Core.Costing.ModelCost { Model = nameB, Convention = "Flops", Params = 20, InferenceFlops = 50 };
+            var costA = new ModelCost.Core.Costing.CostSummary { Model = nameA, Convention = "Flops", Params = 10, InferenceFlops = 100 };
+            var costB = new ModelCost.Core.Costing.CostSummary { Model = nameB, Convention = "Flops", Params = 20, InferenceFlops = 50 };
             var svg = XDocument.Parse(SvgBarChart.Render(ChartData.FromItems([costA, costB], ["Params", "InferenceFlops"], nameA)));
             var html = ParseHtml(HtmlReport.Render(ReportData.FromItems([costA, costB, Layer(nameA, 0, nameB, "Dense", "(None, 1)", 10, 50)], nameB)));
             // Only names without replaced characters can be compared; XML parsers turn \r\n and \r into \n.
@@ -43,7 +43,7 @@ public class ReportingPropertyTests
     [InlineData("\u0000\u0008\u000B\uFFFE")]
     public void Awkward_names_parse(string name)
     {
-        var cost = new ModelCost.Core.Costing.ModelCost { Model = name, Convention = "Flops", Params = 10, InferenceFlops = 100 };
+        var cost = new ModelCost.Core.Costing.CostSummary { Model = name, Convention = "Flops", Params = 10, InferenceFlops = 100 };
         XDocument.Parse(SvgBarChart.Render(ChartData.FromItems([cost])));
         ParseHtml(HtmlReport.Render(ReportData.FromItems([cost], name)));
     }
@@ -53,8 +53,8 @@ public class ReportingPropertyTests
     {
         Prop.ForAll<PositiveInt, PositiveInt>((p, q) =>
         {
-            var a = new ModelCost.Core.Costing.ModelCost { Model = "a", Convention = "Flops", Params = p.Get };
-            var b = new ModelCost.Core.Costing.ModelCost { Model = "b", Convention = "Flops", Params = q.Get };
+            var a = new ModelCost.Core.Costing.CostSummary { Model = "a", Convention = "Flops", Params = p.Get };
+            var b = new ModelCost.Core.Costing.CostSummary { Model = "b", Convention = "Flops", Params = q.Get };
             var r = ModelComparison.Compare([a, b]);
             return r.Rows[1].ParamsRatio == (double)q.Get / p.Get && r.Rows[0].ParamsRatio == 1.0
                 && r.Conclusion.Smallest == (q.Get < p.Get ? "b" : "a");
@@ -64,7 +64,7 @@ public class ReportingPropertyTests
     [Fact]
     public void A_zero_baseline_gives_a_null_ratio_not_infinity()
     {
-        var zero = new ModelCost.Core.Costing.ModelCost { Model = "pool-only", Convention = "Flops", Params = 0, InferenceFlops = 0 };
+        var zero = new ModelCost.Core.Costing.CostSummary { Model = "pool-only", Convention = "Flops", Params = 0, InferenceFlops = 0 };
         var r = ModelComparison.Compare([zero, MlpCost()]);
         Assert.Null(r.Rows[1].ParamsRatio);
         Assert.Null(r.Rows[1].InferenceFlopsRatio);

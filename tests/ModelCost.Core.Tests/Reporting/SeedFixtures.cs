@@ -1,7 +1,6 @@
 using ModelCost.Core.Costing;
 using ModelCost.Core.Engine;
 using ModelCost.Core.Specs;
-using ModelCostRow = ModelCost.Core.Costing.ModelCost;
 
 namespace ModelCost.Core.Tests.Reporting;
 
@@ -14,7 +13,7 @@ internal static class SeedFixtures
     // MLP params: 784·256+256 = 200,960; 256·128+128 = 32,896; 128·10+10 = 1,290 → 235,146 (seed 000 table).
     // FlopsWithBias (seed 000's estimator): 2·784·256+256 = 401,664; 2·256·128+128 = 65,664; 2·128·10+10 = 2,570 → 469,898.
     // Training = 3 × 469,898 = 1,409,694; memory = 235,146 × 4 B × 4 (Adam) = 3,762,336 B = 3.588 MB.
-    internal static ModelCostRow MlpCost() => new()
+    internal static CostSummary MlpCost() => new()
     {
         Model = "MLP", Convention = "FlopsWithBias", BatchSize = 1, Optimizer = OptimizerKind.Adam,
         Params = 235_146, TrainableParams = 235_146, SizeBytes = 940_584, SizeKB = 940_584 / 1024.0, SizeMB = 940_584 / 1048576.0,
@@ -25,7 +24,7 @@ internal static class SeedFixtures
     // CNN params: conv 3·3·1·16+16 = 160; conv 3·3·16·32+32 = 4,640; dense 800·64+64 = 51,264; 64·10+10 = 650 → 56,714.
     // FlopsWithBias: conv1 out 26×26×16: 2·676·16·9 + 676·16 = 205,504; conv2 out 11×11×32: 2·121·32·144 + 121·32 = 1,119,008;
     // dense 2·800·64+64 = 102,464; 2·64·10+10 = 1,290 → 1,428,266 (seed 000 table). Training 3× = 4,284,798.
-    internal static ModelCostRow CnnCost() => new()
+    internal static CostSummary CnnCost() => new()
     {
         Model = "CNN", Convention = "FlopsWithBias", BatchSize = 1, Optimizer = OptimizerKind.Adam,
         Params = 56_714, TrainableParams = 56_714, SizeBytes = 226_856, SizeKB = 226_856 / 1024.0, SizeMB = 226_856 / 1048576.0,
@@ -39,7 +38,7 @@ internal static class SeedFixtures
         var spec = new ModelSpec { Name = model, InputShape = [28, 28, 1], Layers = [] };
         return new TrainingResult(new TrainedModel(spec, []))
         {
-            Model = model, Dataset = "FashionMNIST", Epochs = epochs.Length, BatchSize = 64, Optimizer = "Adam", LearningRate = 0.001, Seed = 1,
+            Model = model, Dataset = "FashionMNIST", Engine = "Managed", Epochs = epochs.Length, BatchSize = 64, Optimizer = TrainingOptimizer.Adam, LearningRate = 0.001, Seed = 1,
             TestAccuracy = testAccuracy, TestLoss = 0.35, ValLoss = epochs.Length > 0 ? epochs[^1].ValLoss : double.NaN, ValAccuracy = epochs.Length > 0 ? epochs[^1].ValAcc : double.NaN, TrainSeconds = seconds, SamplesPerSecond = seconds > 0 ? 54_000 * epochs.Length / seconds : 0,
             History = epochs.Select((e, i) => new TrainingEpoch { Epoch = i + 1, Loss = e.Loss, Accuracy = e.Acc, ValLoss = e.ValLoss, ValAccuracy = e.ValAcc, Seconds = seconds / epochs.Length }).ToArray(),
         };

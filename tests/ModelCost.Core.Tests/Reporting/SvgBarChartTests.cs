@@ -106,7 +106,7 @@ public class SvgBarChartTests
         Assert.Equal(ErrorIds.InvalidChartData, Assert.Throws<ModelCostException>(() => SvgBarChart.Render(data)).ErrorId);
         var none = Assert.Throws<ModelCostException>(() => ChartData.FromItems([MlpCost()], ["TestAccuracy"]));
         Assert.Equal(ErrorIds.InvalidChartData, none.ErrorId);
-        Assert.Contains("Invoke-ModelTraining", none.Message);
+        Assert.Contains("training results", none.Message); // the cmdlet adds which command gives them (ErrorRecommendations)
         Assert.Equal(ErrorIds.UnknownComparisonProperty, Assert.Throws<ModelCostException>(() => ChartData.FromItems([MlpCost()], ["Bogus"])).ErrorId);
     }
 

@@ -40,11 +40,12 @@ public class PastedLayerStringTests
         Assert.Equal(1, late.LayerIndex);
         var disagree = Assert.Throws<ModelCostException>(() => Create([5], "keras.Input(shape=(4,))", "Dense(3)"));
         Assert.Equal(ErrorIds.InvalidInputShape, disagree.ErrorId);
-        Assert.Contains("disagrees with -InputShape (5,)", disagree.Message);
+        Assert.Contains("disagrees with the given input shape (5,)", disagree.Message);
         // A shape naming values a string cannot evaluate takes -InputShape's numbers.
         Assert.Equal([28, 28, 1], Create([28, 28, 1], "Input(shape=(kernel_height, kernel_width, 1))", "Flatten()", "Dense(2)").InputShape);
         var missing = Assert.Throws<ModelCostException>(() => Create(null, "Input(shape=(kernel_height, kernel_width, 1))", "Flatten()", "Dense(2)"));
-        Assert.Contains("-InputShape", missing.Message);
+        Assert.Equal("InputShape", missing.Option); // the cmdlet recommends -InputShape for it
+        Assert.Contains("give the input shape as numbers", missing.Message);
         // The public single-layer API refuses an input call: it is not a layer.
         Assert.Equal(ErrorIds.InvalidLayerOption, Assert.Throws<ModelCostException>(() => LayerSpecParser.Parse("keras.Input(shape=(3,))")).ErrorId);
     }
@@ -60,9 +61,9 @@ public class PastedLayerStringTests
         Assert.Equal(new LayerSpec { Type = "Dense", Units = 256, Activation = "relu" }, LayerSpecParser.Parse("    layers.Dense(256, activation=\"relu\"),"));
         // Merges need their inputs named; a lone string cannot see the code's variables.
         var merge = Assert.Throws<ModelCostException>(() => Create([4], "Dense(4)", "Add()([a, b])"));
-        Assert.Contains("-KerasCode", merge.Message);
+        Assert.Contains("give the whole model as Keras code", merge.Message); // the cmdlet names New-ModelSpec -KerasCode (ModelCost.PS.Tests)
         // Whole models belong to -KerasCode.
-        Assert.Contains("-KerasCode", Assert.Throws<ModelCostException>(() => LayerSpecParser.Parse("keras.Sequential([layers.Dense(2)])")).Message);
+        Assert.Contains("as Keras code", Assert.Throws<ModelCostException>(() => LayerSpecParser.Parse("keras.Sequential([layers.Dense(2)])")).Message);
         // Still not evaluated: a call that is not a regularizer, and a receiver that is not a model.add.
         Assert.Equal(ErrorIds.LayerStringSyntax, Assert.Throws<ModelCostException>(() => LayerSpecParser.Parse("Dense(10)(os.system('x'))")).ErrorId);
         Assert.Equal(ErrorIds.LayerStringSyntax, Assert.Throws<ModelCostException>(() => LayerSpecParser.Parse("model.add(os.system('x'))")).ErrorId);

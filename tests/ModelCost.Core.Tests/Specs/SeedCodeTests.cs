@@ -75,7 +75,8 @@ public class SeedCodeTests
         var ex = Assert.Throws<ModelCost.Core.Errors.ModelCostException>(() => KerasCodeReader.Read(Fixture("seed002_model1.py")));
         Assert.Equal("InvalidInputShape", ex.ErrorId);
         Assert.Contains("'kernel_height', 'kernel_width'", ex.Message);
-        Assert.Contains("-InputShape", ex.Message);
+        Assert.Contains("give the input shape as numbers", ex.Message);
+        Assert.Equal("InputShape", ex.Option); // the cmdlet recommends -InputShape for it
         Assert.Equal(18, ex.Line); // the Input(...) line of the pasted cell
     }
 

@@ -1,15 +1,58 @@
 using ModelCost.Core.Engine.Runtime;
+using ModelCost.Core.Engines;
 using ModelCost.Core.Errors;
 using ModelCost.Core.Specs;
 
 namespace ModelCost.Core.Engine.Layers;
 
-/// <summary>Maps a resolved layer to its engine implementation; what the engine cannot compute fails here, naming the layer.</summary>
+/// <summary>
+/// Maps a resolved layer to its engine implementation. What the kernels cannot compute is decided once,
+/// in <see cref="Limitation"/>: <see cref="ManagedEngine.Supports"/> reports it up front and
+/// <see cref="Create"/> refuses it, naming the layer.
+/// </summary>
 internal static class LayerFactory
 {
+    /// <summary>Why the managed engine cannot run this layer, or null when it can.</summary>
+    public static EngineLimitation? Limitation(ResolvedLayer l)
+    {
+        if (ActivationProblem(l, l.Activation, "activation") is { } activation) return activation;
+        switch (l.Type)
+        {
+            case LayerTypes.SimpleRNN or LayerTypes.LSTM or LayerTypes.GRU:
+                if (l.RecurrentBias && l.UseBias)
+                    return Limit(l, "recurrent_bias", $"{l.Type} with recurrent_bias (a second bias vector, as PyTorch and ONNX keep) is costed but not implemented by the managed engine");
+                if (l.Type == LayerTypes.GRU && !l.ResetAfter)
+                    return Limit(l, "reset_after", "GRU with reset_after=False is not implemented by the managed engine; use the Keras 2/3 default reset_after=True");
+                foreach (var (name, option) in new[] { (l.Activation, "activation"), (l.RecurrentActivation, "recurrent_activation") })
+                {
+                    if (ActivationProblem(l, name, option) is { } problem) return problem;
+                    if (!RecurrentLayer.Supports(name))
+                        return Limit(l, option, $"{option} '{name}' is not supported inside a recurrent cell by the managed engine");
+                }
+                return null;
+            default:
+                return Implemented.Contains(l.Type) ? null : Limit(l, "type", $"layer type {l.Type} is not implemented by the managed engine");
+        }
+    }
+
+    /// <summary>The layer types <see cref="Create"/> builds (besides the recurrent ones, checked above); keep the two together.</summary>
+    internal static readonly HashSet<string> Implemented =
+    [
+        LayerTypes.Dense, LayerTypes.Conv1D, LayerTypes.Conv2D, LayerTypes.Conv3D, LayerTypes.DepthwiseConv2D, LayerTypes.SeparableConv2D,
+        LayerTypes.MaxPooling1D, LayerTypes.MaxPooling2D, LayerTypes.MaxPooling3D,
+        LayerTypes.AveragePooling1D, LayerTypes.AveragePooling2D, LayerTypes.AveragePooling3D,
+        LayerTypes.GlobalAveragePooling1D, LayerTypes.GlobalAveragePooling2D, LayerTypes.GlobalMaxPooling2D,
+        LayerTypes.Flatten, LayerTypes.Dropout, LayerTypes.Activation, LayerTypes.BatchNormalization,
+        LayerTypes.Add, LayerTypes.Concatenate, LayerTypes.ZeroPadding2D, LayerTypes.Reshape, LayerTypes.Cropping1D,
+        LayerTypes.Embedding, LayerTypes.PositionEmbedding, LayerTypes.LayerNormalization, LayerTypes.MultiHeadAttention,
+        LayerTypes.TransformerEncoder, LayerTypes.TransformerDecoder,
+    ];
+
     public static Layer Create(Network net, ResolvedLayer l)
     {
-        CheckActivation(l, l.Activation, "activation");
+        if (Limitation(l) is { } limit)
+            throw new ModelCostException(ErrorIds.UnsupportedByEngine, ModelCostErrorCategory.NotImplemented, $"Layer {l.Index} '{l.Name}' ({l.Type}): {limit.Reason}.", l.Name)
+            { LayerIndex = l.Index, LayerName = l.Name, Option = limit.Option };
         switch (l.Type)
         {
             case LayerTypes.Dense: return new DenseLayer(net, l);
@@ -35,32 +78,25 @@ internal static class LayerFactory
             case LayerTypes.MultiHeadAttention: return new MultiHeadAttentionLayer(net, l);
             case LayerTypes.TransformerEncoder or LayerTypes.TransformerDecoder: return new TransformerBlockLayer(net, l);
             case LayerTypes.SimpleRNN or LayerTypes.LSTM or LayerTypes.GRU:
-                if (l.RecurrentBias && l.UseBias)
-                    throw Unsupported(l, "recurrent_bias", $"{l.Type} with recurrent_bias (a second bias vector, as PyTorch and ONNX keep) is costed but not implemented by the training engine.");
-                if (l.Type == LayerTypes.GRU && !l.ResetAfter)
-                    throw Unsupported(l, "reset_after", "GRU with reset_after=False is not implemented by the training engine; use the Keras 2/3 default reset_after=True.");
-                foreach (var (name, option) in new[] { (l.Activation, "activation"), (l.RecurrentActivation, "recurrent_activation") })
-                {
-                    CheckActivation(l, name, option);
-                    if (!RecurrentLayer.Supports(name))
-                        throw Unsupported(l, option, $"{option} '{name}' is not supported inside a recurrent cell by the training engine.");
-                }
                 return new RecurrentLayer(net, l);
             default:
-                throw Unsupported(l, "type", $"layer type {l.Type} is not implemented by the training engine.");
+                throw new InvalidOperationException($"Layer type {l.Type} passed Limitation but has no implementation.");
         }
     }
 
-    private static void CheckActivation(ResolvedLayer l, string name, string option)
+    private static EngineLimitation? ActivationProblem(ResolvedLayer l, string name, string option)
     {
-        try { ActivationMath.Parse(name); }
+        try
+        {
+            ActivationMath.Parse(name);
+            return null;
+        }
         catch (ArgumentException)
         {
-            throw Unsupported(l, option, $"{option} '{name}' is not supported by the training engine.");
+            return Limit(l, option, $"{option} '{name}' is not supported by the managed engine");
         }
     }
 
-    private static ModelCostException Unsupported(ResolvedLayer l, string option, string message) =>
-        new(ErrorIds.UnsupportedByEngine, ModelCostErrorCategory.NotImplemented, $"Layer {l.Index} '{l.Name}' ({l.Type}): {message}", l.Name)
-        { LayerIndex = l.Index, LayerName = l.Name, Option = option };
+    private static EngineLimitation Limit(ResolvedLayer l, string option, string reason) =>
+        new() { LayerIndex = l.Index, LayerName = l.Name, LayerType = l.Type, Option = option, Reason = reason };
 }

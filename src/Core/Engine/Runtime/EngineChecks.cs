@@ -87,7 +87,7 @@ internal static class EngineChecks
             : $"the model's {total:N0} weights need {bytes / (1024.0 * 1024 * 1024):N1} GiB{(training ? " with gradients and optimiser state" : "")}, but {available / (1024.0 * 1024 * 1024):N1} GiB are available";
         throw new ModelCostException(ErrorIds.ModelTooLarge, ModelCostErrorCategory.LimitsExceeded,
             string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"Layer {biggest.Index} '{biggest.Name}' ({biggest.Type}), option '{option}' = {value}: the training engine cannot hold this model: {why}. Costing it (Measure-ModelCost) still works."), biggest.Name)
+                $"Layer {biggest.Index} '{biggest.Name}' ({biggest.Type}), option '{option}' = {value}: the training engine cannot hold this model: {why}. Costing it still works."), biggest.Name)
         { LayerIndex = biggest.Index, LayerName = biggest.Name, Option = option };
     }
 

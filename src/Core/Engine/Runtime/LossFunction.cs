@@ -24,15 +24,6 @@ internal sealed class LossFunction
         net.Last.FusedActivation = true;
     }
 
-    public static LossKind Parse(string? name) => (name ?? "").Replace("_", "", StringComparison.Ordinal).Trim().ToLowerInvariant() switch
-    {
-        "sparsecategoricalcrossentropy" => LossKind.SparseCategoricalCrossentropy,
-        "categoricalcrossentropy" => LossKind.CategoricalCrossentropy,
-        "binarycrossentropy" => LossKind.BinaryCrossentropy,
-        _ => throw new ModelCostException(ErrorIds.InvalidTrainingOption, ModelCostErrorCategory.InvalidArgument,
-            $"Loss '{name}' is not known. Use SparseCategoricalCrossentropy, CategoricalCrossentropy or BinaryCrossentropy.", name) { Option = "Loss" },
-    };
-
     /// <summary>
     /// Checks that the model's output fits the loss and the classes; returns whether the last layer
     /// must keep its logits (softmax/sigmoid output). Throws naming the layer and shapes otherwise.

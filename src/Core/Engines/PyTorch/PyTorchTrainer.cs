@@ -25,6 +25,9 @@ namespace ModelCost.Core.Engines.PyTorch;
 /// </summary>
 public static class PyTorchTrainer
 {
+    /// <summary>The engine name its results carry (the catalogue's PyTorch).</summary>
+    public const string EngineName = "PyTorch";
+
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(60);
 
@@ -57,14 +60,14 @@ public static class PyTorchTrainer
             var last = run.History.Count > 0 ? run.History[^1] : null;
             return new TrainingResult(trained)
             {
-                Model = spec.Name, Dataset = dataset.Name, Epochs = run.History.Count, BatchSize = options.BatchSize,
+                Model = spec.Name, Dataset = dataset.Name, Engine = EngineName, Epochs = run.History.Count, BatchSize = options.BatchSize,
                 Optimizer = plan.Optimizer, LearningRate = plan.LearningRate, Seed = options.Seed, Loss = plan.Loss,
                 Threads = plan.Threads, Processes = launch.Processes, Params = model.Params,
                 TrainLoss = last?.Loss ?? double.NaN, TrainAccuracy = last?.Accuracy ?? double.NaN,
                 ValLoss = last?.ValLoss ?? double.NaN, ValAccuracy = last?.ValAccuracy ?? double.NaN,
                 TestLoss = Number(done, "test_loss"), TestAccuracy = Number(done, "test_accuracy"),
                 TrainSeconds = Number(done, "train_seconds"), SamplesPerSecond = Number(done, "samples_per_second"),
-                Status = "Completed", History = run.History.ToArray(),
+                Status = TrainingStatus.Completed, History = run.History.ToArray(),
             };
         }
         finally
@@ -73,13 +76,13 @@ public static class PyTorchTrainer
         }
     }
 
-    private sealed record RunPlan(string Optimizer, double LearningRate, string Loss, int Threads);
+    private sealed record RunPlan(TrainingOptimizer Optimizer, double LearningRate, LossKind Loss, int Threads);
 
     /// <summary>Every check that needs no process: the same rules (and error ids) as our own engine.</summary>
     private static RunPlan Plan(ResolvedModel model, DatasetInfo dataset, TrainingOptions o, PyTorchTrainingOptions launch)
     {
         var (optimizer, lr) = Trainer.CheckOptions(o);
-        var loss = LossFunction.Parse(o.Loss);
+        var loss = Trainer.CheckLoss(o.Loss);
         if (launch.Processes < 1)
             throw EngineChecks.Option("Processes", launch.Processes, $"Processes {launch.Processes.ToString(CultureInfo.InvariantCulture)} must be at least 1.");
         if (launch.StallTimeout <= TimeSpan.Zero)
@@ -102,7 +105,7 @@ public static class PyTorchTrainer
         if (loss == LossKind.BinaryCrossentropy && !model.Layers[^1].OutputShape.AsSpan().SequenceEqual([1]))
             throw EngineChecks.Option("Loss", o.Loss, "The PyTorch engine trains BinaryCrossentropy on one sigmoid output only; use SparseCategoricalCrossentropy for several outputs.");
         int threads = o.Threads > 0 ? o.Threads : Math.Max(1, Environment.ProcessorCount / launch.Processes);
-        return new RunPlan(optimizer, lr, loss.ToString(), threads);
+        return new RunPlan(optimizer, lr, loss, threads);
     }
 
     private static List<string> Arguments(string script, DatasetInfo dataset, TrainingOptions o, RunPlan plan, string weights, PyTorchTrainingOptions launch)
@@ -112,7 +115,7 @@ public static class PyTorchTrainer
         var args = new List<string>
         {
             "-u", script, "--data", dataset.Location, "--epochs", I(o.Epochs), "--batch-size", I(o.BatchSize), "--seed", I(o.Seed),
-            "--out", weights, "--optimizer", plan.Optimizer.ToLowerInvariant(), "--lr", N(plan.LearningRate), "--momentum", N(o.Momentum),
+            "--out", weights, "--optimizer", plan.Optimizer.ToString().ToLowerInvariant(), "--lr", N(plan.LearningRate), "--momentum", N(o.Momentum),
             "--weight-decay", N(o.WeightDecay), "--validation-split", N(o.ValidationSplit), "--threads", I(plan.Threads),
             // The ranks' own collective timeout is longer than the watchdog's, so a hang is reported as a hang.
             "--timeout", N(launch.StallTimeout.TotalSeconds + 60), "--progress-seconds", N(Math.Max(0, o.ProgressInterval.TotalSeconds)),
@@ -136,7 +139,7 @@ public static class PyTorchTrainer
         catch (SocketException ex)
         {
             throw new ModelCostException(ErrorIds.DistributedPortInUse, ModelCostErrorCategory.ResourceUnavailable,
-                $"Port {requested.ToString(CultureInfo.InvariantCulture)} on 127.0.0.1 is in use ({ex.SocketErrorCode}); the ranks need it to meet. Pass another -MasterPort, or 0 for a free one.", requested)
+                $"Port {requested.ToString(CultureInfo.InvariantCulture)} on 127.0.0.1 is in use ({ex.SocketErrorCode}); the ranks need it to meet. Choose another MasterPort, or 0 for a free one.", requested)
             { Option = "MasterPort" };
         }
     }

@@ -9,7 +9,7 @@ internal static class PythonTorchProbe
     public const string DefaultPython = "python3";
 
     private const string InstallHint =
-        "Install PyTorch for it (Debian/Ubuntu: apt-get install python3-torch; elsewhere: python3 -m pip install torch), or name another interpreter with -PythonPath.";
+        "Install PyTorch for it (Debian/Ubuntu: apt-get install python3-torch; elsewhere: python3 -m pip install torch), or name another interpreter (the PyTorch engine's PythonPath option).";
 
     /// <summary>The torch version the interpreter imports; throws PythonNotFound or TorchNotInstalled.</summary>
     public static string Probe(string python, TimeSpan timeout, CancellationToken cancellationToken)
@@ -29,7 +29,7 @@ internal static class PythonTorchProbe
         {
             throw new ModelCostException(ErrorIds.PythonNotFound, ModelCostErrorCategory.ObjectNotFound,
                 $"The PyTorch engine needs Python 3 with PyTorch, but '{python}' cannot be started ({ex.Message}). "
-                + "Install Python 3 (Debian/Ubuntu: apt-get install python3 python3-torch) or pass its path with -PythonPath.", python, ex) { Option = "PythonPath" };
+                + "Install Python 3 (Debian/Ubuntu: apt-get install python3 python3-torch) or give its path (the PyTorch engine's PythonPath option).", python, ex) { Option = "PythonPath" };
         }
         using (p)
         {

@@ -222,7 +222,7 @@ public static class KerasCodeReader
                 int[] shape;
                 if (b.Shape is null)
                     shape = shapeOverride ?? throw Error(ErrorIds.InvalidInputShape, b.Position, "InputShape",
-                        $"model '{modelName}' gives no input shape (no input_shape= on its first layer and no Input/InputLayer); pass -InputShape.");
+                        $"model '{modelName}' gives no input shape (no input_shape= on its first layer and no Input/InputLayer); give the input shape.");
                 else
                 {
                     try { shape = LayerSpecFactory.MergeShape(modelName, shapeOverride, b.Shape, modelName); }

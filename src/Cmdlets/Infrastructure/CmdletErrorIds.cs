@@ -1,0 +1,21 @@
+namespace ModelCost.PS.Infrastructure;
+
+/// <summary>
+/// Error ids the PowerShell layer raises itself (paths, pipeline objects, overwrite rules); every id the
+/// core raises is in ModelCost.Core.Errors.ErrorIds. Both lists appear in docs/errors.md, and a test
+/// checks that no id is declared twice.
+/// </summary>
+public static class CmdletErrorIds
+{
+    /// <summary>A -Path or -LiteralPath that matches no file.</summary>
+    public const string PathNotFound = "PathNotFound";
+
+    /// <summary>A path on a provider other than the file system (e.g. HKLM:, Env:).</summary>
+    public const string NotFileSystemPath = "NotFileSystemPath";
+
+    /// <summary>An existing read-only target written without -Force.</summary>
+    public const string FileReadOnly = "FileReadOnly";
+
+    /// <summary>A pipeline object or argument of a kind the cmdlet cannot use.</summary>
+    public const string InvalidInputObject = "InvalidInputObject";
+}

@@ -1,0 +1,8 @@
+namespace ModelCost.Core.Data;
+
+/// <summary>A split of a dataset.</summary>
+public enum DatasetSplit
+{
+    Test,
+    Train,
+}

@@ -1,0 +1,70 @@
+using ModelCost.Core.Engine.Layers;
+using ModelCost.Core.Engines;
+using ModelCost.Core.Latency;
+using ModelCost.Core.Specs;
+
+namespace ModelCost.Core.Engine;
+
+/// <summary>
+/// The built-in engine (<c>-Engine Managed</c>, the default): float32 NHWC buffers, our own SIMD kernels,
+/// Keras semantics (docs/engine.md). Training, evaluation and inference sessions live beside it in this
+/// folder; this class is the only way in from outside.
+/// </summary>
+public sealed class ManagedEngine : IModelEngine
+{
+    public const string EngineName = EngineCatalog.ManagedName;
+
+    public string Name => EngineName;
+
+    public EngineOperations Operations => EngineOperations.All;
+
+    /// <summary>The layers and options the kernels lack (e.g. GRU with reset_after=False), whatever the operation.</summary>
+    public IReadOnlyList<EngineLimitation> Supports(ModelSpec spec, EngineOperations operation)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var limits = new List<EngineLimitation>();
+        foreach (var layer in ShapeInference.Resolve(spec).Layers)
+            if (LayerFactory.Limitation(layer) is { } limit) limits.Add(limit);
+        return limits;
+    }
+
+    public TrainingResult Train(ModelSpec spec, TrainingData data, TrainingOptions options,
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        Prepare(spec, options, EngineOperations.Train);
+        return Trainer.Train(spec, data, options, progress, cancellationToken);
+    }
+
+    public EvaluationResult Evaluate(TrainedModel model, TrainingData data, EvaluationOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        Prepare(model.Spec, options, EngineOperations.Evaluate);
+        return Evaluator.Evaluate(model, data, options, cancellationToken);
+    }
+
+    public LatencyMeasurement MeasureLatency(IModelSource model, LatencyOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var spec = model.GetSpec();
+        Prepare(spec, options, EngineOperations.MeasureLatency);
+        var resolved = LatencyMeter.Validate(spec, options);
+        int threads = LatencyMeter.ResolveThreads(options);
+        var trained = model.GetTrainedModel();
+        using var session = trained is null
+            ? InferenceSession.Create(spec, options.BatchSize, threads, options.Seed)
+            : InferenceSession.Create(trained, options.BatchSize, threads);
+        var input = new float[options.BatchSize * session.InputSize];
+        var output = new float[options.BatchSize * session.OutputSize];
+        LatencyMeter.FillInput(input);
+        return LatencyMeter.Measure(Name, resolved, trained is null ? "Initialised" : "Trained", options,
+            () => session.Run(input, output), cancellationToken);
+    }
+
+    private void Prepare(ModelSpec spec, EngineRunOptions options, EngineOperations operation)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(options);
+        _ = new EngineOptionValues(Name, options.EngineOptions);
+        EngineSupport.Ensure(this, spec, operation);
+    }
+}

@@ -1,3 +1,0 @@
-namespace ModelCost.Core.Engine.Runtime;
-
-internal enum LossKind { SparseCategoricalCrossentropy, CategoricalCrossentropy, BinaryCrossentropy }

@@ -138,6 +138,10 @@ public sealed class InvokeModelTrainingCommand : EngineCommand
             pump.PostVerbose(string.Format(CultureInfo.InvariantCulture,
                 "Training '{0}' with the {8} engine on {1}: {2:N0} training samples (validation split {7}), {3:N0} test samples, {4} epoch{9}, batch {5}, {6}.",
                 spec.Name, info.Name, data.TrainCount, data.TestCount, options.Epochs, options.BatchSize, options.Optimizer, options.ValidationSplit, engine.Name, options.Epochs == 1 ? "" : "s"));
+            EnsureMemory(engine, spec, EngineOperations.Train, options.BatchSize, options);
+            // Until the first batch ends nothing else reports progress; say what is running, not "Loading".
+            pump.PostProgress(new ProgressRecord(ProgressActivity.Training, activity,
+                string.Format(CultureInfo.InvariantCulture, "Epoch 1/{0}, batch 1: running the first batch of {1}", options.Epochs, options.BatchSize)) { PercentComplete = 0 }, important: true);
             var progress = new SynchronousProgress<TrainingProgress>(p => Report(pump, activity, p));
             return engine.Train(spec, data, options, progress, ct);
         });

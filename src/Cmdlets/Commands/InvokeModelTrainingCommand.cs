@@ -101,6 +101,9 @@ public sealed class InvokeModelTrainingCommand : EngineCommand
     [ValidateRange(0, 4096)]
     public int ThrottleLimit { get; set; }
 
+    /// <summary>The variable (in the caller's scope) that holds the result of a run stopped with Ctrl+C: the weights after the last whole step.</summary>
+    public const string CancelledResultVariable = "ModelCostCancelledTraining";
+
     private protected override IModelSource? InputModel => ParameterSetName == InputObjectSet ? InputObject : null;
 
     private protected override string[] InputPaths => Path;
@@ -147,7 +150,13 @@ public sealed class InvokeModelTrainingCommand : EngineCommand
         });
         if (result is null) return;
 
-        if (result.Status == TrainingStatus.Cancelled) ThrowIfStopping();
+        if (result.Status == TrainingStatus.Cancelled)
+        {
+            // PowerShell discards the output of a pipeline stopped with Ctrl+C, so `$r = … | Invoke-ModelTraining`
+            // cannot receive the partial result; keep it where the user can find it (docs/engine.md).
+            SessionState.PSVariable.Set(CancelledResultVariable, result);
+            ThrowIfStopping();
+        }
         if (result.ToException() is { } stopped)
         {
             // The run stopped early (a non-finite loss): say so, and still hand back the last good weights.

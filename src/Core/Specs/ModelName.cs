@@ -6,7 +6,8 @@ namespace ModelCost.Core.Specs;
 /// <summary>
 /// The rule every model name keeps, wherever it comes from (a command, YAML, Keras JSON, ONNX): a name
 /// becomes a file name, a chart label and part of every message about the model, so a 5,000,000-character
-/// name or one holding a newline or NUL is refused up front with a message that shows only its start.
+/// name is refused up front with a message that shows only its start. Any other text is a valid name (quotes,
+/// newlines: the YAML and Python writers escape them; file names made from it replace them, see ExportTargets).
 /// </summary>
 internal static class ModelName
 {
@@ -16,11 +17,6 @@ internal static class ModelName
         if (name.Length > ModelSpec.MaxNameLength)
             throw Invalid(name, string.Create(CultureInfo.InvariantCulture,
                 $"is {name.Length:N0} characters long; a model name may have at most {ModelSpec.MaxNameLength}"));
-        int at = name.AsSpan().IndexOfAnyInRange('\0', '\u001f');
-        if (at < 0) at = name.IndexOf('\u007f', StringComparison.Ordinal);
-        if (at >= 0)
-            throw Invalid(name, string.Create(CultureInfo.InvariantCulture,
-                $"holds a control character (U+{(int)name[at]:X4} at position {at + 1}); a model name is one line of printable text"));
         return name;
     }
 

@@ -13,7 +13,7 @@ public sealed class ModelSpec : IEquatable<ModelSpec>, IModelSource
 
     private readonly string _name = "";
 
-    /// <summary>At most <see cref="MaxNameLength"/> characters, no control characters (InvalidModelName otherwise).</summary>
+    /// <summary>At most <see cref="MaxNameLength"/> characters (InvalidModelName otherwise).</summary>
     public required string Name { get => _name; init => _name = ModelName.Check(value); }
 
     /// <summary>Input shape without batch, e.g. (28, 28, 1).</summary>

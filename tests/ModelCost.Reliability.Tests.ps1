@@ -12,6 +12,12 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'ModelCost.TestHelpers.ps1')
     Import-ModelCostTestModule
     $spec = New-ModelSpec -Name Tiny -InputShape 4 -Layer 'Dense(3, activation="softmax")'
+    $DataFolder = Join-Path $TestDrive 'synthetic'
+    $null = New-Item -ItemType Directory -Path $DataFolder
+    New-SyntheticIdxPair -Folder $DataFolder -Prefix 'train' -Count 240
+    New-SyntheticIdxPair -Folder $DataFolder -Prefix 't10k' -Count 80
+    $Dataset = Get-ModelDataset -Name MNIST -Path $DataFolder
+    $ManifestPath = Join-Path (Get-Module -Name ModelCost.PS).ModuleBase 'ModelCost.PS.psd1'
 }
 
 Describe 'Writers and their targets' {
@@ -115,5 +121,73 @@ Describe 'Type names' {
         $cost = $spec | Measure-ModelCost
         $cost -is ($cost.PSTypeNames[0] -as [type]) | Should -BeTrue
         [ModelCost.Core.Errors.ErrorIds]::InsufficientMemory | Should -Be 'InsufficientMemory'
+    }
+}
+
+Describe 'Memory check before training and timing' {
+    It 'refuses a run that cannot fit with InsufficientMemory and the largest batch size that fits, then trains the next model' {
+        # 8x8x1 -> Conv2D(512,3,same) x2: each output is 8*8*512 = 32,768 values per sample; at batch 1,000,000 the
+        # activations alone are terabytes, more than any test machine has, while one sample is a few MB.
+        $heavy = New-ModelSpec -Name Heavy -InputShape 8, 8, 1 -Layer 'Conv2D(512,3,padding="same")', 'Conv2D(512,3,padding="same")', 'Flatten()', 'Dense(10, activation="softmax")'
+        $tiny = New-ModelSpec -Name Tiny8 -InputShape 8, 8 -Layer 'Flatten()', 'Dense(10, activation="softmax")'
+        $out = $heavy, $tiny | Invoke-ModelTraining -Dataset $Dataset -Epochs 1 -BatchSize 1000000 -ThrottleLimit 1 -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs.Count | Should -Be 2
+        $errs[0].FullyQualifiedErrorId | Should -Be 'InsufficientMemory,ModelCost.PS.Commands.InvokeModelTrainingCommand'
+        "$($errs[0])" | Should -Match "Training 'Heavy' at batch size 1,000,000 needs about [\d,]+ MB"
+        "$($errs[0])" | Should -Match 'The largest batch size that fits is [\d,]+\.'
+        $errs[0].ErrorDetails.RecommendedAction | Should -Match '-Force'
+        # The small model passes the memory check and reaches the trainer, which refuses a batch larger than its 216 samples.
+        $errs[1].FullyQualifiedErrorId | Should -Be 'InvalidTrainingOption,ModelCost.PS.Commands.InvokeModelTrainingCommand'
+        $out | Should -BeNullOrEmpty
+    }
+
+    It '-Force skips the check (the trainer then meets the batch size as usual)' {
+        $heavy = New-ModelSpec -Name Heavy -InputShape 8, 8, 1 -Layer 'Conv2D(512,3,padding="same")', 'Conv2D(512,3,padding="same")', 'Flatten()', 'Dense(10, activation="softmax")'
+        $heavy | Invoke-ModelTraining -Dataset $Dataset -Epochs 1 -BatchSize 1000000 -ThrottleLimit 1 -Force -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -Be 'InvalidTrainingOption,ModelCost.PS.Commands.InvokeModelTrainingCommand'
+    }
+
+    It 'refuses timing a batch that cannot fit' {
+        # 64x64x1 -> Conv2D(2048,3,same): 64*64*2048 = 8,388,608 values per sample (32 MiB); batch 1,048,576 (the
+        # largest -BatchSize takes) is 32 TiB.
+        $heavy = New-ModelSpec -Name Heavy -InputShape 64, 64, 1 -Layer 'Conv2D(2048,3,padding="same")', 'Flatten()', 'Dense(10, activation="softmax")'
+        { $heavy | Measure-ModelLatency -BatchSize 1048576 -Iterations 1 -Warmup 0 -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InsufficientMemory,ModelCost.PS.Commands.MeasureModelLatencyCommand'
+    }
+}
+
+Describe 'Ctrl+C keeps the partial model' {
+    It 'puts the Cancelled result in $ModelCostCancelledTraining, since a stopped pipeline assigns nothing' {
+        $ps = [powershell]::Create()
+        try {
+            $script = 'param($Manifest, $Folder) Import-Module $Manifest; ' +
+                '$r = New-ModelSpec -Name Tiny -InputShape 8, 8 -Layer ''Flatten()'', ''Dense(10, activation="softmax")'' | ' +
+                'Invoke-ModelTraining -Dataset (Get-ModelDataset -Name MNIST -Path $Folder) -Epochs 100000 -BatchSize 16'
+            $null = $ps.AddScript($script).AddArgument($ManifestPath).AddArgument($DataFolder)
+            $null = $ps.BeginInvoke()
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            while ($ps.Streams.Progress.Count -lt 3 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+            $ps.Stop()
+            $ps.Commands.Clear()
+            $null = $ps.AddScript('$ModelCostCancelledTraining.Status; $ModelCostCancelledTraining.GetTrainedModel().Tensors.Count; $null -eq $r')
+            # Flatten + Dense(10): one kernel and one bias tensor.
+            @($ps.Invoke()) | Should -Be @('Cancelled', 2, $true)
+        }
+        finally {
+            $ps.Dispose()
+        }
+    }
+}
+
+Describe 'Get-Content without -Raw' {
+    It 'reports a spec piped line by line once, suggesting -Raw or the path' {
+        $path = Join-Path $TestDrive 'lines.yaml'
+        $spec | Export-ModelSpec -Path $path
+        Get-Content -LiteralPath $path | Measure-ModelCost -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -Be 'SpecTextByLine,ModelCost.PS.Commands.MeasureModelCostCommand'
+        "$($errs[0])" | Should -Match 'Get-Content -Raw'
+        (Get-Content -Raw -LiteralPath $path | Measure-ModelCost).Params | Should -Be 15
     }
 }

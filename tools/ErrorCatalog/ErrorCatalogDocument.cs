@@ -156,6 +156,18 @@ public static class ErrorCatalogDocument
             ("Writes", "Missing folder", "Export-*", () => AtomicFile.WriteText(P("no/such/folder/x.yaml"), "y", overwrite: true)),
             ("Writes", "Several specs to one file name", "Export-ModelSpec / Export-TrainedModel", () => ExportTargets.Decide(P("all.yaml"), false, ["MLP", "CNN"], ".yaml")),
             ("Writes", "Target is a directory", "Export-*", () => AtomicFile.WriteText(Directory.CreateDirectory(P("target-dir")).FullName, "y", overwrite: true)),
+            ("Writes", "Wildcard characters in an export name that matches nothing", "Export-*", () => throw new ModelCostException(ErrorIds.InvalidFileName, ModelCostErrorCategory.InvalidArgument,
+                "The output path '*.yaml' holds wildcard characters and matches nothing; no file is created with '*' or '?' in its name. Name the file outright.", "*.yaml")),
+            ("Specs", "Model name of 5,000,000 characters", "New-ModelSpec", () => LayerSpecFactory.Create(new string('a', 5_000_000), [4], ["Dense(3)"])),
+            ("Specs", "Latin-1 spec file (é as byte E9)", "Import-ModelSpec", () => ModelSpecReader.Load(B("latin1.yaml", Encoding.Latin1.GetBytes("apiVersion: modelcost/v1\nkind: ModelSpec\nmetadata: {name: Café}\nspec: {inputShape: [4], layers: [Dense(2)]}\n")))),
+            ("Specs", "Spec file padded with NUL bytes", "Import-ModelSpec", () => ModelSpecReader.Load(B("nul.yaml", [.. Encoding.UTF8.GetBytes("apiVersion: modelcost/v1\nkind: ModelSpec\nmetadata: {name: m}\nspec: {inputShape: [4], layers: [Dense(2)]}\n"), 0, 0]))),
+            ("Specs", "Key given twice in Keras JSON", "Import-ModelSpec", () => ModelSpecReader.Load(W("dupkey.json",
+                "{\"class_name\": \"Sequential\", \"config\": {\"name\": \"s\", \"layers\": [{\"class_name\": \"Dense\", \"config\": {\"name\": \"d\", \"units\": 4, \"units\": 400, \"batch_input_shape\": [null, 4]}}]}}"))),
+            ("Trained models", "Weights holding NaN", "Import-TrainedModel", () => SafetensorsFile.Read(B("nan.safetensors",
+                [.. BitConverter.GetBytes((ulong)56), .. Encoding.UTF8.GetBytes("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}  "), .. BitConverter.GetBytes(1f), .. BitConverter.GetBytes(float.NaN)]))),
+            ("Training", "A batch that cannot fit in memory", "Invoke-ModelTraining / Measure-ModelLatency", () => ModelCost.Core.Memory.MemoryBudget.Ensure("HeavyConv", "Training",
+                new ModelCost.Core.Memory.MemoryEstimate(50L << 20, 7L << 20, 8000, "weights with training copies 50 MB, activations 56,000 MB, data 0 MB, scratch 36 MB"),
+                new ModelCost.Core.Memory.AvailableMemory(16L << 30, "MemAvailable 16,384 MB (/proc/meminfo)"))),
             ("Costing", "Unknown convention", "Measure-ModelCost", () => CostConvention.Resolve("NoSuchConvention")),
             ("Costing", "Convention file with an unknown operation kind", "Measure-ModelCost", () => CostConvention.Load(W("rules.yaml", "name: Mine\ncosts:\n  Teleport: 3\n"))),
             ("Costing", "No devices (-Devices 0)", "Measure-ModelCost", () => CostCalculator.Measure(Spec("m", [4], "Dense(2)"), new CostOptions { Devices = 0 })),
@@ -247,6 +259,7 @@ public static class ErrorCatalogDocument
         sb.AppendLine($"| `{CmdletErrorIds.FileReadOnly}` | WriteError | An existing read-only file is written without `-Force`. |");
         sb.AppendLine($"| `{ErrorIds.FileExists}` | ResourceExists | An existing file is written with `-NoClobber`; the file is left as it was. |");
         sb.AppendLine($"| `{CmdletErrorIds.InvalidInputObject}` | InvalidArgument | An input of the wrong kind: text or a spec file given to `Invoke-ModelEvaluation` (it needs trained weights), or a `-Dataset` that is neither a name nor a dataset object. |");
+        sb.AppendLine($"| `{CmdletErrorIds.SpecTextByLine}` | InvalidArgument | Strings piped one line at a time from `Get-Content spec.yaml` (without `-Raw`); reported once per command with the `-Raw` and `-Path` alternatives, the other lines skipped. |");
         sb.AppendLine("| `CannotConvertArgumentNoMessage` | InvalidArgument | PowerShell's own binding check: an `-InputObject` of the wrong type (`Get-ModelSummary -InputObject 42`); the message names the type it takes. |");
         sb.AppendLine("| `ParameterArgumentValidationError` | InvalidData | PowerShell's own binding check: a value outside a parameter's set or range (`-Precision Float64`). |");
         sb.AppendLine();

@@ -85,6 +85,7 @@ public sealed class InvokeModelEvaluationCommand : EngineCommand
             var info = dataset.Resolve(pump, ct);
             pump.PostProgress(new ProgressRecord(ProgressActivity.Evaluation, activity, $"Loading {info.Name} from {info.Location}"), important: true);
             var data = DatasetLoader.Load(info, ct);
+            EnsureMemory(engine, trained.Spec, EngineOperations.Evaluate, options.BatchSize, options);
             pump.PostProgress(new ProgressRecord(ProgressActivity.Evaluation, activity, $"{options.Split} split of {info.Name}"), important: true);
             return engine.Evaluate(trained, data, options, ct);
         }));

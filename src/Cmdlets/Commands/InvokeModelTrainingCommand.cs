@@ -101,6 +101,9 @@ public sealed class InvokeModelTrainingCommand : EngineCommand
     [ValidateRange(0, 4096)]
     public int ThrottleLimit { get; set; }
 
+    /// <summary>The variable (in the caller's scope) that holds the result of a run stopped with Ctrl+C: the weights after the last whole step.</summary>
+    public const string CancelledResultVariable = "ModelCostCancelledTraining";
+
     private protected override IModelSource? InputModel => ParameterSetName == InputObjectSet ? InputObject : null;
 
     private protected override string[] InputPaths => Path;
@@ -138,12 +141,22 @@ public sealed class InvokeModelTrainingCommand : EngineCommand
             pump.PostVerbose(string.Format(CultureInfo.InvariantCulture,
                 "Training '{0}' with the {8} engine on {1}: {2:N0} training samples (validation split {7}), {3:N0} test samples, {4} epoch{9}, batch {5}, {6}.",
                 spec.Name, info.Name, data.TrainCount, data.TestCount, options.Epochs, options.BatchSize, options.Optimizer, options.ValidationSplit, engine.Name, options.Epochs == 1 ? "" : "s"));
+            EnsureMemory(engine, spec, EngineOperations.Train, options.BatchSize, options);
+            // Until the first batch ends nothing else reports progress; say what is running, not "Loading".
+            pump.PostProgress(new ProgressRecord(ProgressActivity.Training, activity,
+                string.Format(CultureInfo.InvariantCulture, "Epoch 1/{0}, batch 1: running the first batch of {1}", options.Epochs, options.BatchSize)) { PercentComplete = 0 }, important: true);
             var progress = new SynchronousProgress<TrainingProgress>(p => Report(pump, activity, p));
             return engine.Train(spec, data, options, progress, ct);
         });
         if (result is null) return;
 
-        if (result.Status == TrainingStatus.Cancelled) ThrowIfStopping();
+        if (result.Status == TrainingStatus.Cancelled)
+        {
+            // PowerShell discards the output of a pipeline stopped with Ctrl+C, so `$r = … | Invoke-ModelTraining`
+            // cannot receive the partial result; keep it where the user can find it (docs/engine.md).
+            SessionState.PSVariable.Set(CancelledResultVariable, result);
+            ThrowIfStopping();
+        }
         if (result.ToException() is { } stopped)
         {
             // The run stopped early (a non-finite loss): say so, and still hand back the last good weights.

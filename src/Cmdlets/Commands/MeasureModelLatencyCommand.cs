@@ -82,6 +82,7 @@ public sealed class MeasureModelLatencyCommand : EngineCommand
             BatchSize = BatchSize, Iterations = Iterations, Warmup = Warmup, Threads = ThrottleLimit,
             Convention = CostOptionsBuilder.ResolveConvention(this, Convention), EngineOptions = EngineOptions(),
         };
+        EnsureMemory(engine, spec, EngineOperations.MeasureLatency, options.BatchSize, options);
         var activity = $"Measuring the latency of {spec.Name}";
         WriteObject(RunWithProgress(ProgressActivity.Latency, activity, (pump, ct) =>
         {

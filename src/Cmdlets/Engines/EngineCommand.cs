@@ -26,6 +26,20 @@ public abstract class EngineCommand : ModelInputCommand
     [ValidateNotNull]
     public Hashtable? EngineOption { get; set; }
 
+    /// <summary>Run even when the model's memory estimate is more than the memory available (by default such a run is refused with InsufficientMemory, naming the largest batch size that fits).</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>
+    /// The seam's memory check (EngineMemory) for every engine, unless -Force: call it once the data are loaded
+    /// (they then count in what is available). Throws InsufficientMemory, which fails this item only.
+    /// </summary>
+    private protected void EnsureMemory(IModelEngine engine, ModelCost.Core.Specs.ModelSpec spec, EngineOperations operation, int batchSize, EngineRunOptions options)
+    {
+        options.CheckMemory = !Force.IsPresent;
+        EngineMemory.Ensure(engine, spec, operation, batchSize, options);
+    }
+
     /// <summary>The engine named by -Engine (loaded on first use); throws UnknownEngine, EngineNotInstalled or EngineLoadFailed.</summary>
     private protected IModelEngine ResolveEngine() => ModuleEngines.Catalog.Get(Engine);
 

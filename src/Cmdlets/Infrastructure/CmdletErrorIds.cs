@@ -18,4 +18,7 @@ public static class CmdletErrorIds
 
     /// <summary>A pipeline object or argument of a kind the cmdlet cannot use.</summary>
     public const string InvalidInputObject = "InvalidInputObject";
+
+    /// <summary>Piped strings that are the lines of a spec file (Get-Content without -Raw): reported once per command.</summary>
+    public const string SpecTextByLine = "SpecTextByLine";
 }

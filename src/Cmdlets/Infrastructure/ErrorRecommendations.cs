@@ -38,6 +38,13 @@ internal static class ErrorRecommendations
         ErrorIds.ParallelismNeedsDevices => "Add -Devices 2 or more, or use -Parallelism DDP for one device.",
         ErrorIds.OutputPathReused => "Pass a folder as -Path (an existing one, or a new name without an extension) to write one file per object.",
         ErrorIds.PythonNotFound or ErrorIds.TorchNotInstalled => "Name the interpreter with -EngineOption @{ PythonPath = '/usr/bin/python3' } once the PyTorch engine is installed.",
+        ErrorIds.InsufficientMemory when ex.InnerException is OutOfMemoryException => "Lower -BatchSize or use a smaller model; the next item in the pipeline still runs.",
+        ErrorIds.InsufficientMemory => "Lower -BatchSize to the size the message names, free memory, or add -Force to try anyway.",
+        ErrorIds.NotRegularFile => "Export to a regular file and copy it to the device or pipe if that is what you meant.",
+        ErrorIds.InvalidFileName => "Name one file outright (no * or ?), or a folder to write one file per model.",
+        ErrorIds.InvalidSpecEncoding => "Save the spec as UTF-8, e.g. Get-Content -Encoding Latin1 old.yaml | Set-Content -Encoding utf8NoBOM new.yaml.",
+        ErrorIds.NonFiniteWeights => "Export the weights again from a finished (not diverged) training run; Invoke-ModelTraining never exports NaN weights.",
+        ErrorIds.InvalidModelName => "Give the model a name of at most 200 printable characters (-Name, or metadata.name in the spec).",
         _ => null,
     };
 }

@@ -52,9 +52,25 @@ public abstract class ModelInputCommand : ModelCostCmdlet
         }
     }
 
+    private bool _lineSlipReported;
+    private int _slipLines;
+
     private void ProcessPath(string path, bool literal)
     {
         ThrowIfStopping();
+        if (!literal && ModelInputReader.LooksLikeOneLineOfSpec(path) && !File.Exists(path))
+        {
+            // Get-Content spec.yaml | … sends the file one line at a time: say so once, not once per line.
+            _slipLines++;
+            if (_lineSlipReported) return;
+            _lineSlipReported = true;
+            var shown = path.Length > 60 ? path[..60] + "…" : path;
+            WriteError(ErrorRecordFactory.Create(CmdletErrorIds.SpecTextByLine, ErrorCategory.InvalidArgument,
+                $"'{shown.Trim()}' looks like one line of a spec file: Get-Content sends a file line by line, and a line is neither a path nor a whole spec. "
+                + $"Pass the whole text with Get-Content -Raw (Get-Content -Raw spec.yaml | {MyInvocation.MyCommand.Name}) or the path ({MyInvocation.MyCommand.Name} -Path spec.yaml). "
+                + "The following lines of this input are skipped without further errors.", path));
+            return;
+        }
         if (!literal && ModelInputReader.LooksLikeSpecText(path))
         {
             TryCore(() => ProcessModel(Require(ModelInputReader.ReadText(path), "spec text"), path), path);

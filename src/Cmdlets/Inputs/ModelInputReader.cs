@@ -22,6 +22,18 @@ internal static class ModelInputReader
 
     public static ModelSpec ReadText(string text) => ModelSpecReader.Parse(text, null);
 
+    /// <summary>
+    /// One line of a YAML or JSON spec rather than a path or a whole spec: what <c>Get-Content spec.yaml | …</c> sends
+    /// (no newline, and the shape of a YAML key line "kind: ModelSpec", a list item "- Dense(10)", a comment, or a lone
+    /// bracket or JSON member). A Windows path "C:\x.yaml" is not one: its colon is not followed by a space.
+    /// </summary>
+    public static bool LooksLikeOneLineOfSpec(string text) =>
+        !text.Contains('\n') && OneLine.IsMatch(text);
+
+    private static readonly System.Text.RegularExpressions.Regex OneLine = new(
+        @"^\s*(#.*|-\s.*|-|[A-Za-z_][\w.]*\s*:(\s.*)?|""[^""]+""\s*:.*|[\]\}]+,?)\s*$",
+        System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
     /// <summary>Spec text rather than a path: several lines, a JSON object, or the YAML envelope's first key.</summary>
     public static bool LooksLikeSpecText(string text)
     {

@@ -11,13 +11,22 @@ namespace ModelCost.Core.Engine;
 /// Keras semantics (docs/engine.md). Training, evaluation and inference sessions live beside it in this
 /// folder; this class is the only way in from outside.
 /// </summary>
-public sealed class ManagedEngine : IModelEngine, IEngineProbe
+public sealed class ManagedEngine : IModelEngine, IEngineProbe, IMemoryEstimator
 {
     public const string EngineName = EngineCatalog.ManagedName;
 
     public string Name => EngineName;
 
     public EngineOperations Operations => EngineOperations.All;
+
+    /// <summary>What a run allocates, from the engine's own buffers (<see cref="ManagedMemoryEstimate"/>, docs/engine.md).</summary>
+    public Memory.MemoryEstimate EstimateMemory(ModelSpec spec, EngineOperations operation, int batchSize, EngineRunOptions options, long dataBytes)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(options);
+        return ManagedMemoryEstimate.For(ShapeInference.Resolve(spec), batchSize, operation == EngineOperations.Train,
+            options.Threads > 0 ? options.Threads : Environment.ProcessorCount, dataBytes);
+    }
 
     /// <summary>The layers and options the kernels lack (e.g. GRU with reset_after=False), whatever the operation.</summary>
     public IReadOnlyList<EngineLimitation> Supports(ModelSpec spec, EngineOperations operation)

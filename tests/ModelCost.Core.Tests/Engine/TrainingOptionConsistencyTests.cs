@@ -18,11 +18,11 @@ public sealed class TrainingOptionConsistencyTests
     };
 
     [Theory]
-    [InlineData("Adam")]
-    [InlineData("AdamW")]
-    [InlineData("RMSprop")]
-    [InlineData("Adagrad")]
-    public void Momentum_with_an_optimizer_that_has_none_is_refused(string optimizer)
+    [InlineData(TrainingOptimizer.Adam)]
+    [InlineData(TrainingOptimizer.AdamW)]
+    [InlineData(TrainingOptimizer.RMSprop)]
+    [InlineData(TrainingOptimizer.Adagrad)]
+    public void Momentum_with_an_optimizer_that_has_none_is_refused(TrainingOptimizer optimizer)
     {
         var ex = Assert.Throws<ModelCostException>(() => Trainer.Train(Spec, Data(8), new TrainingOptions { Optimizer = optimizer, Momentum = 0.9, Epochs = 1, BatchSize = 4 }));
         Assert.Equal(ErrorIds.InvalidTrainingOption, ex.ErrorId);
@@ -33,7 +33,7 @@ public sealed class TrainingOptionConsistencyTests
     [Fact]
     public void Momentum_with_SGD_trains()
     {
-        var r = Trainer.Train(Spec, Data(8), new TrainingOptions { Optimizer = "SGD", Momentum = 0.9, Epochs = 1, BatchSize = 4, ValidationSplit = 0 });
+        var r = Trainer.Train(Spec, Data(8), new TrainingOptions { Optimizer = TrainingOptimizer.SGD, Momentum = 0.9, Epochs = 1, BatchSize = 4, ValidationSplit = 0 });
         Assert.Single(r.History);
     }
 

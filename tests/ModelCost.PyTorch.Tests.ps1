@@ -7,7 +7,7 @@
 BeforeDiscovery {
     $Python = '/usr/bin/python3'
     $HasTorch = (Test-Path -LiteralPath $Python) -and $(& $Python -c 'import torch' 2>$null; $LASTEXITCODE -eq 0)
-    $HasFashion = Test-Path -LiteralPath '/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte*'
+    $HasFashion = Test-Path -Path '/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte*'
     $CanTrain = $HasTorch -and $HasFashion
 }
 
@@ -62,8 +62,8 @@ Describe 'Invoke-ModelTraining -Engine PyTorch' {
             Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
     }
 
-    It 'evaluation is UnsupportedByEngine: the engine only trains' {
-        { Import-ModelSpec $Cnn | Invoke-ModelEvaluation -Dataset FashionMNIST -Engine PyTorch -ErrorAction Stop } |
+    It 'latency is UnsupportedByEngine: the engine only trains' {
+        { Import-ModelSpec $Cnn | Measure-ModelLatency -Engine PyTorch -ErrorAction Stop } |
             Should -Throw -ErrorId 'UnsupportedByEngine,*'
     }
 }

@@ -88,8 +88,8 @@ public class PyTorchTrainerTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(TrainingStatus.Completed, r.Status);
         Assert.Equal([1, 2], r.History.Select(h => h.Epoch));
         Assert.All(r.History, h => Assert.True(double.IsFinite(h.Loss) && double.IsFinite(h.ValAccuracy)));
-        // 240 samples, 25 % held out: 180 train; each rank takes 90 per epoch in batches of 16 → 6 batches.
-        Assert.Contains(reports, p => p.Epoch == 2 && p.Batch == 6 && p.Batches == 6);
+        // 240 samples, 25 % held out: 180 train; each rank takes 90 per epoch; BatchSize 16 is the step, so 8 a rank → ⌈90/8⌉ = 12 batches.
+        Assert.Contains(reports, p => p.Epoch == 2 && p.Batch == 12 && p.Batches == 12);
         Assert.Equal(TrainingOptimizer.Adam, r.Optimizer);
         Assert.Equal(0.001, r.LearningRate);
         Assert.Equal(ShapeInference.Resolve(Mlp()).Params, r.Params);

@@ -99,7 +99,7 @@ Describe 'Measure-ModelLatency -Engine OnnxRuntime' {
         $m = Import-ModelSpec (Get-ExampleSpecPath 'seed000_cnn.yaml') |
             Measure-ModelLatency -Engine OnnxRuntime -BatchSize 1, 1000 -Iterations 3 -Warmup 1 -ThrottleLimit 1
         $m.Count | Should -Be 2
-        $m | ForEach-Object { $_ | Should -BeOfType ([ModelCost.Core.Latency.LatencyMeasurement]) }
+        $m | ForEach-Object { $_.GetType().FullName | Should -Be 'ModelCost.Core.Latency.LatencyMeasurement' }
         $m.Engine | Should -Be @('OnnxRuntime', 'OnnxRuntime')
         $m.BatchSize | Should -Be @(1, 1000)
         $m | ForEach-Object { $_.MedianSeconds | Should -BeGreaterThan 0 }

@@ -30,7 +30,7 @@ public sealed class EngineCatalog
         new("PyTorch", "PyTorch in separate Python processes, DDP ranks",
             "It is built in; it needs Python 3 with torch (Debian: apt-get install python3-torch), chosen with -PythonPath."),
         new("OnnxRuntime", "ONNX Runtime, for inference latency",
-            "Build the OnnxRuntime engine project (it lays itself out in Engines/OnnxRuntime beside the module, with onnxruntime under runtimes/<rid>/native)."),
+            "It is built with the solution (dotnet build ModelCost.PS.sln -c Release, or dotnet build src/Engines/OnnxRuntime -c Release), which lays it out in Engines/OnnxRuntime beside the module with onnxruntime (about 30 MB) under runtimes/<rid>/native; see docs/engine.md."),
     ];
 
     /// <summary>The catalogue the cmdlets use. The module points its <see cref="EngineDirectory"/> at its own Engines folder.</summary>

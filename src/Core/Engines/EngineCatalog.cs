@@ -28,7 +28,7 @@ public sealed class EngineCatalog
         new("Torch", "libtorch through TorchSharp, in this process",
             "Install it from the repository with './build.ps1 torch' (dotnet build src/Engines/Torch -c Release), which lays the engine and libtorch 2.10 (about 480 MB) out in Engines/Torch beside the module; see docs/engine.md."),
         new("PyTorch", "PyTorch in separate Python processes, DDP ranks",
-            "It is built in; it needs Python 3 with torch (Debian: apt-get install python3-torch), chosen with -PythonPath."),
+            "It is built in; it needs Python 3 with torch (Debian: apt-get install python3-torch); the Python interpreter to use is an engine option."),
         new("OnnxRuntime", "ONNX Runtime, for inference latency",
             "It is built with the solution (dotnet build ModelCost.PS.sln -c Release, or dotnet build src/Engines/OnnxRuntime -c Release), which lays it out in Engines/OnnxRuntime beside the module with onnxruntime (about 30 MB) under runtimes/<rid>/native; see docs/engine.md."),
     ];

@@ -46,7 +46,7 @@ public sealed class PyTorchEngine : IModelEngine
         EngineSupport.Ensure(this, spec, EngineOperations.Train);
         // The ranks read the IDX files themselves; data built in memory has none to give them.
         var files = data.Files ?? throw new ModelCostException(ErrorIds.UnsupportedByEngine, ModelCostErrorCategory.NotImplemented,
-            $"The {Name} engine trains on a dataset read from IDX files (Get-ModelDataset, a dataset name); '{data.Name}' was built in memory.", data.Name);
+            $"The {Name} engine trains on a dataset read from IDX files (a named dataset such as FashionMNIST or MNIST); '{data.Name}' was built in memory.", data.Name);
         return PyTorchTrainer.Train(spec, files, options, launch, progress, cancellationToken);
     }
 

@@ -93,3 +93,21 @@ Describe 'Import-ModelSpec of ONNX files' {
             Should -Throw -ErrorId 'OnnxTruncated,ModelCost.PS.Commands.ImportModelSpecCommand'
     }
 }
+
+Describe 'Measure-ModelLatency -Engine OnnxRuntime' {
+    It 'times the seed CNN at batch 1 and 1000 with the shared output object' {
+        $m = Import-ModelSpec (Get-ExampleSpecPath 'seed000_cnn.yaml') |
+            Measure-ModelLatency -Engine OnnxRuntime -BatchSize 1, 1000 -Iterations 3 -Warmup 1 -ThrottleLimit 1
+        $m.Count | Should -Be 2
+        $m | ForEach-Object { $_.GetType().FullName | Should -Be 'ModelCost.Core.Latency.LatencyMeasurement' }
+        $m.Engine | Should -Be @('OnnxRuntime', 'OnnxRuntime')
+        $m.BatchSize | Should -Be @(1, 1000)
+        $m | ForEach-Object { $_.MedianSeconds | Should -BeGreaterThan 0 }
+    }
+
+    It 'refuses training with UnsupportedByEngine and the session keeps working' {
+        { $Tiny | Invoke-ModelTraining -Dataset $Dataset -Epochs 1 -Engine OnnxRuntime -ErrorAction Stop } |
+            Should -Throw -ErrorId 'UnsupportedByEngine,ModelCost.PS.Commands.InvokeModelTrainingCommand'
+        ($Tiny | Measure-ModelLatency -Engine OnnxRuntime -Iterations 2 -Warmup 0).Engine | Should -Be 'OnnxRuntime'
+    }
+}

@@ -3,6 +3,8 @@ using System.Management.Automation;
 using ModelCost.Core.Data;
 using ModelCost.Core.Engine;
 using ModelCost.Core.Engines;
+using ModelCost.Core.Engines.PyTorch;
+using ModelCost.Core.Errors;
 using ModelCost.Core.Specs;
 using ModelCost.PS.Completers;
 using ModelCost.PS.Engines;
@@ -14,6 +16,7 @@ namespace ModelCost.PS.Commands;
 /// <summary>
 /// <para type="synopsis">Trains a model spec on a dataset (Keras fit semantics) and returns a TrainingResult with the per-epoch History and test metrics.</para>
 /// <example><code>Import-ModelSpec ./examples/specs/seed000_cnn.yaml | Invoke-ModelTraining -Dataset FashionMNIST -Epochs 5 -Verbose</code></example>
+/// <example><code>Import-ModelSpec ./examples/specs/seed000_cnn.yaml | Invoke-ModelTraining -Dataset FashionMNIST -Epochs 1 -Engine PyTorch -Processes 2 -PythonPath /usr/bin/python3</code></example>
 /// <example><code>Invoke-ModelTraining FashionMNIST -Path ./examples/specs/seed000_mlp.yaml -Engine Managed -Seed 1</code></example>
 /// </summary>
 /// <remarks>
@@ -104,6 +107,16 @@ public sealed class InvokeModelTrainingCommand : EngineCommand
     /// <summary>The variable (in the caller's scope) that holds the result of a run stopped with Ctrl+C: the weights after the last whole step.</summary>
     public const string CancelledResultVariable = "ModelCostCancelledTraining";
 
+    /// <summary>With -Engine PyTorch: the local DDP ranks (processes) that share each epoch, 1 to 64 (default 1). Same as -EngineOption @{ Processes = N }.</summary>
+    [Parameter]
+    [ValidateRange(1, PyTorchEngine.MaxProcesses)]
+    public int Processes { get; set; } = 1;
+
+    /// <summary>With -Engine PyTorch: the Python interpreter with torch installed (default python3 on PATH). Same as -EngineOption @{ PythonPath = P }.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? PythonPath { get; set; }
+
     private protected override IModelSource? InputModel => ParameterSetName == InputObjectSet ? InputObject : null;
 
     private protected override string[] InputPaths => Path;
@@ -127,7 +140,7 @@ public sealed class InvokeModelTrainingCommand : EngineCommand
             FromLogits = FromLogits.IsPresent,
             Seed = Seed,
             Threads = ThrottleLimit,
-            EngineOptions = EngineOptions(),
+            EngineOptions = EngineOptionsWith(engine),
         };
         if (Momentum is double m) options.Momentum = m;
         if (DatasetArgument.Prepare(this, Dataset) is not { } dataset) return;
@@ -172,6 +185,29 @@ public sealed class InvokeModelTrainingCommand : EngineCommand
         WriteVerbose(string.Format(CultureInfo.InvariantCulture, "Trained in {0:F1}s ({1:N0} training samples/s).", result.TrainSeconds, result.SamplesPerSecond));
         WriteVerbose(string.Format(CultureInfo.InvariantCulture, "Test: loss {0:F4} - accuracy {1:F4}.", result.TestLoss, result.TestAccuracy));
         WriteObject(result);
+    }
+
+    /// <summary>-EngineOption with -Processes and -PythonPath folded in; they belong to the PyTorch engine alone.</summary>
+    private IReadOnlyDictionary<string, object?> EngineOptionsWith(IModelEngine engine)
+    {
+        var options = EngineOptions();
+        var named = new List<(string Name, object Value)>();
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(Processes))) named.Add((nameof(Processes), Processes));
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(PythonPath))) named.Add((nameof(PythonPath), PythonPath!));
+        if (named.Count == 0) return options;
+        if (!string.Equals(engine.Name, PyTorchEngine.EngineName, StringComparison.OrdinalIgnoreCase))
+            throw new ModelCostException(ErrorIds.InvalidEngineOption, ModelCostErrorCategory.InvalidArgument,
+                $"-{named[0].Name} applies to -Engine {PyTorchEngine.EngineName} only; the {engine.Name} engine runs in this process.", named[0].Value)
+            { Option = named[0].Name };
+        var merged = new Dictionary<string, object?>(options, StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in named)
+        {
+            if (merged.ContainsKey(name))
+                throw new ModelCostException(ErrorIds.InvalidEngineOption, ModelCostErrorCategory.InvalidArgument,
+                    $"{name} is given twice, as -{name} and in -EngineOption; give it once.", value) { Option = name };
+            merged[name] = value;
+        }
+        return merged;
     }
 
     /// <summary>Runs on the training thread: builds the progress record and, at an epoch's last batch, the Keras-like line.</summary>

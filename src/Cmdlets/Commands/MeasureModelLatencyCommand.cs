@@ -11,6 +11,8 @@ namespace ModelCost.PS.Commands;
 /// <summary>
 /// <para type="synopsis">Measures inference latency on this machine (median, p90, throughput) next to the cost model's estimate at the machine's measured FLOP/s.</para>
 /// <example><code>Import-ModelSpec ./examples/specs/seed000_cnn.yaml | Measure-ModelLatency -BatchSize 1 -Iterations 1000</code></example>
+/// <example><code>$cnn = Import-ModelSpec ./examples/specs/seed000_cnn.yaml
+/// 'Managed', 'OnnxRuntime' | ForEach-Object { $cnn | Measure-ModelLatency -Engine $_ -BatchSize 1,1000 -Iterations 20 -Warmup 5 }</code></example>
 /// <example><code>$run = Import-ModelSpec ./examples/specs/seed000_mlp.yaml | Invoke-ModelTraining -Dataset FashionMNIST -Epochs 1
 /// $run | Measure-ModelLatency -BatchSize 1000 -Iterations 20 -ThrottleLimit 2</code></example>
 /// </summary>
@@ -40,10 +42,11 @@ public sealed class MeasureModelLatencyCommand : EngineCommand
     [Alias("PSPath", "LP")]
     public string[] LiteralPath { get; set; } = Array.Empty<string>();
 
-    /// <summary>Samples per timed forward pass (default 1).</summary>
+    /// <summary>Samples per timed forward pass (default 1); several sizes (-BatchSize 1,1000) give one measurement each.</summary>
     [Parameter]
+    [ValidateNotNullOrEmpty]
     [ValidateRange(1, 1 << 20)]
-    public int BatchSize { get; set; } = 1;
+    public int[] BatchSize { get; set; } = [1];
 
     /// <summary>Timed forward passes (default 1000).</summary>
     [Parameter]
@@ -77,9 +80,14 @@ public sealed class MeasureModelLatencyCommand : EngineCommand
         var spec = model.GetSpec();
         var engine = ResolveEngine();
         EngineSupport.Ensure(engine, spec, EngineOperations.MeasureLatency);
+        foreach (var batchSize in BatchSize) Measure(engine, model, spec, batchSize);
+    }
+
+    private void Measure(IModelEngine engine, IModelSource model, ModelCost.Core.Specs.ModelSpec spec, int batchSize)
+    {
         var options = new LatencyOptions
         {
-            BatchSize = BatchSize, Iterations = Iterations, Warmup = Warmup, Threads = ThrottleLimit,
+            BatchSize = batchSize, Iterations = Iterations, Warmup = Warmup, Threads = ThrottleLimit,
             Convention = CostOptionsBuilder.ResolveConvention(this, Convention), EngineOptions = EngineOptions(),
         };
         EnsureMemory(engine, spec, EngineOperations.MeasureLatency, options.BatchSize, options);

@@ -29,6 +29,7 @@ public static class DatasetLoader
         return new TrainingData
         {
             Name = info.Name,
+            Files = info,
             SampleShape = shape,
             Classes = classes,
             TrainPixels = trainX,

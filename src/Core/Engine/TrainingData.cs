@@ -13,6 +13,9 @@ public sealed class TrainingData
 
     public required int Classes { get; init; }
 
+    /// <summary>The IDX files this was read from, for engines whose workers read the data themselves (PyTorch ranks); null when built in memory.</summary>
+    public Data.DatasetInfo? Files { get; init; }
+
     private float[]? _trainX, _testX;
 
     /// <summary>

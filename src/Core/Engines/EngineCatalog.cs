@@ -6,7 +6,7 @@ using ModelCost.Core.Errors;
 namespace ModelCost.Core.Engines;
 
 /// <summary>
-/// Engines by name. The managed engine is built in; any other engine is an assembly installed at
+/// Engines by name. The managed and PyTorch engines are built in; any other engine is an assembly installed at
 /// <c>&lt;EngineDirectory&gt;/&lt;Name&gt;/ModelCost.Engines.&lt;Name&gt;.dll</c> (with its dependencies beside it and
 /// its native libraries under <c>runtimes/&lt;rid&gt;/native/</c>), loaded on first use through
 /// <see cref="AssemblyLoader"/> and found by its <see cref="ModelEngineAttribute"/>. Importing the module
@@ -28,15 +28,19 @@ public sealed class EngineCatalog
         new("Torch", "libtorch through TorchSharp, in this process",
             "Install it from the repository with './build.ps1 torch' (dotnet build src/Engines/Torch -c Release), which lays the engine and libtorch 2.10 (about 480 MB) out in Engines/Torch beside the module; see docs/engine.md."),
         new("PyTorch", "PyTorch in separate Python processes, DDP ranks",
-            "Install Python 3 with torch (Debian: apt-get install python3-torch) and build the PyTorch engine project into Engines/PyTorch beside the module."),
+            "It is built in; it needs Python 3 with torch (Debian: apt-get install python3-torch); the Python interpreter to use is an engine option."),
         new("OnnxRuntime", "ONNX Runtime, for inference latency",
-            "Build the OnnxRuntime engine project (it lays itself out in Engines/OnnxRuntime beside the module, with onnxruntime under runtimes/<rid>/native)."),
+            "It is built with the solution (dotnet build ModelCost.PS.sln -c Release, or dotnet build src/Engines/OnnxRuntime -c Release), which lays it out in Engines/OnnxRuntime beside the module with onnxruntime (about 30 MB) under runtimes/<rid>/native; see docs/engine.md."),
     ];
 
     /// <summary>The catalogue the cmdlets use. The module points its <see cref="EngineDirectory"/> at its own Engines folder.</summary>
     public static EngineCatalog Default { get; } = new();
 
-    public EngineCatalog() => Register(new ManagedEngine());
+    public EngineCatalog()
+    {
+        Register(new ManagedEngine());
+        Register(new PyTorch.PyTorchEngine());
+    }
 
     /// <summary>Folder holding one sub-folder per installed engine; null = only registered engines.</summary>
     public string? EngineDirectory { get; set; }

@@ -32,6 +32,9 @@ internal sealed class OnnxGraphBuilder(ResolvedModel model, IReadOnlyDictionary<
     ];
 
     /// <summary>Fails naming every layer whose type has no export, before any weight is touched.</summary>
+    /// <summary>True when the export writes layers of <paramref name="type"/> (an engine that runs the export asks per layer).</summary>
+    public static bool Writes(string type) => Written.Contains(type);
+
     public static void CheckSupported(ResolvedModel model)
     {
         var missing = model.Layers.Where(l => !Written.Contains(l.Type)).ToList();

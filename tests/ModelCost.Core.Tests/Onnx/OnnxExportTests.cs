@@ -161,7 +161,7 @@ public class OnnxExportTests(ITestOutputHelper output)
         return x;
     }
 
-    private static TrainedModel WithoutLastActivation(TrainedModel m)
+    internal static TrainedModel WithoutLastActivation(TrainedModel m)
     {
         var layers = m.Spec.Layers.ToList();
         var last = layers[^1];

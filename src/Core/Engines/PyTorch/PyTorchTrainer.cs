@@ -114,7 +114,7 @@ public static class PyTorchTrainer
         string I(int v) => v.ToString(CultureInfo.InvariantCulture);
         var args = new List<string>
         {
-            "-u", script, "--data", dataset.Location, "--epochs", I(o.Epochs), "--batch-size", I(o.BatchSize), "--seed", I(o.Seed),
+            "-u", script, "--data", dataset.Location, "--epochs", I(o.Epochs), "--batch-size", I(PerRankBatch(o.BatchSize, launch.Processes)), "--seed", I(o.Seed),
             "--out", weights, "--optimizer", plan.Optimizer.ToString().ToLowerInvariant(), "--lr", N(plan.LearningRate), "--momentum", N(o.Momentum),
             "--weight-decay", N(o.WeightDecay), "--validation-split", N(o.ValidationSplit), "--threads", I(plan.Threads),
             // The ranks' own collective timeout is longer than the watchdog's, so a hang is reported as a hang.
@@ -124,6 +124,12 @@ public static class PyTorchTrainer
         if (!o.EvaluateTest) args.Add("--no-test");
         return args;
     }
+
+    /// <summary>
+    /// BatchSize is the samples of one optimizer step, as on our engine; under DDP a step averages the gradients of
+    /// every rank, so each rank takes its share (rounded up) and the step count per epoch stays what it is in one process.
+    /// </summary>
+    internal static int PerRankBatch(int batchSize, int processes) => (batchSize + processes - 1) / processes;
 
     /// <summary>A free port (asked of the OS), or the requested one after checking nothing listens on it.</summary>
     private static int ChoosePort(int requested)

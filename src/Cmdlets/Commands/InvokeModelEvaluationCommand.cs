@@ -61,6 +61,10 @@ public sealed class InvokeModelEvaluationCommand : EngineCommand
     [ValidateRange(0, 4096)]
     public int ThrottleLimit { get; set; }
 
+    /// <summary>Fail (DatasetNotFound, naming the folders searched) instead of downloading when the dataset is not on this machine. Without it, a missing dataset is downloaded, only its two test files when -Split is Test.</summary>
+    [Parameter]
+    public SwitchParameter NoDownload { get; set; }
+
     private protected override IModelSource? InputModel => ParameterSetName == InputObjectSet ? InputObject : null;
 
     private protected override string[] InputPaths => Path;
@@ -78,7 +82,9 @@ public sealed class InvokeModelEvaluationCommand : EngineCommand
         {
             Split = EnumNames<DatasetSplit>.Parse(Split), BatchSize = BatchSize, Threads = ThrottleLimit, EngineOptions = EngineOptions(),
         };
-        if (DatasetArgument.Prepare(this, Dataset) is not { } dataset) return;
+        // The test split needs only the test pair: don't fetch (or require) the 55 MB of training images for it.
+        if (DatasetArgument.Prepare(this, Dataset, allowDownload: !NoDownload.IsPresent,
+                requireTrainingSplit: options.Split == DatasetSplit.Train) is not { } dataset) return;
         var activity = $"Evaluating {trained.Spec.Name}";
         WriteObject(RunWithProgress(ProgressActivity.Evaluation, activity, (pump, ct) =>
         {

@@ -104,6 +104,10 @@ public sealed class InvokeModelTrainingCommand : EngineCommand
     [ValidateRange(0, 4096)]
     public int ThrottleLimit { get; set; }
 
+    /// <summary>Fail (DatasetNotFound, naming the folders searched) instead of downloading when the dataset is not on this machine.</summary>
+    [Parameter]
+    public SwitchParameter NoDownload { get; set; }
+
     /// <summary>The variable (in the caller's scope) that holds the result of a run stopped with Ctrl+C: the weights after the last whole step.</summary>
     public const string CancelledResultVariable = "ModelCostCancelledTraining";
 
@@ -143,7 +147,7 @@ public sealed class InvokeModelTrainingCommand : EngineCommand
             EngineOptions = EngineOptionsWith(engine),
         };
         if (Momentum is double m) options.Momentum = m;
-        if (DatasetArgument.Prepare(this, Dataset) is not { } dataset) return;
+        if (DatasetArgument.Prepare(this, Dataset, allowDownload: !NoDownload.IsPresent) is not { } dataset) return;
 
         var activity = $"Training {spec.Name} on {dataset.Name}";
         var result = RunWithProgress(ProgressActivity.Training, activity, (pump, ct) =>

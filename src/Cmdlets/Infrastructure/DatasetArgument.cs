@@ -32,7 +32,7 @@ internal sealed class DatasetArgument
     /// Finds the dataset locally or plans its download. Returns null when a needed download was declined
     /// (-WhatIf, or No at -Confirm); throws the core's error for a bad name, folder or file.
     /// </summary>
-    public static DatasetArgument? Prepare(PSCmdlet cmdlet, object dataset, string? folder = null, bool allowDownload = true)
+    public static DatasetArgument? Prepare(PSCmdlet cmdlet, object dataset, string? folder = null, bool allowDownload = true, bool requireTrainingSplit = true)
     {
         switch (PSObjectUnwrapper.BaseObject(dataset))
         {
@@ -41,7 +41,7 @@ internal sealed class DatasetArgument
             case string name:
                 try
                 {
-                    var local = DatasetCatalog.Resolve(name, folder, new DatasetResolveOptions { AllowDownload = false });
+                    var local = DatasetCatalog.Resolve(name, folder, new DatasetResolveOptions { AllowDownload = false, RequireTrainingSplit = requireTrainingSplit });
                     return new DatasetArgument(local.Name, (_, _) => local);
                 }
                 catch (ModelCostException ex) when (ex.ErrorId == ErrorIds.DatasetNotFound && folder is null && allowDownload)
@@ -50,10 +50,11 @@ internal sealed class DatasetArgument
                 }
                 var def = DatasetCatalog.Get(name);
                 var target = DatasetCatalog.DownloadFolder(name);
-                if (!cmdlet.ShouldProcess($"{def.Name} from {def.Mirrors[0]} into '{target}'", "Download dataset")) return null;
-                cmdlet.WriteVerbose($"{def.Name} is not on this machine; downloading it into '{target}' (checksums verified).");
+                var what = requireTrainingSplit ? def.Name : $"{def.Name} test files";
+                if (!cmdlet.ShouldProcess($"{what} from {def.Mirrors[0]} into '{target}'", "Download dataset")) return null;
+                cmdlet.WriteVerbose($"{def.Name} is not on this machine; downloading {(requireTrainingSplit ? "it" : "its two test files")} into '{target}' (checksums verified).");
                 return new DatasetArgument(def.Name, (pump, ct) =>
-                    DatasetCatalog.Resolve(name, null, new DatasetResolveOptions { AllowDownload = true }, DownloadProgressReporter(pump), ct));
+                    DatasetCatalog.Resolve(name, null, new DatasetResolveOptions { AllowDownload = true, RequireTrainingSplit = requireTrainingSplit }, DownloadProgressReporter(pump), ct));
             case var other:
                 throw new ModelCostException(CmdletErrorIds.InvalidInputObject, ModelCostErrorCategory.InvalidArgument,
                     $"-Dataset takes a dataset name ({string.Join(", ", DatasetCatalog.Names)}) or an object from Get-ModelDataset, not a {other?.GetType().Name ?? "null"}.", other);

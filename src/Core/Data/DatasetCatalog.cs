@@ -91,7 +91,7 @@ public static class DatasetCatalog
         var cacheFolder = Path.Combine(Path.GetFullPath(options.CacheRoot ?? DefaultCacheRoot()), def.CacheFolderName);
         var cached = DatasetFolder.Inspect(cacheFolder);
         searched.Add(cacheFolder);
-        if (cached.IsComplete) return Describe(def, cached, "Cache");
+        if (cached.IsComplete || (cached.HasTest && !options.RequireTrainingSplit)) return Describe(def, cached, "Cache");
 
         if (options.UseSystemFolders && def.SystemFolder is { } sys)
         {
@@ -106,7 +106,7 @@ public static class DatasetCatalog
                 + $"Name the folder that holds the files, or set the {EnvironmentVariable} environment variable to it.", def.Name) { Option = "Path" };
 
         // Only the canonical .gz names count as present in the cache: that is what a download writes.
-        var missing = def.Files.Where(f => !File.Exists(Path.Combine(cacheFolder, f.FileName))).ToArray();
+        var missing = def.Files.Where(f => (options.RequireTrainingSplit || !f.IsTrain) && !File.Exists(Path.Combine(cacheFolder, f.FileName))).ToArray();
         DatasetDownloader.Download(def, missing, cacheFolder, options, progress, cancellationToken);
         var downloaded = DatasetFolder.Inspect(cacheFolder);
         return Describe(def, downloaded, "Download");

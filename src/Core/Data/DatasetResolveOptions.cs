@@ -18,6 +18,12 @@ public sealed class DatasetResolveOptions
     /// <summary>Download into the cache when the dataset is found nowhere else.</summary>
     public bool AllowDownload { get; init; } = true;
 
+    /// <summary>
+    /// The training pair is needed (training, evaluation on the training split). When false, a folder with only the
+    /// test pair is enough and a download fetches only the two test files (1.6 MB instead of 11 MB for MNIST).
+    /// </summary>
+    public bool RequireTrainingSplit { get; init; } = true;
+
     /// <summary>Mirror base URLs (ending in '/') tried in order; null means the dataset's canonical mirrors.</summary>
     public IReadOnlyList<Uri>? BaseUrls { get; init; }
 

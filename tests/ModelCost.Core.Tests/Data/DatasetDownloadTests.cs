@@ -54,6 +54,33 @@ public sealed class DatasetDownloadTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void Evaluation_on_the_test_split_downloads_only_the_two_test_files_and_training_later_fetches_the_rest()
+    {
+        // Issue 15: evaluating on the test split fetched the 9.9 MB training images too. MNIST publishes four
+        // files; the test split needs t10k-images and t10k-labels only.
+        ServeDataset();
+        var testOnly = new DatasetResolveOptions
+        {
+            CacheRoot = _cache.Path, UseEnvironment = false, UseSystemFolders = false, BaseUrls = [_server.BaseUrl],
+            Checksums = _md5, RequireTrainingSplit = false,
+        };
+        var info = DatasetCatalog.Resolve("MNIST", options: testOnly);
+        Assert.Equal(("Download", 0, 3), (info.Source, info.TrainCount, info.TestCount));
+        Assert.Equal(new[] { "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz" }, _server.Requests.Select(r => Path.GetFileName(r)).Order().ToArray());
+        Assert.False(File.Exists(Path.Combine(MnistCache, "train-images-idx3-ubyte.gz")));
+
+        // The test-only cache satisfies a second test-split request without a request…
+        int before = _server.Requests.Count;
+        Assert.Equal("Cache", DatasetCatalog.Resolve("MNIST", options: testOnly).Source);
+        Assert.Equal(before, _server.Requests.Count);
+        // …and training (the default) downloads just the two training files it lacks.
+        var full = DatasetCatalog.Resolve("MNIST", options: Options());
+        Assert.Equal((5, 3), (full.TrainCount, full.TestCount));
+        Assert.Equal(new[] { "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz" },
+            _server.Requests.Skip(before).Select(r => Path.GetFileName(r)).Order().ToArray());
+    }
+
+    [Fact]
     public void Downloads_into_the_cache_verifies_and_reuses_it()
     {
         ServeDataset();

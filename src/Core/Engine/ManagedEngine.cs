@@ -29,14 +29,8 @@ public sealed class ManagedEngine : IModelEngine, IEngineProbe, IMemoryEstimator
     }
 
     /// <summary>The layers and options the kernels lack (e.g. GRU with reset_after=False), whatever the operation.</summary>
-    public IReadOnlyList<EngineLimitation> Supports(ModelSpec spec, EngineOperations operation)
-    {
-        ArgumentNullException.ThrowIfNull(spec);
-        var limits = new List<EngineLimitation>();
-        foreach (var layer in ShapeInference.Resolve(spec).Layers)
-            if (LayerFactory.Limitation(layer) is { } limit) limits.Add(limit);
-        return limits;
-    }
+    public IReadOnlyList<EngineLimitation> Supports(ModelSpec spec, EngineOperations operation) =>
+        EngineSupport.LayerLimitations(spec, LayerFactory.Limitation);
 
     public TrainingResult Train(ModelSpec spec, TrainingData data, TrainingOptions options,
         IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -95,11 +89,6 @@ public sealed class ManagedEngine : IModelEngine, IEngineProbe, IMemoryEstimator
         };
     }
 
-    private void Prepare(ModelSpec spec, EngineRunOptions options, EngineOperations operation)
-    {
-        ArgumentNullException.ThrowIfNull(spec);
-        ArgumentNullException.ThrowIfNull(options);
-        _ = new EngineOptionValues(Name, options.EngineOptions);
-        EngineSupport.Ensure(this, spec, operation);
-    }
+    private void Prepare(ModelSpec spec, EngineRunOptions options, EngineOperations operation) =>
+        EngineSupport.Prepare(this, spec, options, operation);
 }

@@ -35,16 +35,8 @@ internal static class Trainer
         if (total == 0)
             throw new ModelCostException(ErrorIds.DataFileNotFound, ModelCostErrorCategory.ObjectNotFound,
                 $"Dataset '{data.Name}' has no training samples: only its test files were found. Training needs train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz] beside the test files.", data.Name);
-        int trainCount = options.ValidationSplit == 0 ? total : (int)Math.Floor(total * (1.0 - options.ValidationSplit));
-        int valCount = total - trainCount;
-        if (options.ValidationSplit > 0 && (trainCount == 0 || valCount == 0))
-            throw EngineChecks.Option("ValidationSplit", options.ValidationSplit,
-                Inv($"ValidationSplit {options.ValidationSplit} of {total} samples leaves {trainCount} for training and {valCount} for validation; both must be non-empty."));
-        if (trainCount == 0)
-            throw EngineChecks.Option("Dataset", data.Name, $"Dataset '{data.Name}' has no training samples.");
-        if (options.BatchSize > trainCount)
-            throw EngineChecks.Option("BatchSize", options.BatchSize,
-                Inv($"BatchSize {options.BatchSize} is larger than the {trainCount} training samples (after a validation split of {options.ValidationSplit})."));
+        var split = TrainingSplit.Of(total, options, data.Name);
+        var (trainCount, valCount) = split;
 
         bool keepLogits = LossFunction.Plan(model, lossKind, options.FromLogits, data.Classes);
         using var net = EngineChecks.Build(model, options.BatchSize, training: true, threads, keepLogits);
@@ -62,36 +54,14 @@ internal static class Trainer
             _ => new Adam(lr, net.Params.Length),
         };
 
-        var order = new int[trainCount];
-        for (int i = 0; i < trainCount; i++) order[i] = i;
+        var order = split.NewOrder();
         var labels = new int[options.BatchSize];
-        int batches = (trainCount + options.BatchSize - 1) / options.BatchSize;
+        int batches = split.Batches(options.BatchSize);
         int sampleSize = net.InputSize;
-        var history = new List<TrainingEpoch>(options.Epochs);
-        var run = Stopwatch.StartNew();
-        TimeSpan? lastReport = null;
-
-        TrainingResult Result(TrainingStatus status, string? message, List<NamedTensor> tensors, double testLoss, double testAcc)
-        {
-            double seconds = history.Sum(h => h.Seconds);
-            var last = history.Count > 0 ? history[^1] : null;
-            return new TrainingResult(new TrainedModel(spec, tensors))
-            {
-                Model = spec.Name, Dataset = data.Name, Engine = ManagedEngine.EngineName, Epochs = history.Count, BatchSize = options.BatchSize,
-                Optimizer = optName, LearningRate = lr, Seed = options.Seed, Loss = lossKind, Threads = threads,
-                Params = model.Params,
-                TrainLoss = last?.Loss ?? double.NaN, TrainAccuracy = last?.Accuracy ?? double.NaN,
-                ValLoss = last?.ValLoss ?? double.NaN, ValAccuracy = last?.ValAccuracy ?? double.NaN,
-                TestLoss = testLoss, TestAccuracy = testAcc,
-                TrainSeconds = seconds, SamplesPerSecond = seconds > 0 ? (double)trainCount * history.Count / seconds : 0,
-                Status = status, StatusMessage = message, History = history.ToArray(),
-            };
-        }
+        var log = new TrainingLog(spec, data, options, ManagedEngine.EngineName, optName, lr, lossKind, threads, model.Params, trainCount);
 
         // Ctrl+C: the weights after the last whole optimizer step, and the epochs finished so far.
-        TrainingResult Cancelled(string when) =>
-            Result(TrainingStatus.Cancelled, $"Training of '{spec.Name}' was cancelled {when}; the result holds the weights after the last whole step.",
-                net.ExportTensors(), double.NaN, double.NaN);
+        TrainingResult Cancelled(string when) => log.Cancelled(when, net.ExportTensors());
 
         // Null when cancelled (the caller returns the Cancelled result).
         (double Loss, double Accuracy)? Evaluate(SampleStore x, int[] y, int start, int count)
@@ -103,7 +73,7 @@ internal static class Trainer
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
         {
             var epochWatch = Stopwatch.StartNew();
-            if (options.Shuffle) DeterministicRandom.For(options.Seed, 2, (ulong)epoch).Shuffle(order);
+            TrainingSplit.Shuffle(order, options, epoch);
             double lossSum = 0, correctSum = 0;
             int seen = 0;
             for (int b = 0; b < batches; b++)
@@ -130,10 +100,7 @@ internal static class Trainer
                 var (bl, bc) = loss.Compute(n, labels.AsSpan(0, n), gradient: true);
                 // Keras: batch loss = mean sample loss + regularization penalty (at the weights of this forward pass).
                 if (net.Penalty.Any) bl += n * net.Penalty.Value(net.Params);
-                if (!double.IsFinite(bl))
-                    return Result(TrainingStatus.Diverged,
-                        Inv($"Training of '{spec.Name}' diverged: the loss became {bl / n} at epoch {epoch}, batch {b + 1} (optimizer {optName}, learning rate {lr}). Try a smaller learning rate; the result holds the weights of the previous step."),
-                        net.ExportTensors(previous: true), double.NaN, double.NaN);
+                if (!double.IsFinite(bl)) return log.Diverged(bl, n, epoch, b, net.ExportTensors(previous: true));
                 try
                 {
                     net.Backward(n);
@@ -149,29 +116,11 @@ internal static class Trainer
                 net.Step++;
 
                 lossSum += bl; correctSum += bc; seen += n;
-                if (progress is not null)
-                {
-                    var now = run.Elapsed;
-                    if (b == batches - 1 || lastReport is null || now - lastReport.Value >= options.ProgressInterval)
-                    {
-                        lastReport = now;
-                        long done = (long)(epoch - 1) * batches + b + 1, all = (long)options.Epochs * batches;
-                        progress.Report(new TrainingProgress
-                        {
-                            Epoch = epoch, Epochs = options.Epochs, Batch = b + 1, Batches = batches,
-                            Loss = lossSum / seen, Accuracy = correctSum / seen, Elapsed = now,
-                            EstimatedRemaining = TimeSpan.FromTicks((long)(now.Ticks / (double)done * (all - done))),
-                        });
-                    }
-                }
+                log.Report(progress, epoch, b, batches, lossSum, correctSum, seen);
             }
             if (Evaluate(data.TrainSamples, data.TrainY, trainCount, valCount) is not (var vl, var va))
                 return Cancelled(Inv($"while validating epoch {epoch}"));
-            history.Add(new TrainingEpoch
-            {
-                Epoch = epoch, Loss = lossSum / seen, Accuracy = correctSum / seen,
-                ValLoss = vl, ValAccuracy = va, Seconds = epochWatch.Elapsed.TotalSeconds,
-            });
+            log.AddEpoch(epoch, lossSum, correctSum, seen, vl, va, epochWatch.Elapsed);
         }
 
         var (tl, ta) = (double.NaN, double.NaN);
@@ -181,7 +130,7 @@ internal static class Trainer
                 return Cancelled("while evaluating the test split");
             (tl, ta) = (l, a);
         }
-        return Result(TrainingStatus.Completed, null, net.ExportTensors(), tl, ta);
+        return log.Result(TrainingStatus.Completed, null, net.ExportTensors(), tl, ta);
     }
 
     /// <summary>Momentum of the <see cref="TrainingOptimizer.Momentum"/> optimizer (SGD with momentum) when none is given.</summary>

@@ -27,6 +27,31 @@ public static class EngineSupport
         { LayerIndex = first.LayerIndex, LayerName = first.LayerName, Option = first.Option };
     }
 
+    /// <summary>
+    /// What an engine does before every Train/Evaluate/MeasureLatency: refuses engine options it does not take
+    /// (<see cref="EngineOptionValues"/>), then <see cref="Ensure"/>.
+    /// </summary>
+    public static void Prepare(IModelEngine engine, ModelSpec spec, EngineRunOptions options, EngineOperations operation)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(options);
+        _ = new EngineOptionValues(engine.Name, options.EngineOptions);
+        Ensure(engine, spec, operation);
+    }
+
+    /// <summary>The limitations <paramref name="limitation"/> finds in the layers of <paramref name="spec"/>, in layer order:
+    /// the body of an engine's <see cref="IModelEngine.Supports"/> when only its layers can stop it.</summary>
+    public static IReadOnlyList<EngineLimitation> LayerLimitations(ModelSpec spec, Func<ResolvedLayer, EngineLimitation?> limitation)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(limitation);
+        var limits = new List<EngineLimitation>();
+        foreach (var layer in ShapeInference.Resolve(spec).Layers)
+            if (limitation(layer) is { } limit) limits.Add(limit);
+        return limits;
+    }
+
     private static string Verb(EngineOperations operation) => operation switch
     {
         EngineOperations.Train => "train",

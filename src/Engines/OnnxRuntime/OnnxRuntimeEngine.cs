@@ -61,10 +61,8 @@ public sealed class OnnxRuntimeEngine : IModelEngine
     public LatencyMeasurement MeasureLatency(IModelSource model, LatencyOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(options);
         var spec = model.GetSpec();
-        _ = new EngineOptionValues(Name, options.EngineOptions);
-        EngineSupport.Ensure(this, spec, EngineOperations.MeasureLatency);
+        EngineSupport.Prepare(this, spec, options, EngineOperations.MeasureLatency);
         var resolved = LatencyMeter.Validate(spec, options);
         var trained = model.GetTrainedModel();
         using var session = Open(trained ?? new TrainedModel(spec, WeightInitializer.InitialTensors(resolved, options.Seed)),

@@ -26,14 +26,8 @@ public sealed class TorchEngine : IModelEngine, IEngineProbe
 
     public EngineOperations Operations => EngineOperations.All;
 
-    public IReadOnlyList<EngineLimitation> Supports(ModelSpec spec, EngineOperations operation)
-    {
-        ArgumentNullException.ThrowIfNull(spec);
-        var limits = new List<EngineLimitation>();
-        foreach (var layer in ShapeInference.Resolve(spec).Layers)
-            if (TorchNetwork.Limitation(layer) is { } limit) limits.Add(limit);
-        return limits;
-    }
+    public IReadOnlyList<EngineLimitation> Supports(ModelSpec spec, EngineOperations operation) =>
+        EngineSupport.LayerLimitations(spec, TorchNetwork.Limitation);
 
     public TrainingResult Train(ModelSpec spec, TrainingData data, TrainingOptions options,
         IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -130,10 +124,7 @@ public sealed class TorchEngine : IModelEngine, IEngineProbe
 
     private void Prepare(ModelSpec spec, EngineRunOptions options, EngineOperations operation)
     {
-        ArgumentNullException.ThrowIfNull(spec);
-        ArgumentNullException.ThrowIfNull(options);
-        _ = new EngineOptionValues(Name, options.EngineOptions);
-        EngineSupport.Ensure(this, spec, operation);
+        EngineSupport.Prepare(this, spec, options, operation);
         TorchRuntime.EnsureLoaded();
     }
 }

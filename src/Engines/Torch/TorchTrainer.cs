@@ -28,16 +28,8 @@ internal static class TorchTrainer
         int threads = TorchRuntime.UseThreads(EngineChecks.ResolveThreads(options.Threads));
 
         int total = data.TrainCount;
-        int trainCount = options.ValidationSplit == 0 ? total : (int)Math.Floor(total * (1.0 - options.ValidationSplit));
-        int valCount = total - trainCount;
-        if (options.ValidationSplit > 0 && (trainCount == 0 || valCount == 0))
-            throw EngineChecks.Option("ValidationSplit", options.ValidationSplit,
-                Inv($"ValidationSplit {options.ValidationSplit} of {total} samples leaves {trainCount} for training and {valCount} for validation; both must be non-empty."));
-        if (trainCount == 0)
-            throw EngineChecks.Option("Dataset", data.Name, $"Dataset '{data.Name}' has no training samples.");
-        if (options.BatchSize > trainCount)
-            throw EngineChecks.Option("BatchSize", options.BatchSize,
-                Inv($"BatchSize {options.BatchSize} is larger than the {trainCount} training samples (after a validation split of {options.ValidationSplit})."));
+        var split = TrainingSplit.Of(total, options, data.Name);
+        var (trainCount, valCount) = split;
         LossFunction.Plan(model, lossKind, options.FromLogits, data.Classes);
         EngineChecks.CheckWeightsFit(model, training: true);
 
@@ -51,36 +43,14 @@ internal static class TorchTrainer
         var train = data.TrainSamples;
         int sampleSize = data.SampleSize;
 
-        var order = new int[trainCount];
-        for (int i = 0; i < trainCount; i++) order[i] = i;
-        int batches = (trainCount + options.BatchSize - 1) / options.BatchSize;
+        var order = split.NewOrder();
+        int batches = split.Batches(options.BatchSize);
         var batchX = new float[(long)options.BatchSize * sampleSize];
         var batchY = new long[options.BatchSize];
-        var history = new List<TrainingEpoch>(options.Epochs);
-        var run = Stopwatch.StartNew();
-        TimeSpan? lastReport = null;
         long step = 0;
+        var log = new TrainingLog(spec, data, options, TorchEngine.EngineName, optName, lr, lossKind, threads, model.Params, trainCount);
 
-        TrainingResult Result(TrainingStatus status, string? message, List<NamedTensor> tensors, double testLoss, double testAcc)
-        {
-            double seconds = history.Sum(h => h.Seconds);
-            var last = history.Count > 0 ? history[^1] : null;
-            return new TrainingResult(new TrainedModel(spec, tensors))
-            {
-                Model = spec.Name, Dataset = data.Name, Engine = TorchEngine.EngineName, Epochs = history.Count, BatchSize = options.BatchSize,
-                Optimizer = optName, LearningRate = lr, Seed = options.Seed, Loss = lossKind, Threads = threads,
-                Params = model.Params,
-                TrainLoss = last?.Loss ?? double.NaN, TrainAccuracy = last?.Accuracy ?? double.NaN,
-                ValLoss = last?.ValLoss ?? double.NaN, ValAccuracy = last?.ValAccuracy ?? double.NaN,
-                TestLoss = testLoss, TestAccuracy = testAcc,
-                TrainSeconds = seconds, SamplesPerSecond = seconds > 0 ? (double)trainCount * history.Count / seconds : 0,
-                Status = status, StatusMessage = message, History = history.ToArray(),
-            };
-        }
-
-        TrainingResult Cancelled(string when) =>
-            Result(TrainingStatus.Cancelled, $"Training of '{spec.Name}' was cancelled {when}; the result holds the weights after the last whole step.",
-                net.Weights.Export(), double.NaN, double.NaN);
+        TrainingResult Cancelled(string when) => log.Cancelled(when, net.Weights.Export());
 
         (double Loss, double Accuracy)? Evaluate(SampleStore x, int[] y, int start, int count)
         {
@@ -93,7 +63,7 @@ internal static class TorchTrainer
             for (int epoch = 1; epoch <= options.Epochs; epoch++)
             {
                 var epochWatch = Stopwatch.StartNew();
-                if (options.Shuffle) DeterministicRandom.For(options.Seed, 2, (ulong)epoch).Shuffle(order);
+                TrainingSplit.Shuffle(order, options, epoch);
                 double lossSum = 0, correctSum = 0;
                 int seen = 0;
                 for (int b = 0; b < batches; b++)
@@ -116,10 +86,7 @@ internal static class TorchTrainer
                     var y = tensor(batchY.AsSpan(0, n).ToArray(), [n]);
                     var logits = net.Forward(x, new TorchStep(true, options.Seed, step), logits: true);
                     var (mean, bl, bc) = loss.Compute(logits, y);
-                    if (!double.IsFinite(bl))
-                        return Result(TrainingStatus.Diverged,
-                            Inv($"Training of '{spec.Name}' diverged: the loss became {bl / n} at epoch {epoch}, batch {b + 1} (optimizer {optName}, learning rate {lr}). Try a smaller learning rate; the result holds the weights of the previous step."),
-                            net.Weights.Export(previous), double.NaN, double.NaN);
+                    if (!double.IsFinite(bl)) return log.Diverged(bl, n, epoch, b, net.Weights.Export(previous));
                     foreach (var p in trainable) p.grad?.zero_();
                     mean.backward();
                     using (no_grad())
@@ -129,29 +96,11 @@ internal static class TorchTrainer
                     step++;
 
                     lossSum += bl; correctSum += bc; seen += n;
-                    if (progress is not null)
-                    {
-                        var now = run.Elapsed;
-                        if (b == batches - 1 || lastReport is null || now - lastReport.Value >= options.ProgressInterval)
-                        {
-                            lastReport = now;
-                            long done = (long)(epoch - 1) * batches + b + 1, steps = (long)options.Epochs * batches;
-                            progress.Report(new TrainingProgress
-                            {
-                                Epoch = epoch, Epochs = options.Epochs, Batch = b + 1, Batches = batches,
-                                Loss = lossSum / seen, Accuracy = correctSum / seen, Elapsed = now,
-                                EstimatedRemaining = TimeSpan.FromTicks((long)(now.Ticks / (double)done * (steps - done))),
-                            });
-                        }
-                    }
+                    log.Report(progress, epoch, b, batches, lossSum, correctSum, seen);
                 }
                 if (Evaluate(train, data.TrainY, trainCount, valCount) is not (var vl, var va))
                     return Cancelled(Inv($"while validating epoch {epoch}"));
-                history.Add(new TrainingEpoch
-                {
-                    Epoch = epoch, Loss = lossSum / seen, Accuracy = correctSum / seen,
-                    ValLoss = vl, ValAccuracy = va, Seconds = epochWatch.Elapsed.TotalSeconds,
-                });
+                log.AddEpoch(epoch, lossSum, correctSum, seen, vl, va, epochWatch.Elapsed);
             }
 
             var (tl, ta) = (double.NaN, double.NaN);
@@ -161,7 +110,7 @@ internal static class TorchTrainer
                     return Cancelled("while evaluating the test split");
                 (tl, ta) = (l, a);
             }
-            return Result(TrainingStatus.Completed, null, net.Weights.Export(), tl, ta);
+            return log.Result(TrainingStatus.Completed, null, net.Weights.Export(), tl, ta);
         }
         finally
         {

@@ -93,14 +93,7 @@ public static class PyTorchTrainer
         if (modelIn != sample)
             throw new ModelCostException(ErrorIds.DatasetShapeMismatch, ModelCostErrorCategory.InvalidArgument,
                 $"Model '{model.Name}' takes inputs of shape {ShapeText.FormatWithBatch(model.InputShape)} ({modelIn} values) but dataset '{dataset.Name}' has samples of shape {ShapeText.FormatWithBatch(dataset.ImageShape)} ({sample} values).", dataset.Name);
-        int total = dataset.TrainCount;
-        int trainCount = o.ValidationSplit == 0 ? total : (int)Math.Floor(total * (1.0 - o.ValidationSplit));
-        if (trainCount == 0 || (o.ValidationSplit > 0 && trainCount == total))
-            throw EngineChecks.Option("ValidationSplit", o.ValidationSplit,
-                string.Create(CultureInfo.InvariantCulture, $"ValidationSplit {o.ValidationSplit} of {total} training samples leaves {trainCount} for training and {total - trainCount} for validation; both must be non-empty."));
-        if (o.BatchSize > trainCount)
-            throw EngineChecks.Option("BatchSize", o.BatchSize,
-                string.Create(CultureInfo.InvariantCulture, $"BatchSize {o.BatchSize} is larger than the {trainCount} training samples (after a validation split of {o.ValidationSplit})."));
+        TrainingSplit.Of(dataset.TrainCount, o, dataset.Name);
         LossFunction.Plan(model, loss, o.FromLogits, dataset.Classes);
         if (loss == LossKind.BinaryCrossentropy && !model.Layers[^1].OutputShape.AsSpan().SequenceEqual([1]))
             throw EngineChecks.Option("Loss", o.Loss, "The PyTorch engine trains BinaryCrossentropy on one sigmoid output only; use SparseCategoricalCrossentropy for several outputs.");

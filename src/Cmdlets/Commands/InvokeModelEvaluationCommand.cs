@@ -47,6 +47,10 @@ public sealed class InvokeModelEvaluationCommand : EngineCommand
     [ArgumentCompleter(typeof(DatasetNameCompleter))]
     public object Dataset { get; set; } = null!;
 
+    /// <summary>Fail with DatasetNotFound (naming the files and the folders searched) instead of downloading a dataset named by -Dataset that is not on this machine.</summary>
+    [Parameter]
+    public SwitchParameter NoDownload { get; set; }
+
     /// <summary>The dataset split to evaluate on: Test (default) or Train.</summary>
     [Parameter]
     [ValidateNameSet(typeof(EnumNames<DatasetSplit>))]
@@ -80,7 +84,9 @@ public sealed class InvokeModelEvaluationCommand : EngineCommand
         {
             Split = EnumNames<DatasetSplit>.Parse(Split), BatchSize = BatchSize, Threads = ThrottleLimit, EngineOptions = EngineOptions(),
         };
-        if (DatasetArgument.Prepare(this, Dataset) is not { } dataset) return;
+        // The test split needs only the test files: a missing dataset fetches those alone.
+        var testOnly = EnumNames<DatasetSplit>.Parse(Split) == DatasetSplit.Test;
+        if (DatasetArgument.Prepare(this, Dataset, allowDownload: !NoDownload.IsPresent, testOnly: testOnly) is not { } dataset) return;
         var activity = $"Evaluating {trained.Spec.Name}";
         WriteObject(RunWithProgress(ProgressActivity.Evaluation, activity, (pump, ct) =>
         {

@@ -56,6 +56,10 @@ public sealed class InvokeModelTrainingCommand : EngineCommand
     [ArgumentCompleter(typeof(DatasetNameCompleter))]
     public object Dataset { get; set; } = null!;
 
+    /// <summary>Fail with DatasetNotFound (naming the files and the folders searched) instead of downloading a dataset named by -Dataset that is not on this machine.</summary>
+    [Parameter]
+    public SwitchParameter NoDownload { get; set; }
+
     /// <summary>Passes over the training set (default 5, as the seeds).</summary>
     [Parameter]
     [ValidateRange(1, int.MaxValue)]
@@ -145,7 +149,7 @@ public sealed class InvokeModelTrainingCommand : EngineCommand
             EngineOptions = EngineOptionsWith(engine),
         };
         if (Momentum is double m) options.Momentum = m;
-        if (DatasetArgument.Prepare(this, Dataset) is not { } dataset) return;
+        if (DatasetArgument.Prepare(this, Dataset, allowDownload: !NoDownload.IsPresent) is not { } dataset) return;
 
         var activity = $"Training {spec.Name} on {dataset.Name}";
         var result = RunWithProgress(ProgressActivity.Training, activity, (pump, ct) =>

@@ -18,6 +18,12 @@ public sealed class DatasetResolveOptions
     /// <summary>Download into the cache when the dataset is found nowhere else.</summary>
     public bool AllowDownload { get; init; } = true;
 
+    /// <summary>
+    /// Only the test pair is needed (evaluation on the test split): a cache holding it is enough, and a download
+    /// fetches only the files of that pair.
+    /// </summary>
+    public bool TestOnly { get; init; }
+
     /// <summary>Mirror base URLs (ending in '/') tried in order; null means the dataset's canonical mirrors.</summary>
     public IReadOnlyList<Uri>? BaseUrls { get; init; }
 

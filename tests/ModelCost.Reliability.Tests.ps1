@@ -191,36 +191,3 @@ Describe 'Get-Content without -Raw' {
         (Get-Content -Raw -LiteralPath $path | Measure-ModelCost).Params | Should -Be 15
     }
 }
-
-Describe '-NoDownload on the commands that take -Dataset' {
-    BeforeAll {
-        $run = New-ModelSpec -Name Tiny8 -InputShape 8, 8 -Layer 'Flatten()', 'Dense(10, activation="softmax")' |
-            Invoke-ModelTraining -Dataset $Dataset -Epochs 1 -BatchSize 32 -ThrottleLimit 1 -Force
-        # An empty download cache and no $env:MODELCOST_DATA; MNIST has no system folder, so it is nowhere.
-        $saved = @{ XDG_CACHE_HOME = $env:XDG_CACHE_HOME; MODELCOST_DATA = $env:MODELCOST_DATA }
-        $env:XDG_CACHE_HOME = Join-Path $TestDrive 'emptycache'
-        $env:MODELCOST_DATA = $null
-    }
-    AfterAll {
-        $env:XDG_CACHE_HOME = $saved.XDG_CACHE_HOME
-        $env:MODELCOST_DATA = $saved.MODELCOST_DATA
-    }
-
-    It 'Invoke-ModelEvaluation -NoDownload fails with DatasetNotFound naming the two test files and the cache folder' {
-        $run | Invoke-ModelEvaluation -Dataset MNIST -NoDownload -ErrorVariable errs -ErrorAction SilentlyContinue
-        $errs.Count | Should -Be 1
-        $errs[0].FullyQualifiedErrorId | Should -Be 'DatasetNotFound,ModelCost.PS.Commands.InvokeModelEvaluationCommand'
-        $errs[0].Exception.Message | Should -Match 't10k-images-idx3-ubyte, t10k-labels-idx1-ubyte'
-        $errs[0].Exception.Message | Should -Not -Match 'train-images'
-        $errs[0].Exception.Message | Should -Match ([regex]::Escape((Join-Path $env:XDG_CACHE_HOME 'modelcost')))
-        Test-Path (Join-Path $env:XDG_CACHE_HOME 'modelcost') -PathType Container | Should -BeFalse
-    }
-
-    It 'Invoke-ModelTraining -NoDownload names all four files' {
-        New-ModelSpec -Name Tiny8 -InputShape 28, 28 -Layer 'Flatten()', 'Dense(10)' |
-            Invoke-ModelTraining -Dataset MNIST -Epochs 1 -NoDownload -ErrorVariable errs -ErrorAction SilentlyContinue
-        $errs.Count | Should -Be 1
-        $errs[0].FullyQualifiedErrorId | Should -Be 'DatasetNotFound,ModelCost.PS.Commands.InvokeModelTrainingCommand'
-        $errs[0].Exception.Message | Should -Match 'train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte'
-    }
-}

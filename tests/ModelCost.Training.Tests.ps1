@@ -211,6 +211,43 @@ Describe 'Invoke-ModelEvaluation' {
         ($Run | Invoke-ModelEvaluation -Dataset $Dataset -Split Train).Samples | Should -Be 240
     }
 
+    Context 'a dataset found by name (issue 15: test split without the training files, -NoDownload)' {
+        BeforeAll {
+            $SavedCache, $SavedData = $env:XDG_CACHE_HOME, $env:MODELCOST_DATA
+            # A cache holding only MNIST's two test files (the synthetic 80-image pair), and no $MODELCOST_DATA.
+            $env:XDG_CACHE_HOME = Join-Path $TestDrive 'xdg'
+            $env:MODELCOST_DATA = $null
+            $cached = Join-Path $env:XDG_CACHE_HOME 'modelcost/datasets/mnist'
+            $null = New-Item -ItemType Directory -Path $cached
+            Copy-Item (Join-Path $DataFolder 't10k-*') $cached
+        }
+        AfterAll { $env:XDG_CACHE_HOME, $env:MODELCOST_DATA = $SavedCache, $SavedData }
+
+        It 'evaluates on the test split from a folder without the training pair, downloading nothing' {
+            $eval = $Run | Invoke-ModelEvaluation -Dataset MNIST -NoDownload
+            $eval.Samples | Should -Be 80
+            $eval.Accuracy | Should -Be $Run.TestAccuracy
+        }
+
+        It 'refuses with DatasetNotFound under -NoDownload when the split it needs is missing' {
+            { $Run | Invoke-ModelEvaluation -Dataset MNIST -Split Train -NoDownload -ErrorAction Stop } |
+                Should -Throw -ErrorId 'DatasetNotFound,ModelCost.PS.Commands.InvokeModelEvaluationCommand'
+            { $Tiny | Invoke-ModelTraining -Dataset MNIST -Epochs 1 -NoDownload -ErrorAction Stop } |
+                Should -Throw -ErrorId 'DatasetNotFound,ModelCost.PS.Commands.InvokeModelTrainingCommand'
+        }
+
+        It 'plans a download of the test files only (-WhatIf names them)' {
+            Remove-Item (Join-Path $env:XDG_CACHE_HOME 'modelcost/datasets/mnist') -Recurse
+            # -WhatIf speaks to the host only; a transcript records what the user would read.
+            $log = Join-Path $TestDrive 'whatif-download.txt'
+            $null = Start-Transcript -Path $log
+            try { $out = $Run | Invoke-ModelEvaluation -Dataset MNIST -WhatIf } finally { $null = Stop-Transcript }
+            $out | Should -BeNullOrEmpty
+            Get-Content -Raw $log | Should -Match 'Download dataset.*MNIST test files from'
+            Join-Path $env:XDG_CACHE_HOME 'modelcost/datasets/mnist' | Should -Not -Exist
+        }
+    }
+
     It 'writes an error for an input that carries no weights' {
         { 'not a model' | Invoke-ModelEvaluation -Dataset $Dataset -ErrorAction Stop } |
             Should -Throw -ErrorId 'InvalidInputObject,ModelCost.PS.Commands.InvokeModelEvaluationCommand'

@@ -47,10 +47,6 @@ public sealed class InvokeModelEvaluationCommand : EngineCommand
     [ArgumentCompleter(typeof(DatasetNameCompleter))]
     public object Dataset { get; set; } = null!;
 
-    /// <summary>Fail with DatasetNotFound (naming the files and the folders searched) instead of downloading a dataset named by -Dataset that is not on this machine.</summary>
-    [Parameter]
-    public SwitchParameter NoDownload { get; set; }
-
     /// <summary>The dataset split to evaluate on: Test (default) or Train.</summary>
     [Parameter]
     [ValidateNameSet(typeof(EnumNames<DatasetSplit>))]
@@ -66,6 +62,10 @@ public sealed class InvokeModelEvaluationCommand : EngineCommand
     [Parameter]
     [ValidateRange(0, 4096)]
     public int ThrottleLimit { get; set; }
+
+    /// <summary>Fail (DatasetNotFound, naming the folders searched) instead of downloading when the dataset is not on this machine. Without it, a missing dataset is downloaded, only its two test files when -Split is Test.</summary>
+    [Parameter]
+    public SwitchParameter NoDownload { get; set; }
 
     private protected override IModelSource? InputModel => ParameterSetName == InputObjectSet ? InputObject : null;
 
@@ -84,9 +84,9 @@ public sealed class InvokeModelEvaluationCommand : EngineCommand
         {
             Split = EnumNames<DatasetSplit>.Parse(Split), BatchSize = BatchSize, Threads = ThrottleLimit, EngineOptions = EngineOptions(),
         };
-        // The test split needs only the test files: a missing dataset fetches those alone.
-        var testOnly = EnumNames<DatasetSplit>.Parse(Split) == DatasetSplit.Test;
-        if (DatasetArgument.Prepare(this, Dataset, allowDownload: !NoDownload.IsPresent, testOnly: testOnly) is not { } dataset) return;
+        // The test split needs only the test pair: don't fetch (or require) the 55 MB of training images for it.
+        if (DatasetArgument.Prepare(this, Dataset, allowDownload: !NoDownload.IsPresent,
+                requireTrainingSplit: options.Split == DatasetSplit.Train) is not { } dataset) return;
         var activity = $"Evaluating {trained.Spec.Name}";
         WriteObject(RunWithProgress(ProgressActivity.Evaluation, activity, (pump, ct) =>
         {

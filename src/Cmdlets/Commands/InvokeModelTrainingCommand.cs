@@ -56,10 +56,6 @@ public sealed class InvokeModelTrainingCommand : EngineCommand
     [ArgumentCompleter(typeof(DatasetNameCompleter))]
     public object Dataset { get; set; } = null!;
 
-    /// <summary>Fail with DatasetNotFound (naming the files and the folders searched) instead of downloading a dataset named by -Dataset that is not on this machine.</summary>
-    [Parameter]
-    public SwitchParameter NoDownload { get; set; }
-
     /// <summary>Passes over the training set (default 5, as the seeds).</summary>
     [Parameter]
     [ValidateRange(1, int.MaxValue)]
@@ -109,6 +105,10 @@ public sealed class InvokeModelTrainingCommand : EngineCommand
     [Parameter]
     [ValidateRange(0, 4096)]
     public int ThrottleLimit { get; set; }
+
+    /// <summary>Fail (DatasetNotFound, naming the folders searched) instead of downloading when the dataset is not on this machine.</summary>
+    [Parameter]
+    public SwitchParameter NoDownload { get; set; }
 
     /// <summary>The variable (in the caller's scope) that holds the result of a run stopped with Ctrl+C: the weights after the last whole step.</summary>
     public const string CancelledResultVariable = "ModelCostCancelledTraining";

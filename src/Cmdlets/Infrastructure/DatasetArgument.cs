@@ -30,11 +30,9 @@ internal sealed class DatasetArgument
 
     /// <summary>
     /// Finds the dataset locally or plans its download. Returns null when a needed download was declined
-    /// (-WhatIf, or No at -Confirm); throws the core's error for a bad name, folder or file (DatasetNotFound,
-    /// naming the files and folders, when it is missing and <paramref name="allowDownload"/> is false).
-    /// <paramref name="testOnly"/>: only the test pair is needed (evaluation on the test split), so only it is fetched.
+    /// (-WhatIf, or No at -Confirm); throws the core's error for a bad name, folder or file.
     /// </summary>
-    public static DatasetArgument? Prepare(PSCmdlet cmdlet, object dataset, string? folder = null, bool allowDownload = true, bool testOnly = false)
+    public static DatasetArgument? Prepare(PSCmdlet cmdlet, object dataset, string? folder = null, bool allowDownload = true, bool requireTrainingSplit = true)
     {
         switch (PSObjectUnwrapper.BaseObject(dataset))
         {
@@ -43,7 +41,7 @@ internal sealed class DatasetArgument
             case string name:
                 try
                 {
-                    var local = DatasetCatalog.Resolve(name, folder, new DatasetResolveOptions { AllowDownload = false, TestOnly = testOnly });
+                    var local = DatasetCatalog.Resolve(name, folder, new DatasetResolveOptions { AllowDownload = false, RequireTrainingSplit = requireTrainingSplit });
                     return new DatasetArgument(local.Name, (_, _) => local);
                 }
                 catch (ModelCostException ex) when (ex.ErrorId == ErrorIds.DatasetNotFound && folder is null && allowDownload)
@@ -52,10 +50,11 @@ internal sealed class DatasetArgument
                 }
                 var def = DatasetCatalog.Get(name);
                 var target = DatasetCatalog.DownloadFolder(name);
-                if (!cmdlet.ShouldProcess($"{def.Name}{(testOnly ? " (test files only)" : "")} from {def.Mirrors[0]} into '{target}'", "Download dataset")) return null;
-                cmdlet.WriteVerbose($"{def.Name} is not on this machine; downloading it into '{target}' (checksums verified).");
+                var what = requireTrainingSplit ? def.Name : $"{def.Name} test files";
+                if (!cmdlet.ShouldProcess($"{what} from {def.Mirrors[0]} into '{target}'", "Download dataset")) return null;
+                cmdlet.WriteVerbose($"{def.Name} is not on this machine; downloading {(requireTrainingSplit ? "it" : "its two test files")} into '{target}' (checksums verified).");
                 return new DatasetArgument(def.Name, (pump, ct) =>
-                    DatasetCatalog.Resolve(name, null, new DatasetResolveOptions { AllowDownload = true, TestOnly = testOnly }, DownloadProgressReporter(pump), ct));
+                    DatasetCatalog.Resolve(name, null, new DatasetResolveOptions { AllowDownload = true, RequireTrainingSplit = requireTrainingSplit }, DownloadProgressReporter(pump), ct));
             case var other:
                 throw new ModelCostException(CmdletErrorIds.InvalidInputObject, ModelCostErrorCategory.InvalidArgument,
                     $"-Dataset takes a dataset name ({string.Join(", ", DatasetCatalog.Names)}) or an object from Get-ModelDataset, not a {other?.GetType().Name ?? "null"}.", other);

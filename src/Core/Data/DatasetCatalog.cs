@@ -91,7 +91,7 @@ public static class DatasetCatalog
         var cacheFolder = Path.Combine(Path.GetFullPath(options.CacheRoot ?? DefaultCacheRoot()), def.CacheFolderName);
         var cached = DatasetFolder.Inspect(cacheFolder);
         searched.Add(cacheFolder);
-        if (cached.IsComplete || (options.TestOnly && cached.HasTest)) return Describe(def, cached, "Cache");
+        if (cached.IsComplete || (cached.HasTest && !options.RequireTrainingSplit)) return Describe(def, cached, "Cache");
 
         if (options.UseSystemFolders && def.SystemFolder is { } sys)
         {
@@ -100,15 +100,13 @@ public static class DatasetCatalog
             if (folder.HasTest) return Describe(def, folder, "Debian");
         }
 
-        var needed = def.Files.Where(f => !options.TestOnly || !f.IsTrain).ToArray();
         if (!options.AllowDownload)
             throw new ModelCostException(ErrorIds.DatasetNotFound, ModelCostErrorCategory.ObjectNotFound,
                 $"{def.Name} was not found (looked in {string.Join("; ", searched)}) and downloading is disabled. "
-                + $"It needs {string.Join(", ", needed.Select(f => f.BaseName))} (or the same names with .gz) in one folder. "
                 + $"Name the folder that holds the files, or set the {EnvironmentVariable} environment variable to it.", def.Name) { Option = "Path" };
 
         // Only the canonical .gz names count as present in the cache: that is what a download writes.
-        var missing = needed.Where(f => !File.Exists(Path.Combine(cacheFolder, f.FileName))).ToArray();
+        var missing = def.Files.Where(f => (options.RequireTrainingSplit || !f.IsTrain) && !File.Exists(Path.Combine(cacheFolder, f.FileName))).ToArray();
         DatasetDownloader.Download(def, missing, cacheFolder, options, progress, cancellationToken);
         var downloaded = DatasetFolder.Inspect(cacheFolder);
         return Describe(def, downloaded, "Download");

@@ -19,10 +19,10 @@ public sealed class DatasetResolveOptions
     public bool AllowDownload { get; init; } = true;
 
     /// <summary>
-    /// Only the test pair is needed (evaluation on the test split): a cache holding it is enough, and a download
-    /// fetches only the files of that pair.
+    /// The training pair is needed (training, evaluation on the training split). When false, a folder with only the
+    /// test pair is enough and a download fetches only the two test files (1.6 MB instead of 11 MB for MNIST).
     /// </summary>
-    public bool TestOnly { get; init; }
+    public bool RequireTrainingSplit { get; init; } = true;
 
     /// <summary>Mirror base URLs (ending in '/') tried in order; null means the dataset's canonical mirrors.</summary>
     public IReadOnlyList<Uri>? BaseUrls { get; init; }

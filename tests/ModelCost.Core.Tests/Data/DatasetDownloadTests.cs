@@ -54,6 +54,33 @@ public sealed class DatasetDownloadTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void Evaluation_on_the_test_split_downloads_only_the_two_test_files_and_training_later_fetches_the_rest()
+    {
+        // Issue 15: evaluating on the test split fetched the 9.9 MB training images too. MNIST publishes four
+        // files; the test split needs t10k-images and t10k-labels only.
+        ServeDataset();
+        var testOnly = new DatasetResolveOptions
+        {
+            CacheRoot = _cache.Path, UseEnvironment = false, UseSystemFolders = false, BaseUrls = [_server.BaseUrl],
+            Checksums = _md5, RequireTrainingSplit = false,
+        };
+        var info = DatasetCatalog.Resolve("MNIST", options: testOnly);
+        Assert.Equal(("Download", 0, 3), (info.Source, info.TrainCount, info.TestCount));
+        Assert.Equal(new[] { "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz" }, _server.Requests.Select(r => Path.GetFileName(r)).Order().ToArray());
+        Assert.False(File.Exists(Path.Combine(MnistCache, "train-images-idx3-ubyte.gz")));
+
+        // The test-only cache satisfies a second test-split request without a request…
+        int before = _server.Requests.Count;
+        Assert.Equal("Cache", DatasetCatalog.Resolve("MNIST", options: testOnly).Source);
+        Assert.Equal(before, _server.Requests.Count);
+        // …and training (the default) downloads just the two training files it lacks.
+        var full = DatasetCatalog.Resolve("MNIST", options: Options());
+        Assert.Equal((5, 3), (full.TrainCount, full.TestCount));
+        Assert.Equal(new[] { "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz" },
+            _server.Requests.Skip(before).Select(r => Path.GetFileName(r)).Order().ToArray());
+    }
+
+    [Fact]
     public void Downloads_into_the_cache_verifies_and_reuses_it()
     {
         ServeDataset();
@@ -93,47 +120,6 @@ public sealed class DatasetDownloadTests(ITestOutputHelper output) : IDisposable
         var info = DatasetCatalog.Resolve("MNIST", options: Options());
         Assert.Equal("Download", info.Source);
         Assert.Equal(new[] { "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz" }, _server.Requests.OrderBy(s => s, StringComparer.Ordinal).ToArray());
-    }
-
-    [Fact]
-    public void Test_only_fetches_the_two_test_files_and_a_cache_holding_them_is_enough()
-    {
-        ServeDataset();
-        var testOnly = new DatasetResolveOptions
-        {
-            CacheRoot = _cache.Path, UseEnvironment = false, UseSystemFolders = false, BaseUrls = [_server.BaseUrl],
-            Checksums = _md5, IdleTimeout = TimeSpan.FromSeconds(20), ConnectTimeout = TimeSpan.FromSeconds(10), TestOnly = true,
-        };
-        var info = DatasetCatalog.Resolve("MNIST", options: testOnly);
-        // Evaluation on the test split: t10k-images and t10k-labels, not the training pair (47 MB for MNIST).
-        Assert.Equal(new[] { "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz" }, _server.Requests.OrderBy(s => s, StringComparer.Ordinal).ToArray());
-        Assert.Equal(("Download", 0, 3), (info.Source, info.TrainCount, info.TestCount));
-        Assert.False(File.Exists(Path.Combine(MnistCache, "train-images-idx3-ubyte.gz")));
-
-        int before = _server.Requests.Count;
-        Assert.Equal("Cache", DatasetCatalog.Resolve("MNIST", options: testOnly).Source);
-        Assert.Equal(before, _server.Requests.Count);
-        // Training needs the rest: the full resolve fetches the training pair alone.
-        Assert.Equal("Download", DatasetCatalog.Resolve("MNIST", options: Options()).Source);
-        Assert.Equal(new[] { "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz" },
-            _server.Requests.Skip(before).OrderBy(s => s, StringComparer.Ordinal).ToArray());
-    }
-
-    [Fact]
-    public void No_download_names_the_files_it_needs_and_the_folders_searched_and_fetches_nothing()
-    {
-        ServeDataset();
-        var noDownload = new DatasetResolveOptions
-        {
-            CacheRoot = _cache.Path, UseEnvironment = false, UseSystemFolders = false, BaseUrls = [_server.BaseUrl],
-            Checksums = _md5, AllowDownload = false, TestOnly = true,
-        };
-        var ex = Assert.Throws<ModelCostException>(() => DatasetCatalog.Resolve("MNIST", options: noDownload));
-        Assert.Equal(ErrorIds.DatasetNotFound, ex.ErrorId);
-        Assert.Contains("t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte", ex.Message);
-        Assert.DoesNotContain("train-images", ex.Message);
-        Assert.Contains(MnistCache, ex.Message);
-        Assert.Empty(_server.Requests);
     }
 
     [Fact]

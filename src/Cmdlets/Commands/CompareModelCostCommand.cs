@@ -3,6 +3,7 @@ using ModelCost.Core.Errors;
 using ModelCost.Core.Reporting;
 using ModelCost.PS.Completers;
 using ModelCost.PS.Infrastructure;
+using ModelCost.PS.Inputs;
 
 namespace ModelCost.PS.Commands;
 
@@ -47,7 +48,8 @@ public sealed class CompareModelCostCommand : ModelCostCmdlet
 
     protected override void ProcessRecord()
     {
-        foreach (var item in InputObject ?? []) _items.Add(PSObjectUnwrapper.BaseObject(item));   // $null piped binds a null array
+        // $null piped binds a null array; copies from jobs, Import-Clixml, JSON and CSV are rebuilt (or refused) one by one.
+        foreach (var item in InputObject ?? []) TryCore(() => _items.Add(DeserializedObjects.RebuildRow(item)), item);
     }
 
     protected override void EndProcessing()

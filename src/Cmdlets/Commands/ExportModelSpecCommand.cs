@@ -2,6 +2,7 @@ using System.Management.Automation;
 using ModelCost.Core.Export.PyTorch;
 using ModelCost.Core.Specs;
 using ModelCost.PS.Infrastructure;
+using ModelCost.PS.Inputs;
 using ModelCost.PS.Validation;
 
 namespace ModelCost.PS.Commands;
@@ -30,6 +31,7 @@ public sealed class ExportModelSpecCommand : ExportFileCommand
 
     /// <summary>The spec to write.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    [ModelInputTransformation(ModelInputKind.Spec)]
     [ValidateNotNull]
     public ModelSpec InputObject { get; set; } = null!;
 

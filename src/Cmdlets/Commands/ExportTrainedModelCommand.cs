@@ -4,6 +4,7 @@ using ModelCost.Core.Engine;
 using ModelCost.Core.Models;
 using ModelCost.Core.Onnx;
 using ModelCost.PS.Infrastructure;
+using ModelCost.PS.Inputs;
 using ModelCost.PS.Validation;
 
 namespace ModelCost.PS.Commands;
@@ -34,6 +35,7 @@ public sealed class ExportTrainedModelCommand : ExportFileCommand
 
     /// <summary>Trained weights: a TrainingResult from Invoke-ModelTraining or a TrainedModel from Import-TrainedModel.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    [ModelInputTransformation(ModelInputKind.TrainedModel)]
     [ValidateNotNull]
     public ITrainedModelSource InputObject { get; set; } = null!;
 

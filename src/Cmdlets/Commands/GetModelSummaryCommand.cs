@@ -15,6 +15,7 @@ public sealed class GetModelSummaryCommand : ModelInputCommand
 {
     /// <summary>The spec to summarise, from New-ModelSpec or Import-ModelSpec.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
+    [ModelInputTransformation(ModelInputKind.Spec)]
     [ValidateNotNull]
     public ModelSpec InputObject { get; set; } = null!;
 

@@ -5,6 +5,7 @@ using ModelCost.Core.Engines;
 using ModelCost.PS.Completers;
 using ModelCost.PS.Engines;
 using ModelCost.PS.Infrastructure;
+using ModelCost.PS.Inputs;
 using ModelCost.PS.Validation;
 
 namespace ModelCost.PS.Commands;
@@ -25,6 +26,7 @@ public sealed class InvokeModelEvaluationCommand : EngineCommand
 {
     /// <summary>Trained weights: a TrainingResult from Invoke-ModelTraining or a TrainedModel from Import-TrainedModel.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
+    [ModelInputTransformation(ModelInputKind.TrainedModel)]
     [ValidateNotNull]
     public ITrainedModelSource InputObject { get; set; } = null!;
 

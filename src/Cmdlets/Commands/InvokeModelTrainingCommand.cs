@@ -9,6 +9,7 @@ using ModelCost.Core.Specs;
 using ModelCost.PS.Completers;
 using ModelCost.PS.Engines;
 using ModelCost.PS.Infrastructure;
+using ModelCost.PS.Inputs;
 using ModelCost.PS.Validation;
 
 namespace ModelCost.PS.Commands;
@@ -34,6 +35,7 @@ public sealed class InvokeModelTrainingCommand : EngineCommand
 {
     /// <summary>The spec to train, from New-ModelSpec or Import-ModelSpec.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
+    [ModelInputTransformation(ModelInputKind.Spec)]
     [ValidateNotNull]
     public ModelSpec InputObject { get; set; } = null!;
 

@@ -5,6 +5,7 @@ using ModelCost.Core.Latency;
 using ModelCost.PS.Completers;
 using ModelCost.PS.Engines;
 using ModelCost.PS.Infrastructure;
+using ModelCost.PS.Inputs;
 
 namespace ModelCost.PS.Commands;
 
@@ -28,6 +29,7 @@ public sealed class MeasureModelLatencyCommand : EngineCommand
 {
     /// <summary>A ModelSpec (New-ModelSpec, Import-ModelSpec), a TrainingResult (Invoke-ModelTraining) or a TrainedModel (Import-TrainedModel).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
+    [ModelInputTransformation(ModelInputKind.AnyModel)]
     [ValidateNotNull]
     public IModelSource InputObject { get; set; } = null!;
 

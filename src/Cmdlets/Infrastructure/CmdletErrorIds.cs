@@ -21,4 +21,10 @@ public static class CmdletErrorIds
 
     /// <summary>Piped strings that are the lines of a spec file (Get-Content without -Raw): reported once per command.</summary>
     public const string SpecTextByLine = "SpecTextByLine";
+
+    /// <summary>A deserialized copy of a trained model (Start-Job, Import-Clixml, ConvertFrom-Json): the copy has no weights.</summary>
+    public const string DeserializedTrainedModel = "DeserializedTrainedModel";
+
+    /// <summary>A deserialized cost row or spec that lacks a property or holds a value that does not parse.</summary>
+    public const string DeserializedObjectInvalid = "DeserializedObjectInvalid";
 }

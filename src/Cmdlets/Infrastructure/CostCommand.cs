@@ -21,6 +21,7 @@ public abstract class CostCommand : ModelInputCommand
 
     /// <summary>The spec, from New-ModelSpec or Import-ModelSpec.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
+    [ModelInputTransformation(ModelInputKind.Spec)]
     [ValidateNotNull]
     public ModelSpec InputObject { get; set; } = null!;
 

@@ -13,6 +13,8 @@ internal static class ErrorRecommendations
     {
         ErrorIds.FileExists => "Omit -NoClobber to replace the file, or choose another path.",
         CmdletErrorIds.FileReadOnly => "Add -Force to replace a read-only file.",
+        CmdletErrorIds.DeserializedTrainedModel => "Inside the job: $result | Export-TrainedModel -Path model.safetensors; here: Import-TrainedModel model.safetensors.",
+        CmdletErrorIds.DeserializedObjectInvalid => "Pass whole rows (no Select-Object), and convert specs with ConvertTo-Json -Depth 6 or more.",
         ErrorIds.TrainingDiverged => "Lower -LearningRate; the error's TargetObject (and the command's output) is the result with the last finite weights.",
         ErrorIds.DirectoryNotFound => "Create the folder first, or choose a path in an existing folder.",
         ErrorIds.UnknownConvention => "Use one of the built-in conventions (press Tab after -Convention) or the path of a rules YAML file.",

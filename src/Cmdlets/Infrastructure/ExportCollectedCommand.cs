@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using ModelCost.PS.Inputs;
 
 namespace ModelCost.PS.Infrastructure;
 
@@ -19,6 +20,7 @@ public abstract class ExportCollectedCommand : ExportFileCommand
 
     protected override void ProcessRecord()
     {
-        foreach (var item in InputObject ?? []) Items.Add(PSObjectUnwrapper.BaseObject(item));   // $null piped binds a null array
+        // $null piped binds a null array; copies from jobs, Import-Clixml, JSON and CSV are rebuilt (or refused) one by one.
+        foreach (var item in InputObject ?? []) TryCore(() => Items.Add(DeserializedObjects.RebuildRow(item)), item);
     }
 }

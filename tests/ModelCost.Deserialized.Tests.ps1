@@ -1,0 +1,196 @@
+#Requires -Version 7.4
+# Pester 5 tests of issue 15 item 7: our outputs after Start-Job, Export-Clixml/Import-Clixml,
+# ConvertTo-Json/ConvertFrom-Json and Export-Csv/Import-Csv. Cost rows and specs are rebuilt from their
+# properties; copies of trained models are refused (they carry no weights); no property bag binds to -Path as text.
+# The seed CNN's parameters, by hand: Conv2D(16,3) on 1 channel 3*3*1*16+16 = 160 (26x26x16, pooled 13x13x16);
+# Conv2D(32,3) 3*3*16*32+32 = 4,640 (11x11x32, pooled 5x5x32 = 800); Dense(64) 800*64+64 = 51,264; Dense(10)
+# 64*10+10 = 650; total 56,714. Other figures are compared with the live object's, so a rebuilt row must carry
+# exactly what was measured.
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'ModelCost.TestHelpers.ps1')
+    Import-ModelCostTestModule
+    $ManifestPath = Join-Path (Get-Module -Name ModelCost.PS).ModuleBase 'ModelCost.PS.psd1'
+    $CnnPath = Get-ExampleSpecPath 'seed000_cnn.yaml'
+    $Cnn = Import-ModelSpec -Path $CnnPath
+    $Cost = $Cnn | Measure-ModelCost -BatchSize 32 -Optimizer SGD -Precision Mixed
+    $Layers = $Cnn | Measure-ModelCost -PerLayer
+
+    $DataFolder = Join-Path $TestDrive 'synthetic'
+    $null = New-Item -ItemType Directory -Path $DataFolder
+    New-SyntheticIdxPair -Folder $DataFolder -Prefix 'train' -Count 64
+    New-SyntheticIdxPair -Folder $DataFolder -Prefix 't10k' -Count 32
+    $Dataset = Get-ModelDataset -Name MNIST -Path $DataFolder
+    $Trained = New-ModelSpec -Name Tiny8 -InputShape 8, 8 -Layer 'Flatten()', 'Dense(10, activation="softmax")' |
+        Invoke-ModelTraining -Dataset $Dataset -Epochs 1 -BatchSize 32 -ThrottleLimit 1 -Force
+
+    # The rebuilt row as Compare-ModelCost sees it: the one row's figures equal the measured ones.
+    function Get-Compared($InputRows) { $InputRows | Compare-ModelCost -InformationAction Ignore }
+}
+
+Describe 'Cost rows copied by serializers are rebuilt' {
+    It 'Import-Clixml: a CostSummary copy compares with every figure' {
+        $path = Join-Path $TestDrive 'cost.xml'
+        $Cost | Export-Clixml -Path $path
+        $copy = Import-Clixml -Path $path
+        $copy.PSObject.TypeNames[0] | Should -Be 'Deserialized.ModelCost.Core.Costing.CostSummary'
+        $row = Get-Compared $copy
+        $row.Params | Should -Be 56714
+        $row.TrainingMemoryBytes | Should -Be $Cost.TrainingMemoryBytes
+        $row.SizeBytes | Should -Be $Cost.SizeBytes
+    }
+
+    It 'ConvertFrom-Json: enums arrive as numbers and still rebuild' {
+        $copy = $Cost | ConvertTo-Json | ConvertFrom-Json
+        $copy.Precision | Should -BeOfType [long]
+        $row = Get-Compared $copy
+        $row.Params | Should -Be 56714
+        $row.InferenceFlops | Should -Be $Cost.InferenceFlops
+        $row.TrainingMemoryMB | Should -Be $Cost.TrainingMemoryMB
+    }
+
+    It 'Import-Csv: every figure is text, read in the invariant culture, whatever the session culture' {
+        $path = Join-Path $TestDrive 'cost.csv'
+        $Cost | Export-Csv -Path $path
+        $old = [cultureinfo]::CurrentCulture
+        try {
+            [cultureinfo]::CurrentCulture = 'de-DE'   # decimal comma: a culture-sensitive parse would read 0.9 as 9
+            $row = Get-Compared (Import-Csv -Path $path)
+        }
+        finally { [cultureinfo]::CurrentCulture = $old }
+        $row.Params | Should -Be 56714
+        $row.SizeMB | Should -Be $Cost.SizeMB
+        $row.TrainingMemoryMB | Should -Be $Cost.TrainingMemoryMB
+    }
+
+    It 'Export-ModelCostChart and a Start-Job copy: the rebuilt row carries the measured figures' {
+        $path = Join-Path $TestDrive 'cost-all.csv'
+        $Cost | Export-Csv -Path $path
+        $csvRow = Import-Csv -Path $path
+        # Export-ModelCostChart sees the rebuilt row: a chart of Params draws the measured figure.
+        $svg = Join-Path $TestDrive 'chart.svg'
+        $csvRow | Export-ModelCostChart -Path $svg -Property Params
+        Get-Content -Raw $svg | Should -Match '56,714|56714'
+        # And through Start-Job the typed row comes back as the same figures.
+        $job = Start-Job -ScriptBlock {
+            Import-Module $using:ManifestPath
+            Import-ModelSpec -Path $using:CnnPath | Measure-ModelCost -BatchSize 32 -Optimizer SGD -Precision Mixed
+        }
+        $fromJob = $job | Wait-Job -Timeout 300 | Receive-Job
+        $job | Remove-Job -Force
+        $fromJob.PSObject.TypeNames[0] | Should -Be 'Deserialized.ModelCost.Core.Costing.CostSummary'
+        $row = Get-Compared $fromJob
+        $row.Params | Should -Be 56714
+        $row.TrainingMemoryBytes | Should -Be $Cost.TrainingMemoryBytes
+    }
+
+    It 'Import-Csv of per-layer rows: Export-ModelReport draws the per-layer table from them' {
+        $path = Join-Path $TestDrive 'layers.csv'
+        $Layers | Export-Csv -Path $path
+        $html = Join-Path $TestDrive 'report.html'
+        Import-Csv -Path $path | Export-ModelReport -Path $html
+        $text = Get-Content -Raw $html
+        # The CNN's first Conv2D: 3*3*1*32 weights + 32 biases = 320 parameters, one row per layer.
+        $text | Should -Match 'FLOPs per layer'
+        foreach ($l in $Layers) { $text | Should -Match ([regex]::Escape($l.Name)) }
+    }
+
+    It 'a row missing figures (Select-Object) or holding text that is not a number is refused by name' {
+        # The refused bag is an error for that item; the live row still compares.
+        $rows = $Cost, ($Cost | Select-Object Model, Params) | Compare-ModelCost -ErrorVariable errs -ErrorAction SilentlyContinue -InformationAction Ignore
+        @($rows).Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -Be 'InvalidInputObject,ModelCost.PS.Commands.CompareModelCostCommand'
+        $errs[0].Exception.Message | Should -Match 'Model, Params'
+
+        $path = Join-Path $TestDrive 'bad.csv'
+        $Cost | Export-Csv -Path $path
+        $bad = Import-Csv -Path $path
+        $bad.Params = '56.714,5'
+        { $bad | Compare-ModelCost -ErrorAction Stop } |
+            Should -Throw -ErrorId 'DeserializedObjectInvalid,ModelCost.PS.Commands.CompareModelCostCommand'
+        $bad.Params = '56714'; $bad.Precision = 'Float64'
+        { $bad | Compare-ModelCost -ErrorAction Stop } | Should -Throw '*Precision*Float64*'
+    }
+}
+
+Describe 'Specs copied by serializers are rebuilt' {
+    It 'Start-Job: every example spec comes back with the same costs' {
+        $specs = Join-Path (Split-Path $CnnPath) '*.yaml'
+        $job = Start-Job -ScriptBlock { Import-Module $using:ManifestPath; Import-ModelSpec -Path $using:specs }
+        $copies = $job | Wait-Job -Timeout 300 | Receive-Job
+        $job | Remove-Job -Force
+        $live = Import-ModelSpec -Path $specs | Measure-ModelCost
+        $copies[0].PSObject.TypeNames[0] | Should -Be 'Deserialized.ModelCost.Core.Specs.ModelSpec'
+        $rebuilt = $copies | Measure-ModelCost
+        $rebuilt.Count | Should -Be $live.Count
+        for ($i = 0; $i -lt $live.Count; $i++) {
+            $rebuilt[$i].Model | Should -Be $live[$i].Model
+            $rebuilt[$i].Params | Should -Be $live[$i].Params -Because $live[$i].Model
+            $rebuilt[$i].InferenceFlops | Should -Be $live[$i].InferenceFlops -Because $live[$i].Model
+        }
+    }
+
+    It 'Import-Clixml and ConvertFrom-Json: the spec trains, summarises and exports as the original' {
+        $path = Join-Path $TestDrive 'spec.xml'
+        $Cnn | Export-Clixml -Path $path
+        $fromXml = Import-Clixml -Path $path
+        ($fromXml | Measure-ModelCost).Params | Should -Be 56714
+        ($fromXml | Get-ModelSummary | Measure-Object -Property Params -Sum).Sum | Should -Be 56714
+        $fromJson = $Cnn | ConvertTo-Json -Depth 6 | ConvertFrom-Json
+        $yaml = Join-Path $TestDrive 'again.yaml'
+        $fromJson | Export-ModelSpec -Path $yaml
+        (Import-ModelSpec -Path $yaml).Equals($Cnn) | Should -BeTrue
+    }
+
+    It 'a JSON copy made too shallow is refused with the reason, never read as a path' {
+        $shallow = $Cnn | ConvertTo-Json -Depth 1 -WarningAction SilentlyContinue | ConvertFrom-Json
+        $shallow | Measure-ModelCost -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -Be 'ParameterArgumentTransformationError,ModelCost.PS.Commands.MeasureModelCostCommand'
+        $errs[0].Exception.Message | Should -Match 'DeserializedObjectInvalid'
+        $errs[0].Exception.Message | Should -Not -Match 'does not exist'
+    }
+
+    It 'any other property bag is refused at binding, not turned into a -Path string' {
+        [pscustomobject]@{ Size = 1 } | Measure-ModelCost -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs.Count | Should -Be 1
+        $errs[0].Exception.Message | Should -Match 'InvalidInputObject.*Size'
+        $errs[0].Exception.Message | Should -Not -Match 'does not exist|SpecFileNotFound'
+    }
+
+    It 'a deserialized FileInfo from a job still binds -LiteralPath through its PSPath' {
+        $job = Start-Job -ScriptBlock { Get-Item -LiteralPath $using:CnnPath }
+        $file = $job | Wait-Job -Timeout 300 | Receive-Job
+        $job | Remove-Job -Force
+        ($file | Measure-ModelCost).Params | Should -Be 56714
+    }
+}
+
+Describe 'Copies of trained models are refused: they have no weights' {
+    It '<Name> refuses an Import-Clixml copy with DeserializedTrainedModel and goes on with the next item' -ForEach @(
+        @{ Name = 'Invoke-ModelEvaluation'; Run = { param($x, $d) $x | Invoke-ModelEvaluation -Dataset $d -ErrorVariable e -ErrorAction SilentlyContinue; , $e } }
+        @{ Name = 'Measure-ModelLatency'; Run = { param($x, $d) $x | Measure-ModelLatency -Iterations 1 -Warmup 0 -ErrorVariable e -ErrorAction SilentlyContinue; , $e } }
+        @{ Name = 'Export-TrainedModel'; Run = { param($x, $d) $x | Export-TrainedModel -Path (Join-Path $TestDrive 'copy.safetensors') -ErrorVariable e -ErrorAction SilentlyContinue; , $e } }
+    ) {
+        $path = Join-Path $TestDrive 'trained.xml'
+        $Trained | Export-Clixml -Path $path
+        $copy = Import-Clixml -Path $path
+        $errs = & $Run $copy $Dataset
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'DeserializedTrainedModel,*'
+        $errs[0].Exception.Message | Should -Match 'a deserialized copy has no weights: export it inside the job \(Export-TrainedModel'
+    }
+
+    It 'Compare-ModelCost refuses a JSON copy of a TrainingResult with the same id' {
+        $copy = $Trained | ConvertTo-Json -Depth 3 -WarningAction SilentlyContinue | ConvertFrom-Json
+        $null = $Cost, $copy | Compare-ModelCost -ErrorVariable errs -ErrorAction SilentlyContinue -InformationAction Ignore
+        $errs[0].FullyQualifiedErrorId | Should -Be 'DeserializedTrainedModel,ModelCost.PS.Commands.CompareModelCostCommand'
+    }
+
+    It 'a spec-only command says why instead of reading the copy as a path' {
+        $copy = $Trained | ConvertTo-Json -Depth 3 -WarningAction SilentlyContinue | ConvertFrom-Json
+        $copy | Measure-ModelCost -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs.Count | Should -Be 1
+        $errs[0].Exception.Message | Should -Match 'DeserializedTrainedModel.*no weights'
+    }
+}

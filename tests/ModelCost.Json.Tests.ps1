@@ -86,6 +86,16 @@ Describe 'ConvertTo-Json of output objects' {
         }
     }
 
+    It 'uses PowerShell''s own Newtonsoft.Json for the converter attribute, and the module ships no other copy' {
+        # ConvertTo-Json honours only the attribute type of the Newtonsoft.Json it loaded; a copy in Dependencies/
+        # or an engine folder would load into the module's context and the attribute would be silently ignored.
+        $attribute = $Cost.Precision.GetType().GetCustomAttributes($false) | Where-Object { $_.GetType().Name -eq 'JsonConverterAttribute' }
+        $attribute | Should -Not -BeNullOrEmpty
+        $attribute.GetType().Assembly | Should -Be ([Newtonsoft.Json.JsonConvert].Assembly)
+        $moduleBase = (Get-Module -Name ModelCost.PS).ModuleBase
+        @(Get-ChildItem -Path $moduleBase -Recurse -Filter 'Newtonsoft.Json.dll') | Should -HaveCount 0
+    }
+
     It 'keeps the objects filterable by name: Where-Object Precision -eq Float16' {
         @($Cost | Where-Object Precision -eq 'Float16').Count | Should -Be 1
         @($Cost | Where-Object Precision -eq 'Float32').Count | Should -Be 0

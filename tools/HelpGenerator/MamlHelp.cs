@@ -40,10 +40,15 @@ public static class MamlHelp
             var supportsShould = Named(cmdletAttr, "SupportsShouldProcess") is true;
             var defaultSet = Named(cmdletAttr, "DefaultParameterSetName") as string;
 
+            // A fresh instance holds every parameter's default: the property initialisers.
+            var fresh = Activator.CreateInstance(type)!;
             var parameters = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
                 .Select(p => (Property: p, Attrs: p.GetCustomAttributesData()))
                 .Where(p => p.Attrs.Any(a => a.AttributeType == typeof(ParameterAttribute)))
-                .Select(p => new Param(p.Property, p.Attrs, Text(docs.GetValueOrDefault("P:" + p.Property.DeclaringType!.FullName + "." + p.Property.Name)?.Element("summary"))))
+                .Select(p => (p.Property, p.Attrs, Doc: docs.GetValueOrDefault("P:" + p.Property.DeclaringType!.FullName + "." + p.Property.Name)))
+                // A <value> doc element names a default the initialiser cannot hold (null = "the optimizer's default").
+                .Select(p => new Param(p.Property, p.Attrs, Text(p.Doc?.Element("summary")),
+                    Text(p.Doc?.Element("value")) is { Length: > 0 } stated ? stated : Param.DefaultText(p.Property.GetValue(fresh))))
                 .ToList();
             var sets = parameters.SelectMany(p => p.Sets.Keys).Where(s => s != Param.AllSets).Distinct().ToList();
             if (sets.Count == 0) sets.Add(Param.AllSets);
@@ -74,11 +79,17 @@ public static class MamlHelp
 
             var examples = new XElement(command + "examples");
             int n = 0;
-            foreach (var code in typeDoc?.Descendants("example").Select(e => Text(e.Element("code"))) ?? [])
+            // <example><code>…</code><para>What it does.</para></example>: the paragraph is the example's remarks.
+            foreach (var example in typeDoc?.Descendants("example") ?? [])
+            {
+                var remarks = string.Join(" ", example.Elements("para").Select(p => Text(p)));
+                if (remarks.Length == 0)
+                    throw new InvalidOperationException($"{name}: example {n + 1} has no <para> describing it.");
                 examples.Add(new XElement(command + "example",
                     new XElement(maml + "title", $"-------------------------- Example {++n} --------------------------"),
-                    new XElement(dev + "code", code),
-                    new XElement(dev + "remarks", new XElement(maml + "para", ""))));
+                    new XElement(dev + "code", Text(example.Element("code"))),
+                    new XElement(dev + "remarks", new XElement(maml + "para", remarks))));
+            }
 
             items.Add(new XElement(command + "command",
                 new XAttribute(XNamespace.Xmlns + "maml", maml), new XAttribute(XNamespace.Xmlns + "command", command), new XAttribute(XNamespace.Xmlns + "dev", dev),
@@ -113,7 +124,8 @@ public static class MamlHelp
         new XAttribute("pipelineInput", "False"), new XAttribute("position", "named"), new XAttribute("aliases", p == "WhatIf" ? "wi" : "cf"),
         new XElement(maml + "name", p),
         Description(p == "WhatIf" ? "Shows what would be written without writing anything." : "Asks for confirmation before writing."),
-        new XElement(dev + "type", new XElement(maml + "name", "System.Management.Automation.SwitchParameter")));
+        new XElement(dev + "type", new XElement(maml + "name", "System.Management.Automation.SwitchParameter")),
+        new XElement(dev + "defaultValue", "False"));
 
     private static object? Named(CustomAttributeData a, string name)
     {
@@ -149,10 +161,11 @@ internal sealed class Param
 
     private static readonly XNamespace Maml = "http://schemas.microsoft.com/maml/2004/10", Command = "http://schemas.microsoft.com/maml/dev/command/2004/10", Dev = "http://schemas.microsoft.com/maml/dev/2004/10";
 
-    public Param(PropertyInfo property, IList<CustomAttributeData> attrs, string doc)
+    public Param(PropertyInfo property, IList<CustomAttributeData> attrs, string doc, string? defaultValue)
     {
         Name = property.Name;
         Doc = doc;
+        DefaultValue = defaultValue;
         var t = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
         TypeName = t == typeof(SwitchParameter) ? "SwitchParameter" : t.Name;
         FullTypeName = t.FullName ?? t.Name;
@@ -177,6 +190,19 @@ internal sealed class Param
 
     public string Name { get; }
     public string Doc { get; }
+    /// <summary>The value a fresh cmdlet holds, as Get-Help shows it; null when there is none.</summary>
+    public string? DefaultValue { get; }
+
+    /// <summary>A parameter's initial value as text: switches "False", arrays comma-separated, numbers invariant; null for none.</summary>
+    public static string? DefaultText(object? value) => value switch
+    {
+        null => null,
+        SwitchParameter sw => sw.IsPresent ? "True" : "False",
+        string str => str.Length == 0 ? null : str,
+        System.Collections.IEnumerable list => string.Join(", ", list.Cast<object>().Select(v => DefaultText(v))) is { Length: > 0 } joined ? joined : null,
+        IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+        _ => value.ToString(),
+    };
     public string TypeName { get; }
     public string FullTypeName { get; }
     public bool IsSwitch { get; }
@@ -203,6 +229,7 @@ internal sealed class Param
         if (!IsSwitch)
             e.Add(new XElement(Command + "parameterValue", new XAttribute("required", "true"), new XAttribute("variableLength", "false"), TypeName));
         e.Add(new XElement(Dev + "type", new XElement(Maml + "name", FullTypeName)));
+        if (withDefault) e.Add(new XElement(Dev + "defaultValue", DefaultValue ?? "None"));
         return e;
     }
 

@@ -10,9 +10,9 @@ namespace ModelCost.PS.Commands;
 /// <summary>
 /// <para type="synopsis">Compares models side by side: one row per model with the chosen figures and their ratios to a baseline; -Conclusion gives the conclusion naming the most accurate, the smallest, the cheapest and the accuracy bought per extra GFLOP.</para>
 /// <example><code>$mlp, $cnn = Import-ModelSpec ./examples/specs/seed000_mlp.yaml, ./examples/specs/seed000_cnn.yaml
-/// $mlp, $cnn | Measure-ModelCost | Compare-ModelCost -Baseline MLP_FashionMNIST</code></example>
-/// <example><code>Import-ModelSpec ./examples/specs/seed000_mlp.yaml, ./examples/specs/seed000_cnn.yaml | Compare-ModelCost -Conclusion | Select-Object -ExpandProperty Summary</code></example>
-/// <example><code>Import-ModelSpec ./examples/specs/seed000_*.yaml | Measure-ModelCost | Compare-ModelCost | Export-Csv comparison.csv</code></example>
+/// $mlp, $cnn | Measure-ModelCost | Compare-ModelCost -Baseline MLP_FashionMNIST</code><para>Costs the seed 000 MLP and CNN and writes one comparison row per model, each against the MLP_FashionMNIST baseline (the name the spec gives the model).</para></example>
+/// <example><code>Import-ModelSpec ./examples/specs/seed000_mlp.yaml, ./examples/specs/seed000_cnn.yaml | Compare-ModelCost -Conclusion | Select-Object -ExpandProperty Summary</code><para>Writes only the verdict: the conclusion object, whose Summary is one sentence comparing the models. Specs are costed at the default convention.</para></example>
+/// <example><code>Import-ModelSpec ./examples/specs/seed000_*.yaml | Measure-ModelCost | Compare-ModelCost | Export-Csv comparison.csv</code><para>Writes the comparison rows alone (the conclusion is not in the output stream) to a CSV file, one row per model.</para></example>
 /// </summary>
 /// <remarks>Collects the whole pipeline first. Cost rows (Measure-ModelCost) and training runs
 /// (Invoke-ModelTraining) of the same model merge into one row; model specs are costed under the default
@@ -32,11 +32,13 @@ public sealed class CompareModelCostCommand : ModelCostCmdlet
     public object[] InputObject { get; set; } = Array.Empty<object>();
 
     /// <summary>The model every ratio is relative to (default: the first model).</summary>
+    /// <value>the first model</value>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? Baseline { get; set; }
 
     /// <summary>Figures to compare (default: all the inputs carry).</summary>
+    /// <value>all the figures the inputs carry</value>
     [Parameter]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(ComparisonPropertyCompleter))]

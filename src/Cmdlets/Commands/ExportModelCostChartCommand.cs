@@ -9,7 +9,7 @@ namespace ModelCost.PS.Commands;
 /// <summary>
 /// <para type="synopsis">Draws a bar chart of one or more figures per model (grouped bars for several) as a self-contained SVG file.</para>
 /// <example><code>Import-ModelSpec ./examples/specs/seed003_q1_dnn.yaml, ./examples/specs/seed003_q2_dnn.yaml, ./examples/specs/seed003_q3_cnn2d.yaml |
-///     Measure-ModelCost | Export-ModelCostChart -Property InferenceFlops, Params -Path chart.svg -Title 'Course questions'</code></example>
+///     Measure-ModelCost | Export-ModelCostChart -Property InferenceFlops, Params -Path chart.svg -Title 'Course questions'</code><para>Writes an SVG bar chart of the inference FLOPs and parameters of seed 003's three course models, titled 'Course questions'.</para></example>
 /// </summary>
 /// <remarks>Collects the whole pipeline, then writes the file atomically. Overwrite rules as Export-Csv
 /// (-NoClobber keeps an existing file, -Force also replaces a read-only one).</remarks>
@@ -29,6 +29,7 @@ public sealed class ExportModelCostChartCommand : ExportCollectedCommand
     public string Path { get; set; } = "";
 
     /// <summary>The chart title (default: the figures charted).</summary>
+    /// <value>the figures charted</value>
     [Parameter]
     public string? Title { get; set; }
 

@@ -12,7 +12,7 @@ namespace ModelCost.PS.Commands;
 /// $runs = $specs | Invoke-ModelTraining -Dataset FashionMNIST -Epochs 1
 /// $costs = $specs | Measure-ModelCost
 /// $perLayer = $specs | Measure-ModelCost -PerLayer
-/// $costs + $perLayer + $runs | Export-ModelReport -Path report.html -Title 'MLP vs CNN'</code></example>
+/// $costs + $perLayer + $runs | Export-ModelReport -Path report.html -Title 'MLP vs CNN'</code><para>Trains the seed 000 MLP and CNN for one epoch, costs them in total and per layer, and writes all of it as one self-contained HTML report.</para></example>
 /// </summary>
 /// <remarks>Collects the whole pipeline (ModelCost, LayerCost, TrainingResult, comparison rows), then
 /// writes the file atomically. Overwrite rules as Export-Csv.</remarks>
@@ -26,15 +26,18 @@ public sealed class ExportModelReportCommand : ExportCollectedCommand
     public string Path { get; set; } = "";
 
     /// <summary>The page title (default: ModelCost report).</summary>
+    /// <value>ModelCost report</value>
     [Parameter]
     public string? Title { get; set; }
 
     /// <summary>The model the comparison's ratios are relative to (default: the first).</summary>
+    /// <value>the first model</value>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? Baseline { get; set; }
 
     /// <summary>Figures for the report's bar chart (default: size, compute and memory figures present).</summary>
+    /// <value>the size, compute and memory figures present</value>
     [Parameter]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(ComparisonPropertyCompleter))]

@@ -10,9 +10,9 @@ namespace ModelCost.PS.Commands;
 /// <summary>
 /// <para type="synopsis">Writes a model spec as YAML (apiVersion modelcost/v1) that Import-ModelSpec reads back to an equal spec, or with -Format PyTorch as a self-contained Python file: an nn.Module with Keras semantics, a safetensors reader/writer and a DistributedDataParallel training entry point.</para>
 /// <example><code>$spec = New-ModelSpec -Name MLP -InputShape 784 -Layer 'Dense(512, activation="relu")', 'Dense(10, activation="softmax")'
-/// $spec | Export-ModelSpec -Path ./mlp.yaml -NoClobber</code></example>
+/// $spec | Export-ModelSpec -Path ./mlp.yaml -NoClobber</code><para>Builds a two-layer MLP and saves it as a YAML spec; -NoClobber refuses to replace an existing mlp.yaml.</para></example>
 /// <example><code>Import-ModelSpec ./examples/specs/seed000_cnn.yaml | Export-ModelSpec -Format PyTorch -Path ./cnn.py
-/// # then, with PyTorch installed: python3 ./cnn.py --data DIR --epochs 1 --out cnn.safetensors</code></example>
+/// # then, with PyTorch installed: python3 ./cnn.py --data DIR --epochs 1 --out cnn.safetensors</code><para>Writes the seed 000 CNN as one PyTorch file: an nn.Module in Keras semantics plus a training entry point that the comment shows how to run.</para></example>
 /// </summary>
 /// <remarks>
 /// Overwrite rules follow Export-Csv: an existing file is replaced unless -NoClobber is given, and a

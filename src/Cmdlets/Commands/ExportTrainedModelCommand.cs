@@ -12,9 +12,9 @@ namespace ModelCost.PS.Commands;
 /// <summary>
 /// <para type="synopsis">Saves trained weights as a safetensors file (PyTorch can read it) with the spec in its metadata, or the whole model as ONNX.</para>
 /// <example><code>$run = Import-ModelSpec ./examples/specs/seed000_mlp.yaml | Invoke-ModelTraining -Dataset FashionMNIST -Epochs 1
-/// $run | Export-TrainedModel -Path ./mlp.safetensors -PassThru | Select-Object Name, Length</code></example>
+/// $run | Export-TrainedModel -Path ./mlp.safetensors -PassThru | Select-Object Name, Length</code><para>Trains the seed 000 MLP for one epoch and saves its weights as safetensors (spec in the metadata); -PassThru returns the written file.</para></example>
 /// <example><code>$run = Import-ModelSpec ./examples/specs/seed000_mlp.yaml | Invoke-ModelTraining -Dataset FashionMNIST -Epochs 1
-/// $run | Export-TrainedModel -Path ./mlp.onnx -Format Onnx</code></example>
+/// $run | Export-TrainedModel -Path ./mlp.onnx -Format Onnx</code><para>Saves the same trained model as a whole ONNX graph, readable by ONNX Runtime and Import-ModelSpec.</para></example>
 /// </summary>
 /// <remarks>
 /// Accepts a TrainingResult (Invoke-ModelTraining) or a TrainedModel (Import-TrainedModel). The file
@@ -45,6 +45,7 @@ public sealed class ExportTrainedModelCommand : ExportFileCommand
     public string Path { get; set; } = "";
 
     /// <summary>Safetensors (weights and spec, the default) or Onnx (the whole model as an ONNX graph). Default: Onnx when -Path ends in .onnx.</summary>
+    /// <value>Safetensors (Onnx when -Path ends in .onnx)</value>
     [Parameter]
     [ValidateNameSet(typeof(EnumNames<TrainedModelFormat>))]
     [ArgumentCompleter(typeof(NameSetCompleter<EnumNames<TrainedModelFormat>>))]

@@ -8,8 +8,8 @@ namespace ModelCost.PS.Commands;
 
 /// <summary>
 /// <para type="synopsis">Finds a dataset (FashionMNIST or MNIST) and describes it: Name, TrainCount, TestCount, ImageShape, Classes, Location.</para>
-/// <example><code>Get-ModelDataset -Name FashionMNIST</code></example>
-/// <example><code>Get-ModelDataset -Name FashionMNIST -Path /usr/share/datasets/fashion-mnist</code></example>
+/// <example><code>Get-ModelDataset -Name FashionMNIST</code><para>Finds Fashion-MNIST in -Path, $env:MODELCOST_DATA, the user cache or Debian's package and describes it (sizes, classes, where it is).</para></example>
+/// <example><code>Get-ModelDataset -Name FashionMNIST -Path /usr/share/datasets/fashion-mnist</code><para>Uses the Fashion-MNIST files in the given folder, here where Debian's dataset-fashion-mnist package installs them.</para></example>
 /// </summary>
 /// <remarks>
 /// Resolution order: -Path, $env:MODELCOST_DATA, the user cache, Debian's dataset-fashion-mnist

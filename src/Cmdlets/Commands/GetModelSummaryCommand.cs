@@ -7,7 +7,7 @@ namespace ModelCost.PS.Commands;
 
 /// <summary>
 /// <para type="synopsis">One row per layer, like Keras summary(): Index, Name, Type, OutputShape, Params, TrainableParams, NonTrainableParams.</para>
-/// <example><code>Import-ModelSpec ./examples/specs/seed000_cnn.yaml | Get-ModelSummary | Export-Csv summary.csv</code></example>
+/// <example><code>Import-ModelSpec ./examples/specs/seed000_cnn.yaml | Get-ModelSummary | Export-Csv summary.csv</code><para>Writes the Keras-style summary of the seed 000 CNN (layer names, output shapes, parameters) to a CSV file, one row per layer.</para></example>
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "ModelSummary", DefaultParameterSetName = InputObjectSet)]
 [OutputType(typeof(LayerSummary))]

@@ -7,9 +7,9 @@ namespace ModelCost.PS.Commands;
 /// <summary>
 /// <para type="synopsis">Lists the per-epoch history of training runs as flat rows (Model, Dataset, Epoch, Loss, Accuracy, ValLoss, ValAccuracy, Seconds), ready for Export-Csv.</para>
 /// <example><code>$runs = Import-ModelSpec ./examples/specs/seed000_mlp.yaml | Invoke-ModelTraining -Dataset FashionMNIST -Epochs 2
-/// $runs | Get-TrainingHistory | Export-Csv history.csv</code></example>
+/// $runs | Get-TrainingHistory | Export-Csv history.csv</code><para>Trains the seed 000 MLP for two epochs and writes its history as one CSV row per epoch, with the model's name on each row.</para></example>
 /// <example><code>$runs = Import-ModelSpec ./examples/specs/seed000_mlp.yaml | Invoke-ModelTraining -Dataset FashionMNIST -Epochs 2
-/// $runs | Get-TrainingHistory | Where-Object Epoch -eq 2 | Format-Table Model, ValAccuracy</code></example>
+/// $runs | Get-TrainingHistory | Where-Object Epoch -eq 2 | Format-Table Model, ValAccuracy</code><para>Shows the validation accuracy of the second epoch of each run.</para></example>
 /// </summary>
 /// <remarks>A TrainingResult's History property holds the same epochs as objects; Export-Csv of the runs themselves
 /// writes that property as a type name, so export the history with this command and the runs with

@@ -8,11 +8,11 @@ namespace ModelCost.PS.Commands;
 
 /// <summary>
 /// <para type="synopsis">Reads model specs from YAML files, Keras model configs (model.to_json()) or ONNX models (.onnx).</para>
-/// <example><code>Import-ModelSpec ./examples/specs/*.yaml | Measure-ModelCost</code></example>
+/// <example><code>Import-ModelSpec ./examples/specs/*.yaml | Measure-ModelCost</code><para>Reads every YAML spec in the examples folder and costs each model at the default convention.</para></example>
 /// <example><code>Import-ModelSpec ./examples/specs/seed000_mlp.yaml | Invoke-ModelTraining -Dataset FashionMNIST -Epochs 1 | Export-TrainedModel -Path ./mlp.onnx
-/// Import-ModelSpec ./mlp.onnx | Measure-ModelCost -Convention Macs      # any ONNX file, e.g. torchvision's resnet18 from torch.onnx.export</code></example>
+/// Import-ModelSpec ./mlp.onnx | Measure-ModelCost -Convention Macs      # any ONNX file, e.g. torchvision's resnet18 from torch.onnx.export</code><para>Trains the seed 000 MLP, exports it as ONNX, then reads the ONNX file back as a spec and counts its MACs; any ONNX model (opsets 11-21) can be costed this way.</para></example>
 /// <example><code>Import-ModelSpec ./examples/specs/seed000_mlp.yaml | Invoke-ModelTraining -Dataset FashionMNIST -Epochs 1 | Export-TrainedModel -Path ./mlp.onnx
-/// Import-ModelSpec ./mlp.onnx -Skip Unsupported -WarningVariable skipped | Measure-ModelCost   # $skipped lists operators left out</code></example>
+/// Import-ModelSpec ./mlp.onnx -Skip Unsupported -WarningVariable skipped | Measure-ModelCost   # $skipped lists operators left out</code><para>Reads an ONNX file leaving out operators the module cannot cost instead of failing; the warnings collected in $skipped name them.</para></example>
 /// </summary>
 /// <remarks>One spec per file. YAML and Keras JSON are told apart by content; a file ending in .onnx is read
 /// as an ONNX model (opsets 11 to 21), each layer named after its ONNX node and each parameter count checked

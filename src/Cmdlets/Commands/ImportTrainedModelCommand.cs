@@ -8,7 +8,7 @@ namespace ModelCost.PS.Commands;
 /// <summary>
 /// <para type="synopsis">Reads a model saved by Export-TrainedModel: its spec and weights, ready for Invoke-ModelEvaluation or Measure-ModelLatency.</para>
 /// <example><code>Import-ModelSpec ./examples/specs/seed000_mlp.yaml | Invoke-ModelTraining -Dataset FashionMNIST -Epochs 1 | Export-TrainedModel -Path ./mlp.safetensors
-/// Import-TrainedModel ./mlp.safetensors | Invoke-ModelEvaluation -Dataset FashionMNIST</code></example>
+/// Import-TrainedModel ./mlp.safetensors | Invoke-ModelEvaluation -Dataset FashionMNIST</code><para>Trains and saves the seed 000 MLP as safetensors, then loads the file back (weights and spec) and evaluates it on Fashion-MNIST.</para></example>
 /// </summary>
 /// <remarks>Every number in the file's header is checked against the file before it is trusted, and
 /// the tensors are checked against the spec in the metadata; a bad file writes an error naming it.</remarks>

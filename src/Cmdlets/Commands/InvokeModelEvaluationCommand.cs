@@ -13,10 +13,10 @@ namespace ModelCost.PS.Commands;
 /// <summary>
 /// <para type="synopsis">Evaluates trained weights (a TrainingResult, an imported TrainedModel or a .safetensors file) on a dataset split: loss and accuracy.</para>
 /// <example><code>$run = Import-ModelSpec ./examples/specs/seed000_mlp.yaml | Invoke-ModelTraining -Dataset FashionMNIST -Epochs 1
-/// $run | Invoke-ModelEvaluation -Dataset FashionMNIST -Split Test</code></example>
+/// $run | Invoke-ModelEvaluation -Dataset FashionMNIST -Split Test</code><para>Trains the seed 000 MLP for one epoch and measures its loss and accuracy on the Fashion-MNIST test split.</para></example>
 /// <example><code>$run = Import-ModelSpec ./examples/specs/seed000_mlp.yaml | Invoke-ModelTraining -Dataset FashionMNIST -Epochs 1
 /// $run | Export-TrainedModel -Path ./mlp.safetensors
-/// Invoke-ModelEvaluation FashionMNIST -Path ./mlp.safetensors</code></example>
+/// Invoke-ModelEvaluation FashionMNIST -Path ./mlp.safetensors</code><para>Evaluates a saved safetensors file directly by path, without loading it in a separate step.</para></example>
 /// </summary>
 /// <remarks>A dataset name that is not found locally is downloaded into the user cache, which asks
 /// ShouldProcess. The engine named by -Engine runs the forward passes.</remarks>
@@ -59,6 +59,7 @@ public sealed class InvokeModelEvaluationCommand : EngineCommand
     public int BatchSize { get; set; } = 256;
 
     /// <summary>Worker threads (default: all cores).</summary>
+    /// <value>0 (all cores)</value>
     [Parameter]
     [ValidateRange(0, 4096)]
     public int ThrottleLimit { get; set; }

@@ -16,9 +16,9 @@ namespace ModelCost.PS.Commands;
 
 /// <summary>
 /// <para type="synopsis">Trains a model spec on a dataset (Keras fit semantics) and returns a TrainingResult with the per-epoch History and test metrics.</para>
-/// <example><code>Import-ModelSpec ./examples/specs/seed000_cnn.yaml | Invoke-ModelTraining -Dataset FashionMNIST -Epochs 5 -Verbose</code></example>
-/// <example><code>Import-ModelSpec ./examples/specs/seed000_cnn.yaml | Invoke-ModelTraining -Dataset FashionMNIST -Epochs 1 -Engine PyTorch -Processes 2 -PythonPath /usr/bin/python3</code></example>
-/// <example><code>Invoke-ModelTraining FashionMNIST -Path ./examples/specs/seed000_mlp.yaml -Engine Managed -Seed 1</code></example>
+/// <example><code>Import-ModelSpec ./examples/specs/seed000_cnn.yaml | Invoke-ModelTraining -Dataset FashionMNIST -Epochs 5 -Verbose</code><para>Trains the seed 000 CNN for five epochs on the managed engine; -Verbose prints one line per epoch and the test result.</para></example>
+/// <example><code>Import-ModelSpec ./examples/specs/seed000_cnn.yaml | Invoke-ModelTraining -Dataset FashionMNIST -Epochs 1 -Engine PyTorch -Processes 2 -PythonPath /usr/bin/python3</code><para>Trains the CNN with PyTorch's DistributedDataParallel in two local processes, using the Python at /usr/bin/python3.</para></example>
+/// <example><code>Invoke-ModelTraining FashionMNIST -Path ./examples/specs/seed000_mlp.yaml -Engine Managed -Seed 1</code><para>Names the dataset by position and the spec by -Path, and trains on the managed engine with seed 1 for a repeatable run.</para></example>
 /// </summary>
 /// <remarks>
 /// Training runs on a worker thread with the engine named by -Engine (the managed engine by default);
@@ -78,11 +78,13 @@ public sealed class InvokeModelTrainingCommand : EngineCommand
     public string Optimizer { get; set; } = nameof(TrainingOptimizer.Adam);
 
     /// <summary>Default: the optimizer's Keras default (Adam/AdamW/RMSprop/Adagrad 1e-3, SGD/Momentum 1e-2).</summary>
+    /// <value>the optimizer's Keras default: 1e-3, SGD and Momentum 1e-2</value>
     [Parameter]
     [ValidateRange(double.Epsilon, double.MaxValue)]
     public double? LearningRate { get; set; }
 
     /// <summary>Momentum of SGD (Keras default 0) and of the Momentum optimizer (default 0.9).</summary>
+    /// <value>0 for SGD, 0.9 for Momentum</value>
     [Parameter]
     [ValidateRange(0.0, 1.0)]
     public double? Momentum { get; set; }
@@ -102,6 +104,7 @@ public sealed class InvokeModelTrainingCommand : EngineCommand
     public int Seed { get; set; }
 
     /// <summary>Worker threads (default: all cores).</summary>
+    /// <value>0 (all cores)</value>
     [Parameter]
     [ValidateRange(0, 4096)]
     public int ThrottleLimit { get; set; }
@@ -119,6 +122,7 @@ public sealed class InvokeModelTrainingCommand : EngineCommand
     public int Processes { get; set; } = 1;
 
     /// <summary>With -Engine PyTorch: the Python interpreter with torch installed (default python3 on PATH). Same as -EngineOption @{ PythonPath = P }.</summary>
+    /// <value>python3 on PATH</value>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? PythonPath { get; set; }

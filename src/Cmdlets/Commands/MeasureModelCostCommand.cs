@@ -8,9 +8,9 @@ namespace ModelCost.PS.Commands;
 
 /// <summary>
 /// <para type="synopsis">Measures what a model costs under a named counting convention: parameters, size, MACs, inference and training FLOPs, training memory, estimated latency.</para>
-/// <example><code>Import-ModelSpec ./examples/specs/seed000_cnn.yaml | Measure-ModelCost -Convention TfProfiler</code></example>
-/// <example><code>Import-ModelSpec ./examples/specs/seed000_cnn.yaml | Measure-ModelCost -PerLayer | Format-Table</code></example>
-/// <example><code>Import-ModelSpec ./examples/specs/resnet50.yaml | Measure-ModelCost -Devices 64 -Parallelism ZeRO3 -Precision Mixed -LinkBandwidth 12.5e9 | Format-Table -View Parallel</code></example>
+/// <example><code>Import-ModelSpec ./examples/specs/seed000_cnn.yaml | Measure-ModelCost -Convention TfProfiler</code><para>Counts the seed 000 CNN's FLOPs the way TensorFlow's profiler does, with parameters, bytes and training memory.</para></example>
+/// <example><code>Import-ModelSpec ./examples/specs/seed000_cnn.yaml | Measure-ModelCost -PerLayer | Format-Table</code><para>Writes one LayerCost row per layer instead of the model total; -PerLayer is optional in every parameter set.</para></example>
+/// <example><code>Import-ModelSpec ./examples/specs/resnet50.yaml | Measure-ModelCost -Devices 64 -Parallelism ZeRO3 -Precision Mixed -LinkBandwidth 12.5e9 | Format-Table -View Parallel</code><para>Costs ResNet-50 trained on 64 devices with ZeRO stage 3 in mixed precision over 12.5 GB/s links: memory per device, bytes sent per step and step time.</para></example>
 /// </summary>
 /// <remarks>Counts are per sample; -BatchSize scales only the activation memory. With -PerLayer the
 /// command writes one LayerCost row per layer instead of the model total. -Devices and -Parallelism cost

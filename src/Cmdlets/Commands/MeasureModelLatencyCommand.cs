@@ -11,11 +11,11 @@ namespace ModelCost.PS.Commands;
 
 /// <summary>
 /// <para type="synopsis">Measures inference latency on this machine (median, p90, throughput) next to the cost model's estimate at the machine's measured FLOP/s.</para>
-/// <example><code>Import-ModelSpec ./examples/specs/seed000_cnn.yaml | Measure-ModelLatency -BatchSize 1 -Iterations 1000</code></example>
+/// <example><code>Import-ModelSpec ./examples/specs/seed000_cnn.yaml | Measure-ModelLatency -BatchSize 1 -Iterations 1000</code><para>Times 1000 single-sample inferences of the seed 000 CNN and reports the measured median and 90th percentile next to the estimate.</para></example>
 /// <example><code>$cnn = Import-ModelSpec ./examples/specs/seed000_cnn.yaml
-/// 'Managed', 'OnnxRuntime' | ForEach-Object { $cnn | Measure-ModelLatency -Engine $_ -BatchSize 1,1000 -Iterations 20 -Warmup 5 }</code></example>
+/// 'Managed', 'OnnxRuntime' | ForEach-Object { $cnn | Measure-ModelLatency -Engine $_ -BatchSize 1,1000 -Iterations 20 -Warmup 5 }</code><para>Compares the managed engine with ONNX Runtime at batch sizes 1 and 1000, after five warm-up runs.</para></example>
 /// <example><code>$run = Import-ModelSpec ./examples/specs/seed000_mlp.yaml | Invoke-ModelTraining -Dataset FashionMNIST -Epochs 1
-/// $run | Measure-ModelLatency -BatchSize 1000 -Iterations 20 -ThrottleLimit 2</code></example>
+/// $run | Measure-ModelLatency -BatchSize 1000 -Iterations 20 -ThrottleLimit 2</code><para>Times batches of 1000 through a trained model on two threads.</para></example>
 /// </summary>
 /// <remarks>
 /// Takes a ModelSpec (Keras-initialised weights: timing does not depend on the values), a TrainingResult

@@ -10,14 +10,14 @@ namespace ModelCost.PS.Commands;
 
 /// <summary>
 /// <para type="synopsis">Creates a model spec from Keras-style layer strings, hashtables or LayerSpec objects, or from Keras model code pasted as it is (-KerasCode).</para>
-/// <example><code>New-ModelSpec -Name MLP -InputShape 28,28 -Layer 'Flatten()', 'Dense(256, activation="relu")', 'Dense(10, activation="softmax")'</code></example>
-/// <example><code>New-ModelSpec -Name TinyGpt -InputShape 128 -InputDtype int32 -Layer 'Embedding(1000, 64)', 'PositionEmbedding(128)', "Add(inputs=['embedding', 'position_embedding'])", 'TransformerDecoder(256, 4, normalize_first=True)'</code></example>
+/// <example><code>New-ModelSpec -Name MLP -InputShape 28,28 -Layer 'Flatten()', 'Dense(256, activation="relu")', 'Dense(10, activation="softmax")'</code><para>Builds an MLP for 28x28 images from Keras layer strings: Flatten, a 256-unit ReLU layer and a 10-way softmax.</para></example>
+/// <example><code>New-ModelSpec -Name TinyGpt -InputShape 128 -InputDtype int32 -Layer 'Embedding(1000, 64)', 'PositionEmbedding(128)', "Add(inputs=['embedding', 'position_embedding'])", 'TransformerDecoder(256, 4, normalize_first=True)'</code><para>Builds a small decoder-only transformer over int32 token ids from Keras-NLP style layers.</para></example>
 /// <example><code>New-ModelSpec -KerasCode @'
 /// model = models.Sequential()
 /// model.add(layers.InputLayer(input_shape=(784,)))
 /// model.add(layers.Dense(512, activation='relu'))
 /// model.add(layers.Dense(10, activation='softmax', kernel_regularizer=l2(0.001)))
-/// '@</code></example>
+/// '@</code><para>Reads Keras code pasted as it is: the input layer sets the input shape, each model.add adds a layer, and the l2 regularizer is applied in training.</para></example>
 /// </summary>
 /// <remarks>
 /// Layer strings are read as Keras means them: layers.InputLayer(input_shape=(784,)) or keras.Input(shape=(784,))
@@ -65,6 +65,7 @@ public sealed class NewModelSpecCommand : ModelCostCmdlet
     /// Element type of the input: float32 (default: images, features) or int32 for token ids, which only an
     /// Embedding layer may read (e.g. -InputShape 1024 -InputDtype int32 for 1,024 tokens).
     /// </summary>
+    /// <value>float32</value>
     [Parameter]
     [ValidateNameSet(typeof(InputDtypeNames))]
     [ArgumentCompleter(typeof(NameSetCompleter<InputDtypeNames>))]

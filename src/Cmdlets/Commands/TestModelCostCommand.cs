@@ -7,9 +7,9 @@ namespace ModelCost.PS.Commands;
 
 /// <summary>
 /// <para type="synopsis">Checks models against cost budgets: one result per model (Model, Passed, each exceeded budget with its limit and the actual figure); -Quiet returns $true/$false instead; with -Assert every model is checked, then one error names every model that failed.</para>
-/// <example><code>Import-ModelSpec ./examples/specs/seed000_cnn.yaml | Test-ModelCost -MaxParams 100000 -MaxFlops 5e6 -Assert</code></example>
-/// <example><code>Get-ChildItem ./examples/specs/seed00*.yaml | Import-ModelSpec | Test-ModelCost -MaxParams 1e6</code></example>
-/// <example><code>if (Import-ModelSpec ./examples/specs/seed000_cnn.yaml | Test-ModelCost -MaxParams 100000 -Quiet) { 'fits' }</code></example>
+/// <example><code>Import-ModelSpec ./examples/specs/seed000_cnn.yaml | Test-ModelCost -MaxParams 100000 -MaxFlops 5e6 -Assert</code><para>Checks the seed 000 CNN against a parameter and a FLOPs budget and, with -Assert, throws naming every budget it exceeds (a CI gate).</para></example>
+/// <example><code>Get-ChildItem ./examples/specs/seed00*.yaml | Import-ModelSpec | Test-ModelCost -MaxParams 1e6</code><para>Checks every seed spec against a one-million-parameter budget: one result per model with Passed and the budgets exceeded.</para></example>
+/// <example><code>if (Import-ModelSpec ./examples/specs/seed000_cnn.yaml | Test-ModelCost -MaxParams 100000 -Quiet) { 'fits' }</code><para>With -Quiet, returns only True or False, for use in an if statement.</para></example>
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "ModelCost", DefaultParameterSetName = InputObjectSet)]
 [OutputType(typeof(BudgetResult), typeof(bool))]

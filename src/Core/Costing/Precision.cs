@@ -1,6 +1,9 @@
 namespace ModelCost.Core.Costing;
 
 /// <summary>Numeric precision of weights (and of gradients / activations in the memory estimate).</summary>
+// Names, not numbers, in JSON: PowerShell's ConvertTo-Json hands enum values to Newtonsoft.Json, which honours
+// this type-level converter (docs/terminal.md, "JSON").
+[Newtonsoft.Json.JsonConverter(typeof(Newtonsoft.Json.Converters.StringEnumConverter))]
 public enum Precision
 {
     Float32,

@@ -1,6 +1,9 @@
 namespace ModelCost.Core.Engine;
 
 /// <summary>How a training run ended. A run that did not complete still returns its History and last good weights.</summary>
+// Names, not numbers, in JSON: PowerShell's ConvertTo-Json hands enum values to Newtonsoft.Json, which honours
+// this type-level converter (docs/terminal.md, "JSON").
+[Newtonsoft.Json.JsonConverter(typeof(Newtonsoft.Json.Converters.StringEnumConverter))]
 public enum TrainingStatus
 {
     /// <summary>Every epoch ran (and the test split was evaluated when asked).</summary>

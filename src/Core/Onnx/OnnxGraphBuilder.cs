@@ -21,7 +21,7 @@ internal sealed class OnnxGraphBuilder(ResolvedModel model, IReadOnlyDictionary<
     /// <summary>A tensor in the graph: its name, whether it is channels first, and its spec rank (without batch).</summary>
     private readonly record struct Value(string Name, bool ChannelsFirst, int Rank);
 
-    /// <summary>The layer types written; the transformer layers (Embedding, attention, the blocks, Reshape, Cropping1D) are not yet.</summary>
+    /// <summary>The layer types written: every type the managed engine runs.</summary>
     private static readonly HashSet<string> Written =
     [
         LayerTypes.Dense, LayerTypes.Conv1D, LayerTypes.Conv2D, LayerTypes.Conv3D, LayerTypes.DepthwiseConv2D, LayerTypes.SeparableConv2D,
@@ -29,12 +29,14 @@ internal sealed class OnnxGraphBuilder(ResolvedModel model, IReadOnlyDictionary<
         LayerTypes.AveragePooling3D, LayerTypes.GlobalAveragePooling1D, LayerTypes.GlobalAveragePooling2D, LayerTypes.GlobalMaxPooling2D,
         LayerTypes.Flatten, LayerTypes.Dropout, LayerTypes.Activation, LayerTypes.BatchNormalization, LayerTypes.Add,
         LayerTypes.Concatenate, LayerTypes.ZeroPadding2D, LayerTypes.SimpleRNN, LayerTypes.LSTM, LayerTypes.GRU,
+        LayerTypes.Reshape, LayerTypes.Cropping1D, LayerTypes.Embedding, LayerTypes.PositionEmbedding, LayerTypes.LayerNormalization,
+        LayerTypes.MultiHeadAttention, LayerTypes.TransformerEncoder, LayerTypes.TransformerDecoder,
     ];
 
-    /// <summary>Fails naming every layer whose type has no export, before any weight is touched.</summary>
     /// <summary>True when the export writes layers of <paramref name="type"/> (an engine that runs the export asks per layer).</summary>
     public static bool Writes(string type) => Written.Contains(type);
 
+    /// <summary>Fails naming every layer whose type has no export, before any weight is touched.</summary>
     public static void CheckSupported(ResolvedModel model)
     {
         var missing = model.Layers.Where(l => !Written.Contains(l.Type)).ToList();
@@ -168,6 +170,43 @@ internal sealed class OnnxGraphBuilder(ResolvedModel model, IReadOnlyDictionary<
             }
             case LayerTypes.SimpleRNN or LayerTypes.LSTM or LayerTypes.GRU:
                 return Recurrent(l, x);
+            case LayerTypes.Reshape:
+            {
+                // Row-major reshape of the channels-last tensor (what our engine copies); 0 keeps the batch.
+                var cl = ToLast(x, l.Name);
+                var shape = Init(l.Name + ".shape", [0, .. l.OutputShape.Select(d => (long)d)]);
+                return new Value(Node("Reshape", l.Name, [cl.Name, shape], l.Name), false, l.OutputShape.Length);
+            }
+            case LayerTypes.Cropping1D:
+            {
+                var cl = ToLast(x, l.Name);
+                int length = l.InputShape[0];
+                var y = Node("Slice", l.Name, [cl.Name, Init(l.Name + ".starts", [l.CropStart]), Init(l.Name + ".ends", [length - l.CropEnd]),
+                    Init(l.Name + ".axes", [1])], l.Name);
+                return new Value(y, false, 2);
+            }
+            case LayerTypes.Embedding:
+                return Embedding(l, ToLast(x, l.Name));
+            case LayerTypes.PositionEmbedding:
+            {
+                // The first L rows of the table, the same for every sample: Expand (1, L, W) to (N, L, W).
+                int length = l.OutputShape[0], width = l.OutputShape[1];
+                var table = W(l, "embeddings");
+                var rows = Init(l.Name + ".embeddings", [1, length, width], table.Data.AsSpan(0, length * width).ToArray());
+                return new Value(Node("Expand", l.Name, [rows, BatchShape(l, ToLast(x, l.Name), [length, width])], l.Name), false, 2);
+            }
+            case LayerTypes.LayerNormalization:
+                return new Value(LayerNorm(l, ToLast(x, l.Name).Name, "", l.Epsilon, l.Name), false, l.OutputShape.Length);
+            case LayerTypes.MultiHeadAttention:
+            {
+                var q = ToLast(ins[0], l.Name).Name;
+                var v = ins.Length > 1 ? ToLast(ins[1], l.Name).Name : q;
+                var k = ins.Length > 2 ? ToLast(ins[2], l.Name).Name : v;
+                int lk = (ins.Length > 1 ? l.InputShapes[1] : l.InputShapes[0])[0];
+                return new Value(Attention(l, "", q, k, v, l.InputShapes[0][0], lk, l.UseBias, l.Name), false, 2);
+            }
+            case LayerTypes.TransformerEncoder or LayerTypes.TransformerDecoder:
+                return TransformerBlock(l, ToLast(x, l.Name).Name);
             default:
                 throw Unsupported(l, $"layer type {l.Type} has no ONNX export");
         }
@@ -256,35 +295,148 @@ internal sealed class OnnxGraphBuilder(ResolvedModel model, IReadOnlyDictionary<
         return new Value(Node("Squeeze", l.Name + "/squeeze", [l.Name + "/Y_h", Init(l.Name + ".squeeze_axes", [0])], l.Name), false, 1);
     }
 
+    // ---- Transformer layers ------------------------------------------------------------------------
+
+    /// <summary>
+    /// Token ids arrive as floats (the graph input is float, like every model's); our engine truncates them to int,
+    /// so does Cast. With constant_id every position reads that one row: Expand it over (N, L, W).
+    /// </summary>
+    private Value Embedding(ResolvedLayer l, Value x)
+    {
+        var table = W(l, "embeddings");
+        int width = l.OutputDim;
+        if (l.ConstantId >= 0)
+        {
+            var row = Init(l.Name + ".embeddings", [.. Enumerable.Repeat(1, l.OutputShape.Length), width],
+                table.Data.AsSpan(l.ConstantId * width, width).ToArray());
+            return new Value(Node("Expand", l.Name, [row, BatchShape(l, x, l.OutputShape)], l.Name), false, l.OutputShape.Length);
+        }
+        var ids = Node("Cast", l.Name + "/ids", [x.Name], l.Name + "/ids", [Int("to", (long)TensorProto.Types.DataType.Int64)]);
+        var y = Node("Gather", l.Name, [Init(l.Name + ".embeddings", table), ids], l.Name, [Int("axis", 0)]);
+        return new Value(y, false, l.OutputShape.Length);
+    }
+
+    /// <summary>The shape (N, dims...) with N read from <paramref name="x"/> at run time (the batch is free).</summary>
+    private string BatchShape(ResolvedLayer l, Value x, int[] dims)
+    {
+        var batch = Node("Shape", l.Name + "/batch", [x.Name], l.Name + "/batch", [Int("start", 0), Int("end", 1)]);
+        return Node("Concat", l.Name + "/shape", [batch, Init(l.Name + ".dims", dims.Select(d => (long)d).ToArray())], l.Name + "/shape", [Int("axis", 0)]);
+    }
+
+    /// <summary>ONNX LayerNormalization over the last axis with the weights <c>prefix</c>gamma/beta (biased variance, as Keras).</summary>
+    private string LayerNorm(ResolvedLayer l, string x, string prefix, double epsilon, string output)
+    {
+        var gamma = Init($"{l.Name}.{prefix}gamma", W(l, prefix + "gamma"));
+        var beta = Init($"{l.Name}.{prefix}beta", W(l, prefix + "beta"));
+        return Node("LayerNormalization", output == l.Name ? l.Name : l.Name + "/" + prefix.TrimEnd('/'), [x, gamma, beta], output,
+            [Int("axis", -1), Float("epsilon", (float)epsilon)]);
+    }
+
+    /// <summary>x·W + b over the last axis, W the (in, out) kernel stored under <paramref name="param"/> (any leading shape folded).</summary>
+    private string SequenceDense(ResolvedLayer l, string x, string param, bool bias, string output)
+    {
+        var k = W(l, param + "/kernel");
+        int outDim = param.EndsWith("attention_output", StringComparison.Ordinal) ? k.Shape[^1] : k.Shape.Skip(1).Aggregate(1, (a, b) => a * b);
+        int inDim = k.Data.Length / outDim;
+        var y = Node("MatMul", $"{l.Name}/{param}", [x, Init($"{l.Name}.{param}/kernel", [inDim, outDim], k.Data)], bias ? $"{l.Name}/{param}/matmul" : output);
+        if (!bias) return y;
+        var b = W(l, param + "/bias");
+        return Node("Add", $"{l.Name}/{param}/bias", [y, Init($"{l.Name}.{param}/bias", [outDim], b.Data)], output);
+    }
+
+    /// <summary>
+    /// Keras MultiHeadAttention as our AttentionCore computes it: Q = (x_q·W_q + b_q)/√key_dim, K, V projected the
+    /// same way; per head S = Q_h·K_hᵀ, the causal mask sets the keys after the query's position to −∞, P = softmax(S),
+    /// C_h = P·V_h, out = C·W_o + b_o. Heads split by Reshape (N, L, H, d) and Transpose to (N, H, L, d).
+    /// </summary>
+    private string Attention(ResolvedLayer l, string prefix, string xq, string xk, string xv, int lq, int lk, bool bias, string output)
+    {
+        int heads = l.NumHeads, kd = l.KeyDim, vd = l.ValueDim;
+        string n = l.Name + "/" + prefix;
+        string Heads(string t, int length, int d, string name, int[] perm) =>
+            Node("Transpose", n + name + "/heads", [Node("Reshape", n + name + "/split", [t, Init(n + name + ".split_shape", [0, length, heads, d])], n + name + "/split")],
+                n + name + "/heads", [Ints("perm", perm)]);
+        var q = SequenceDense(l, xq, prefix + "query", bias, n + "query");
+        q = Node("Mul", n + "query/scale", [q, Scalar(n + "query.scale", (float)(1.0 / Math.Sqrt(kd)))], n + "query/scaled");
+        var k = SequenceDense(l, xk, prefix + "key", bias, n + "key");
+        var v = SequenceDense(l, xv, prefix + "value", bias, n + "value");
+        var scores = Node("MatMul", n + "scores", [Heads(q, lq, kd, "query", [0, 2, 1, 3]), Heads(k, lk, kd, "key", [0, 2, 3, 1])], n + "scores");
+        if (l.UseCausalMask)
+        {
+            var mask = new float[lq * lk];
+            for (int r = 0; r < lq; r++)
+                for (int j = Math.Min(r, lk - 1) + 1; j < lk; j++) mask[r * lk + j] = float.NegativeInfinity;
+            scores = Node("Add", n + "causal_mask", [scores, Init(n + "causal_mask", [lq, lk], mask)], n + "masked_scores");
+        }
+        var probs = Node("Softmax", n + "softmax", [scores], n + "probabilities", [Int("axis", -1)]);
+        var context = Node("MatMul", n + "context", [probs, Heads(v, lk, vd, "value", [0, 2, 1, 3])], n + "context");
+        context = Node("Transpose", n + "context/merge", [context], n + "context/merged", [Ints("perm", [0, 2, 1, 3])]);
+        context = Node("Reshape", n + "context/flat", [context, Init(n + "context.shape", [0, lq, heads * vd])], n + "context/flat");
+        return SequenceDense(l, context, prefix + "attention_output", bias, output);
+    }
+
+    /// <summary>
+    /// KerasNLP TransformerEncoder/Decoder at inference (dropout is the identity), as TransformerBlockLayer computes:
+    /// pre-LN s1 = x + attn(LN1(x)), out = s1 + ffn(LN2(s1)); post-LN s1 = x + attn(x), a = LN1(s1), out = LN2(a + ffn(a)).
+    /// </summary>
+    private Value TransformerBlock(ResolvedLayer l, string x)
+    {
+        int length = l.InputShape[0];
+        string n = l.Name + "/";
+        string Ffn(string z)
+        {
+            var h = SequenceDense(l, z, "feedforward_intermediate_dense", true, n + "ffn/hidden");
+            var act = Activate(l, new Value(h, false, 2), n + "ffn/" + l.Activation, n + "ffn/activated").Name;
+            return SequenceDense(l, act, "feedforward_output_dense", true, n + "ffn/output");
+        }
+        string y;
+        if (l.NormalizeFirst)
+        {
+            var a = LayerNorm(l, x, "self_attention_layer_norm/", l.Epsilon, n + "ln1");
+            var s1 = Node("Add", n + "residual1", [x, Attention(l, "self_attention/", a, a, a, length, length, true, n + "attention")], n + "residual1");
+            var b = LayerNorm(l, s1, "feedforward_layer_norm/", l.Epsilon, n + "ln2");
+            y = Node("Add", l.Name, [s1, Ffn(b)], l.Name);
+        }
+        else
+        {
+            var s1 = Node("Add", n + "residual1", [x, Attention(l, "self_attention/", x, x, x, length, length, true, n + "attention")], n + "residual1");
+            var a = LayerNorm(l, s1, "self_attention_layer_norm/", l.Epsilon, n + "ln1");
+            var s2 = Node("Add", n + "residual2", [a, Ffn(a)], n + "residual2");
+            y = LayerNorm(l, s2, "feedforward_layer_norm/", l.Epsilon, l.Name);
+        }
+        return new Value(y, false, 2);
+    }
+
     // ---- Activations ---------------------------------------------------------------------------
 
     private static string Out(string layer, string activation) => activation == Activations.Linear ? layer : layer + "/linear";
 
     /// <summary>Applies a layer's activation to <paramref name="x"/>; the result is named after the layer.</summary>
-    private Value Activate(ResolvedLayer l, Value x, string? nodeName = null)
+    private Value Activate(ResolvedLayer l, Value x, string? nodeName = null, string? output = null)
     {
         if (l.Activation == Activations.Linear) return x;
         string name = nodeName ?? l.Name + "/" + l.Activation;
+        string outName = output ?? l.Name;
         string y = l.Activation switch
         {
-            Activations.Relu => Node("Relu", name, [x.Name], l.Name),
-            Activations.Sigmoid => Node("Sigmoid", name, [x.Name], l.Name),
-            Activations.Tanh => Node("Tanh", name, [x.Name], l.Name),
-            Activations.Softmax => Node("Softmax", name, [x.Name], l.Name, [Int("axis", x.ChannelsFirst && x.Rank > 1 ? 1 : -1)]),
-            Activations.Elu => Node("Elu", name, [x.Name], l.Name, [Float("alpha", 1f)]),
-            Activations.Selu => Node("Selu", name, [x.Name], l.Name, [Float("alpha", 1.6732632423543772f), Float("gamma", 1.0507009873554805f)]),
-            Activations.Softplus => Node("Softplus", name, [x.Name], l.Name),
-            Activations.Softsign => Node("Softsign", name, [x.Name], l.Name),
-            Activations.Exponential => Node("Exp", name, [x.Name], l.Name),
+            Activations.Relu => Node("Relu", name, [x.Name], outName),
+            Activations.Sigmoid => Node("Sigmoid", name, [x.Name], outName),
+            Activations.Tanh => Node("Tanh", name, [x.Name], outName),
+            Activations.Softmax => Node("Softmax", name, [x.Name], outName, [Int("axis", x.ChannelsFirst && x.Rank > 1 ? 1 : -1)]),
+            Activations.Elu => Node("Elu", name, [x.Name], outName, [Float("alpha", 1f)]),
+            Activations.Selu => Node("Selu", name, [x.Name], outName, [Float("alpha", 1.6732632423543772f), Float("gamma", 1.0507009873554805f)]),
+            Activations.Softplus => Node("Softplus", name, [x.Name], outName),
+            Activations.Softsign => Node("Softsign", name, [x.Name], outName),
+            Activations.Exponential => Node("Exp", name, [x.Name], outName),
             // Keras 3 hard_sigmoid: relu6(x + 3) / 6.
-            Activations.HardSigmoid => Node("HardSigmoid", name, [x.Name], l.Name, [Float("alpha", 1f / 6), Float("beta", 0.5f)]),
-            Activations.Relu6 => Node("Clip", name, [x.Name, Scalar(l.Name + ".min", 0), Scalar(l.Name + ".max", 6)], l.Name),
-            Activations.LeakyRelu => Node("LeakyRelu", name, [x.Name], l.Name, [Float("alpha", (float)l.NegativeSlope)]), // 0.2, or a LeakyReLU layer's own slope
-            Activations.Swish or Activations.Silu => Node("Mul", name, [x.Name, Node("Sigmoid", name + "/sigmoid", [x.Name], l.Name + "/sigmoid")], l.Name),
+            Activations.HardSigmoid => Node("HardSigmoid", name, [x.Name], outName, [Float("alpha", 1f / 6), Float("beta", 0.5f)]),
+            Activations.Relu6 => Node("Clip", name, [x.Name, Scalar(outName + ".min", 0), Scalar(outName + ".max", 6)], outName),
+            Activations.LeakyRelu => Node("LeakyRelu", name, [x.Name], outName, [Float("alpha", (float)l.NegativeSlope)]), // 0.2, or a LeakyReLU layer's own slope
+            Activations.Swish or Activations.Silu => Node("Mul", name, [x.Name, Node("Sigmoid", name + "/sigmoid", [x.Name], outName + "/sigmoid")], outName),
             // Exact GELU before opset 20: x · 0.5 · (1 + erf(x / √2)).
             Activations.Gelu => Node("Mul", name, [Node("Mul", name + "/x", [x.Name,
-                Node("Add", name + "/plus1", [Node("Erf", name + "/erf", [Node("Div", name + "/scale", [x.Name, Scalar(l.Name + ".sqrt2", MathF.Sqrt(2))], l.Name + "/scaled")], l.Name + "/erf"),
-                    Scalar(l.Name + ".one", 1)], l.Name + "/plus1")], l.Name + "/xplus"), Scalar(l.Name + ".half", 0.5f)], l.Name),
+                Node("Add", name + "/plus1", [Node("Erf", name + "/erf", [Node("Div", name + "/scale", [x.Name, Scalar(outName + ".sqrt2", MathF.Sqrt(2))], outName + "/scaled")], outName + "/erf"),
+                    Scalar(outName + ".one", 1)], outName + "/plus1")], outName + "/xplus"), Scalar(outName + ".half", 0.5f)], outName),
             _ => throw Unsupported(l, $"activation '{l.Activation}' has no ONNX export"),
         };
         return x with { Name = y };

@@ -70,7 +70,18 @@ public class OnnxRuntimeEngineTests(ITestOutputHelper output)
     [Fact]
     public void RefusesALayerTheExportCannotWriteByName()
     {
-        var spec = ModelSpecReader.Load(Path.Combine(AppContext.BaseDirectory, "specs", "vit_fashion_mnist.yaml"));
+        // Permute (an ONNX import's layer type) is the one the export does not write; it must be named.
+        var spec = ModelSpecReader.Parse("""
+            apiVersion: modelcost/v1
+            kind: ModelSpec
+            metadata: {name: permuted}
+            spec:
+              inputShape: [4, 6]
+              layers:
+                - {type: Permute, name: swap, dims: [2, 1]}
+                - {type: Flatten}
+                - {type: Dense, units: 3}
+            """, "permuted.yaml");
         var engine = new OnnxRuntimeEngine();
         var limits = engine.Supports(spec, EngineOperations.MeasureLatency);
         Assert.NotEmpty(limits);
@@ -78,6 +89,7 @@ public class OnnxRuntimeEngineTests(ITestOutputHelper output)
         var ex = Assert.Throws<ModelCostException>(() => engine.MeasureLatency(spec, new LatencyOptions { Iterations = 1, Warmup = 0 }, default));
         Assert.Equal(ErrorIds.UnsupportedByEngine, ex.ErrorId);
         Assert.Equal(limits[0].LayerName, ex.LayerName);
+        Assert.Equal("swap", ex.LayerName);
         output.WriteLine(ex.Message);
     }
 

@@ -20,12 +20,6 @@ public class OnnxExportTests(ITestOutputHelper output)
 {
     private const double Tolerance = 1e-4;
 
-    private static readonly string[] TransformerTypes =
-    [
-        LayerTypes.Embedding, LayerTypes.PositionEmbedding, LayerTypes.LayerNormalization, LayerTypes.MultiHeadAttention,
-        LayerTypes.TransformerEncoder, LayerTypes.TransformerDecoder, LayerTypes.Reshape, LayerTypes.Cropping1D,
-    ];
-
     public static TheoryData<string> ExampleSpecs()
     {
         var d = new TheoryData<string>();
@@ -42,19 +36,46 @@ public class OnnxExportTests(ITestOutputHelper output)
     public void ExampleSpecExportRunsOnOnnxRuntimeWithOurOutputs(string file)
     {
         var spec = ModelSpecReader.Load(Path.Combine(AppContext.BaseDirectory, "specs", file));
-        if (ShapeInference.Resolve(spec).Layers.Any(l => TransformerTypes.Contains(l.Type)))
-        {
-            // Not written yet (docs/onnx.md): the export refuses them by name before touching any weight.
-            var ex = Assert.Throws<ModelCostException>(() => OnnxExporter.Build(new TrainedModel(spec, [])));
-            Assert.Equal(ErrorIds.OnnxExportUnsupported, ex.ErrorId);
-            output.WriteLine($"{file}: {ex.Message}");
-            return;
-        }
         var model = RandomWeights(spec, seed: 5);
-        int batch = ShapeInference.Elements(spec.InputShape) > 100_000 ? 2 : 8;
+        // GPT-2 and BERT-base (> 50 M parameters over 1024/512 tokens) run one sample; big images two.
+        long parameters = WeightLayout.For(ShapeInference.Resolve(spec)).Sum(w => (long)w.Elements);
+        int batch = parameters > 50_000_000 ? 1 : ShapeInference.Elements(spec.InputShape) > 100_000 ? 2 : 8;
         var x = RandomInput(spec, batch, seed: 9);
         Compare(model, x, batch);
-        Compare(WithoutLastActivation(model), x, batch);
+        // Logits too, where the last layer has an activation to remove (GPT-2 ends in a LayerNormalization).
+        if (spec.Layers[^1].Activation is { } last && last != Activations.Linear) Compare(WithoutLastActivation(model), x, batch);
+    }
+
+    /// <summary>
+    /// The attention paths no example spec covers: a standalone MultiHeadAttention with a causal mask (self) and as
+    /// cross-attention on [query, value] of different lengths (7 queries, 4 keys from a Cropping1D), value_dim ≠ key_dim,
+    /// a constant_id Embedding, a post-LN encoder with relu, a Reshape and a softmax head.
+    /// </summary>
+    [Fact]
+    public void AttentionVariantsRunOnOnnxRuntimeWithOurOutputs()
+    {
+        var spec = ModelSpecReader.Parse("""
+            apiVersion: modelcost/v1
+            kind: ModelSpec
+            metadata: {name: attention_variants}
+            spec:
+              inputShape: [7]
+              inputDtype: int32
+              layers:
+                - {type: Embedding, name: tokens, input_dim: 13, output_dim: 12}
+                - {type: Embedding, name: segment, input_dim: 2, output_dim: 12, constant_id: 1, inputs: [input]}
+                - {type: Add, name: embedded, inputs: [tokens, segment]}
+                - {type: MultiHeadAttention, name: causal, num_heads: 3, key_dim: 4, value_dim: 5, use_causal_mask: true, inputs: [embedded]}
+                - {type: Cropping1D, name: memory, cropping: [1, 2], inputs: [embedded]}
+                - {type: MultiHeadAttention, name: cross, num_heads: 2, key_dim: 6, inputs: [causal, memory]}
+                - {type: TransformerEncoder, name: encoder, intermediate_dim: 16, num_heads: 2, activation: relu}
+                - {type: LayerNormalization, name: norm, epsilon: 1.0e-3}
+                - {type: Reshape, name: flat, target_shape: [84]}
+                - {type: Dense, name: head, units: 5, activation: softmax}
+            """, "attention_variants.yaml");
+        var model = RandomWeights(spec, seed: 3);
+        var x = RandomInput(spec, 6, seed: 4);
+        output.WriteLine($"probabilities: max |Δ| {Compare(model, x, 6):E2}; logits: {Compare(WithoutLastActivation(model), x, 6):E2}");
     }
 
     [FashionMnistFact]
@@ -153,11 +174,14 @@ public class OnnxExportTests(ITestOutputHelper output)
         return new TrainedModel(spec, tensors);
     }
 
+    /// <summary>Uniform [0, 1) values, or for a token-id input (inputDtype int32) ids drawn from the smallest vocabulary that reads the input.</summary>
     private static float[] RandomInput(ModelSpec spec, int batch, int seed)
     {
         var rng = new Random(seed);
         var x = new float[ShapeInference.Elements(spec.InputShape) * batch];
-        for (int i = 0; i < x.Length; i++) x[i] = (float)rng.NextDouble();
+        var readers = ShapeInference.Resolve(spec).Layers.Where(l => l.Type == LayerTypes.Embedding && l.ConstantId < 0 && l.InputIndices.Contains(-1)).ToList();
+        int vocab = readers.Count > 0 ? readers.Min(l => l.InputDim) : 0;
+        for (int i = 0; i < x.Length; i++) x[i] = vocab > 0 ? rng.Next(vocab) : (float)rng.NextDouble();
         return x;
     }
 

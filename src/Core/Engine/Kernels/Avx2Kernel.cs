@@ -63,6 +63,8 @@ internal unsafe struct Avx2Kernel : IMicroKernel
         var lane = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
         var mb0 = TL.IsMasked ? Vector256.LessThan(lane, Vector256.Create(cols)).AsSingle() : default;
         var mb1 = TL.IsMasked ? Vector256.LessThan(lane, Vector256.Create(cols - 8)).AsSingle() : default;
+        // Only on packed panels: the blocked path revisits each C tile once per k-slice, cold each time.
+        if (TL.IsPacked) GemmPrefetch.CTile(c, ldc, TR.N, 16);
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         float* a0 = a, a3 = a + 3 * rsA;

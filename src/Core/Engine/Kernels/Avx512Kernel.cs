@@ -61,6 +61,8 @@ internal unsafe struct Avx512Kernel : IMicroKernel
             csA = 6;
             rsB = 32;
         }
+        // Only on packed panels: the blocked path revisits each C tile once per k-slice, cold each time.
+        if (TL.IsPacked) GemmPrefetch.CTile(c, ldc, TR.N, 32);
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         float* a0 = a, a3 = a + 3 * rsA;

@@ -217,9 +217,17 @@ public static class PyTorchTrainer
                     var failed = _ranks.Where(r => r.HasExited && r.ExitCode != 0).ToList();
                     if (failed.Count > 0)
                     {
-                        // The rank that failed first is the cause; the others often fail in reaction (a closed connection).
-                        Thread.Sleep(500);
-                        var first = _ranks.Where(r => r.HasExited && r.ExitCode != 0).OrderBy(r => r.ExitTime).First();
+                        // The rank that failed first is usually the cause; the others fail in reaction (gloo reports the
+                        // closed connection). On a loaded machine the reacting rank can exit before the failing one has
+                        // finished printing its traceback, so a reaction waits (up to 5 s) for the cause to exit too, and
+                        // a rank that failed for its own reason is named before one that reacted to a peer.
+                        var wait = Stopwatch.StartNew();
+                        do Thread.Sleep(100);
+                        while (wait.Elapsed < TimeSpan.FromMilliseconds(500)
+                            || (wait.Elapsed < TimeSpan.FromSeconds(5) && !_ranks.All(r => r.HasExited)
+                                && _ranks.Where(r => r.HasExited && r.ExitCode != 0).All(ReactedToPeer)));
+                        var first = _ranks.Where(r => r.HasExited && r.ExitCode != 0)
+                            .OrderBy(r => ReactedToPeer(r) ? 1 : 0).ThenBy(r => r.ExitTime).First();
                         StopAll();
                         throw Failed(first.Rank, $"exited with code {first.ExitCode.ToString(CultureInfo.InvariantCulture)}");
                     }
@@ -297,6 +305,11 @@ public static class PyTorchTrainer
         }
 
         private static int Int(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.TryGetInt32(out int i) ? i : 0;
+
+        /// <summary>The rank's last lines say it lost a peer (gloo/NCCL wording), i.e. it failed because another rank did.</summary>
+        private static bool ReactedToPeer(RankProcess r) =>
+            r.LastLines.Any(l => l.Contains("closed by peer", StringComparison.OrdinalIgnoreCase)
+                || l.Contains("reset by peer", StringComparison.OrdinalIgnoreCase) || l.Contains("Broken pipe", StringComparison.OrdinalIgnoreCase));
 
         public ModelCostException Failed(int rank, string what) =>
             new(ErrorIds.DistributedRankFailed, ModelCostErrorCategory.InvalidOperation,

@@ -40,13 +40,18 @@ Describe 'Cost rows copied by serializers are rebuilt' {
         $row.SizeBytes | Should -Be $Cost.SizeBytes
     }
 
-    It 'ConvertFrom-Json: enums arrive as numbers and still rebuild' {
+    It 'ConvertFrom-Json: enums arrive as names (issue 16 item 7) and rebuild; numbers (JSON written with an older version) too' {
         $copy = $Cost | ConvertTo-Json | ConvertFrom-Json
-        $copy.Precision | Should -BeOfType [long]
+        $copy.Precision | Should -Be $Cost.Precision.ToString()
         $row = Get-Compared $copy
         $row.Params | Should -Be 56714
         $row.InferenceFlops | Should -Be $Cost.InferenceFlops
         $row.TrainingMemoryMB | Should -Be $Cost.TrainingMemoryMB
+
+        $numbers = $copy.PSObject.Copy()
+        $numbers.Precision = [long][int]$Cost.Precision
+        $numbers.Optimizer = [long][int]$Cost.Optimizer
+        (Get-Compared $numbers).Params | Should -Be 56714
     }
 
     It 'Import-Csv: every figure is text, read in the invariant culture, whatever the session culture' {

@@ -17,10 +17,7 @@ BeforeAll {
     $Layers = $Cnn | Measure-ModelCost -PerLayer
 
     $DataFolder = Join-Path $TestDrive 'synthetic'
-    $null = New-Item -ItemType Directory -Path $DataFolder
-    New-SyntheticIdxPair -Folder $DataFolder -Prefix 'train' -Count 64
-    New-SyntheticIdxPair -Folder $DataFolder -Prefix 't10k' -Count 32
-    $Dataset = Get-ModelDataset -Name MNIST -Path $DataFolder
+    $Dataset = New-SyntheticDataset -Folder $DataFolder -TrainCount 64 -TestCount 32
     $Trained = New-ModelSpec -Name Tiny8 -InputShape 8, 8 -Layer 'Flatten()', 'Dense(10, activation="softmax")' |
         Invoke-ModelTraining -Dataset $Dataset -Epochs 1 -BatchSize 32 -ThrottleLimit 1 -Force
 

@@ -8,10 +8,7 @@ BeforeAll {
     Import-ModelCostTestModule
 
     $DataFolder = Join-Path $TestDrive 'synthetic'
-    $null = New-Item -ItemType Directory -Path $DataFolder
-    New-SyntheticIdxPair -Folder $DataFolder -Prefix 'train' -Count 80
-    New-SyntheticIdxPair -Folder $DataFolder -Prefix 't10k' -Count 40
-    $Dataset = Get-ModelDataset -Name MNIST -Path $DataFolder
+    $Dataset = New-SyntheticDataset -Folder $DataFolder -TrainCount 80 -TestCount 40
 
     $Tiny = New-ModelSpec -Name Tiny -InputShape 8, 8 -Layer 'Flatten()', 'Dense(10, activation="softmax")'
     $Wide = New-ModelSpec -Name Wide -InputShape 8, 8 -Layer 'Flatten()', 'Dense(16, activation="relu")', 'Dense(10, activation="softmax")'

@@ -13,10 +13,7 @@ BeforeAll {
     Import-ModelCostTestModule
     $spec = New-ModelSpec -Name Tiny -InputShape 4 -Layer 'Dense(3, activation="softmax")'
     $DataFolder = Join-Path $TestDrive 'synthetic'
-    $null = New-Item -ItemType Directory -Path $DataFolder
-    New-SyntheticIdxPair -Folder $DataFolder -Prefix 'train' -Count 240
-    New-SyntheticIdxPair -Folder $DataFolder -Prefix 't10k' -Count 80
-    $Dataset = Get-ModelDataset -Name MNIST -Path $DataFolder
+    $Dataset = New-SyntheticDataset -Folder $DataFolder -TrainCount 240 -TestCount 80
     $ManifestPath = Join-Path (Get-Module -Name ModelCost.PS).ModuleBase 'ModelCost.PS.psd1'
 }
 

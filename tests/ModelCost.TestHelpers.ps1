@@ -56,3 +56,12 @@ function New-SyntheticIdxPair([string] $Folder, [string] $Prefix, [int] $Count, 
     [System.IO.File]::WriteAllBytes((Join-Path $Folder "$Prefix-images-idx3-ubyte"), $images)
     [System.IO.File]::WriteAllBytes((Join-Path $Folder "$Prefix-labels-idx1-ubyte"), $labels)
 }
+
+# The tiny synthetic MNIST-shaped dataset most Pester files train on: a folder holding a training and a test
+# IDX pair of 8x8 images (label k lights row k), described by Get-ModelDataset.
+function New-SyntheticDataset([string] $Folder, [int] $TrainCount, [int] $TestCount) {
+    $null = New-Item -ItemType Directory -Path $Folder -Force
+    New-SyntheticIdxPair -Folder $Folder -Prefix 'train' -Count $TrainCount
+    New-SyntheticIdxPair -Folder $Folder -Prefix 't10k' -Count $TestCount
+    Get-ModelDataset -Name MNIST -Path $Folder
+}

@@ -9,10 +9,7 @@ BeforeAll {
     Import-ModelCostTestModule
 
     $DataFolder = Join-Path $TestDrive 'synthetic'
-    $null = New-Item -ItemType Directory -Path $DataFolder
-    New-SyntheticIdxPair -Folder $DataFolder -Prefix 'train' -Count 240
-    New-SyntheticIdxPair -Folder $DataFolder -Prefix 't10k' -Count 80
-    $Dataset = Get-ModelDataset -Name MNIST -Path $DataFolder
+    $Dataset = New-SyntheticDataset -Folder $DataFolder -TrainCount 240 -TestCount 80
 
     # Flatten 8x8 -> 64; Dense(10): 64*10 + 10 = 650 parameters.
     $Tiny = New-ModelSpec -Name Tiny -InputShape 8, 8 -Layer 'Flatten()', 'Dense(10, activation="softmax")'

@@ -8,7 +8,8 @@
     Description          = 'Define neural networks, train them on a fast managed engine and measure what they cost (parameters, bytes, FLOPs/MACs under named conventions, training memory, latency) as pipeline objects.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
-    TypesToProcess       = @('ModelCost.PS.Types.ps1xml')
+    # ModelCost.PS.Types.ps1xml is added by the module initializer, once per session, not by TypesToProcess:
+    # that list is processed on every import and fails when a second copy is imported from another folder.
     FormatsToProcess     = @('ModelCost.PS.Format.ps1xml')
     CmdletsToExport      = @(
         'New-ModelSpec'

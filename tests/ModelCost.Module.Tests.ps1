@@ -97,4 +97,33 @@ Describe 'ModelCost.PS module' {
             $ps.Dispose()
         }
     }
+    It 'imports a second copy from another folder without type-data errors, and keeps its type data after Remove-Module' {
+        # A session that already has the module (a build in out/) imports a copy (an installed one): PowerShell keeps
+        # the cmdlet assembly it has loaded, so the copy must add nothing twice. TypesToProcess used to fail here
+        # with one "The member DefaultDisplayPropertySet is already present" error per type.
+        $copy = Join-Path $TestDrive 'copy'
+        Copy-Item -LiteralPath $Module.ModuleBase -Destination $copy -Recurse
+        $script = {
+            param($First, $Second)
+            Import-Module $First -ErrorAction Stop
+            Import-Module $Second -ErrorAction Stop
+            # Two import paths, one type table: ModelSpec's serialization depth (4 in ModelCost.PS.Types.ps1xml) is there once.
+            (Get-TypeData -TypeName ModelCost.Core.Specs.ModelSpec).SerializationDepth
+            Get-Module ModelCost.PS | Remove-Module
+            Import-Module $First -ErrorAction Stop
+            (Get-TypeData -TypeName ModelCost.Core.Costing.CostSummary).DefaultDisplayPropertySet.ReferencedProperties -contains 'Params'
+            (New-ModelSpec -Name R -InputShape 4 -Layer 'Dense(2)' | Measure-ModelCost).Params
+        }
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript($script.ToString()).AddArgument($ManifestPath).AddArgument((Join-Path $copy 'ModelCost.PS.psd1'))
+            $out = @($ps.Invoke())
+            @($ps.Streams.Error | ForEach-Object { $_.ToString() }) | Should -BeNullOrEmpty
+            # Dense(2) on 4 inputs: 4*2 + 2 = 10 parameters.
+            $out | Should -Be @(4, $true, 10)
+        }
+        finally {
+            $ps.Dispose()
+        }
+    }
 }

@@ -51,6 +51,7 @@ public sealed class ModelCostModuleInitializer : IModuleAssemblyInitializer, IMo
     public void OnImport()
     {
         Register();
+        ModuleTypeData.Register(Path.GetDirectoryName(DependencyDirectory)!);
         CoreTypeAccelerators.Register(Context.LoadFromAssemblyName(new AssemblyName(CoreAssemblyName)));
     }
 

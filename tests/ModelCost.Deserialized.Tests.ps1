@@ -196,3 +196,93 @@ Describe 'Copies of trained models are refused: they have no weights' {
         $errs[0].Exception.Message | Should -Match 'DeserializedTrainedModel.*no weights'
     }
 }
+
+Describe 'Get-TrainingHistory reads the epochs of a copied TrainingResult (it needs no weights)' {
+    It 'a Start-Job copy gives the rows the job itself listed (and a dataset passed with $using: is read again from its folder)' {
+        $job = Start-Job -ScriptBlock {
+            Import-Module $using:ManifestPath
+            $run = New-ModelSpec -Name Tiny8 -InputShape 8, 8 -Layer 'Flatten()', 'Dense(10, activation="softmax")' |
+                Invoke-ModelTraining -Dataset $using:Dataset -Epochs 2 -BatchSize 32 -ThrottleLimit 1 -Force
+            # The rows as the job sees them, as text (so they come back unchanged), then the run itself.
+            ($run | Get-TrainingHistory | ForEach-Object { '{0}|{1}|{2:R}|{3:R}|{4:R}' -f $_.Model, $_.Epoch, $_.Loss, $_.Accuracy, $_.Seconds }) -join ';'
+            $run
+        }
+        $expected, $copy = $job | Wait-Job -Timeout 300 | Receive-Job
+        $job | Remove-Job -Force
+        $copy.PSObject.TypeNames[0] | Should -Be 'Deserialized.ModelCost.Core.Engine.TrainingResult'
+        $rows = @($copy | Get-TrainingHistory -ErrorAction Stop)
+        $rows.Count | Should -Be 2
+        $rows[0] | Should -BeOfType ([ModelCost.Core.Engine.TrainingHistoryRow])
+        ($rows | ForEach-Object { '{0}|{1}|{2:R}|{3:R}|{4:R}' -f $_.Model, $_.Epoch, $_.Loss, $_.Accuracy, $_.Seconds }) -join ';' | Should -Be $expected
+    }
+
+    It '<Name> copy gives the same rows as the run' -ForEach @(
+        @{ Name = 'Import-Clixml'; Copy = { param($r, $dir) $p = Join-Path $dir 'run.xml'; $r | Export-Clixml -Path $p; Import-Clixml -Path $p } }
+        @{ Name = 'ConvertFrom-Json (default depth)'; Copy = { param($r, $dir) $r | ConvertTo-Json -WarningAction SilentlyContinue | ConvertFrom-Json } }
+    ) {
+        $copy = & $Copy $Trained $TestDrive
+        $expected = @($Trained | Get-TrainingHistory)
+        $rows = @($copy | Get-TrainingHistory -ErrorAction Stop)
+        $rows.Count | Should -Be $expected.Count
+        for ($i = 0; $i -lt $rows.Count; $i++) {
+            foreach ($p in 'Model', 'Dataset', 'Epoch', 'Loss', 'Accuracy', 'Seconds') { $rows[$i].$p | Should -Be $expected[$i].$p -Because $p }
+            # No validation split in this run: NaN, which JSON writes as the text "NaN" and reads back.
+            [double]::IsNaN($rows[$i].ValLoss) | Should -Be ([double]::IsNaN($expected[$i].ValLoss))
+        }
+    }
+
+    It 'an Import-Csv copy (History is only a type name there) is refused with the way out, and the next item still runs' {
+        $path = Join-Path $TestDrive 'runs.csv'
+        $Trained | Export-Csv -Path $path
+        $rows = @(Import-Csv -Path $path), $Trained | Get-TrainingHistory -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'DeserializedObjectInvalid,*'
+        $errs[0].Exception.Message | Should -Match 'History is not a list of epochs.*Get-TrainingHistory'
+        @($rows).Count | Should -Be @($Trained | Get-TrainingHistory).Count
+    }
+}
+
+Describe 'Comparison rows copied by serializers are rebuilt' {
+    BeforeAll {
+        # Params by hand: MLP 784*256+256 + 256*128+128 + 128*10+10 = 200,960 + 32,896 + 1,290 = 235,146; CNN 56,714
+        # (file header); ratio 56,714 / 235,146 = 0.24119...
+        $Mlp = Import-ModelSpec -Path (Get-ExampleSpecPath 'seed000_mlp.yaml')
+        $Rows = $Mlp, $Cnn | Measure-ModelCost | Compare-ModelCost -Baseline MLP_FashionMNIST -InformationAction Ignore
+    }
+
+    It '<Name>: Compare-ModelCost takes the copies back with every figure and ratio' -ForEach @(
+        @{ Name = 'Import-Csv'; Copy = { param($r, $dir) $p = Join-Path $dir 'rows.csv'; $r | Export-Csv -Path $p; Import-Csv -Path $p } }
+        @{ Name = 'ConvertFrom-Json'; Copy = { param($r, $dir) $r | ConvertTo-Json | ConvertFrom-Json } }
+        @{ Name = 'Import-Clixml'; Copy = { param($r, $dir) $p = Join-Path $dir 'rows.xml'; $r | Export-Clixml -Path $p; Import-Clixml -Path $p } }
+    ) {
+        $copy = & $Copy $Rows $TestDrive
+        $again = @($copy | Compare-ModelCost -Baseline MLP_FashionMNIST -InformationAction Ignore -ErrorAction Stop)
+        $again.Count | Should -Be 2
+        $again[0] | Should -BeOfType ([ModelCost.Core.Reporting.ComparisonRow])
+        $again[0].Params | Should -Be 235146
+        $again[1].Params | Should -Be 56714
+        $again[1].ParamsRatio | Should -BeGreaterThan 0.2411
+        $again[1].ParamsRatio | Should -BeLessThan 0.2412
+        foreach ($p in 'InferenceFlops', 'TrainingMemoryBytes', 'SizeMB', 'InferenceFlopsRatio') { $again[1].$p | Should -Be $Rows[1].$p -Because $p }
+        # Figures a cost row does not have stay empty (null), not 0.
+        $again[1].TestAccuracy | Should -BeNullOrEmpty
+    }
+
+    It 'Export-ModelReport draws a report from an Import-Csv copy of the rows' {
+        $path = Join-Path $TestDrive 'rows2.csv'
+        $Rows | Export-Csv -Path $path
+        $html = Join-Path $TestDrive 'rows.html'
+        Import-Csv -Path $path | Export-ModelReport -Path $html -ErrorAction Stop
+        Get-Content -Raw $html | Should -Match 'CNN_FashionMNIST'
+    }
+
+    It 'a copy cut down by Select-Object is refused, naming what it lacks' {
+        $cut = $Rows[1] | Select-Object Model, Baseline, ParamsRatio, AccuracyGainPts
+        # The whole MLP row is still compared (one bad item does not stop the command).
+        $left = @($Rows[0], $cut | Compare-ModelCost -ErrorVariable errs -ErrorAction SilentlyContinue -InformationAction Ignore)
+        $left.Count | Should -Be 1
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'DeserializedObjectInvalid,*'
+        $errs[0].Exception.Message | Should -Match 'ComparisonRow.*lacks Params'
+    }
+}

@@ -1,6 +1,8 @@
 using System.Management.Automation;
 using ModelCost.Core.Engine;
+using ModelCost.Core.Errors;
 using ModelCost.PS.Infrastructure;
+using ModelCost.PS.Inputs;
 
 namespace ModelCost.PS.Commands;
 
@@ -18,7 +20,7 @@ namespace ModelCost.PS.Commands;
 [OutputType(typeof(TrainingHistoryRow))]
 public sealed class GetTrainingHistoryCommand : ModelCostCmdlet
 {
-    /// <summary>TrainingResult objects from Invoke-ModelTraining.</summary>
+    /// <summary>TrainingResult objects from Invoke-ModelTraining, or their copies from a job, Import-Clixml or ConvertFrom-Json (the history needs no weights).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [ValidateNotNull]
     public object[] InputObject { get; set; } = Array.Empty<object>();
@@ -33,8 +35,15 @@ public sealed class GetTrainingHistoryCommand : ModelCostCmdlet
                 WriteObject(TrainingHistoryRow.From(run), enumerateCollection: true);
                 continue;
             }
+            // A copy from a job, Import-Clixml or ConvertFrom-Json carries the history's figures (not the weights, which this does not need).
+            if (item is PSObject bag && DeserializedObjects.IsPropertyBag(bag) && DeserializedObjects.KindOf(bag) == DeserializedObjects.Kind.TrainingResult)
+            {
+                try { WriteObject(DeserializedObjects.History(bag), enumerateCollection: true); }
+                catch (ModelCostException ex) { WriteError(ErrorRecordFactory.FromException(ex)); }
+                continue;
+            }
             WriteError(ErrorRecordFactory.Create(CmdletErrorIds.InvalidInputObject, ErrorCategory.InvalidArgument,
-                $"Get-TrainingHistory takes TrainingResult objects (Invoke-ModelTraining), not {value?.GetType().Name ?? "null"}.", value));
+                $"Get-TrainingHistory takes TrainingResult objects (Invoke-ModelTraining) or their copies from a job, Import-Clixml or ConvertFrom-Json, not {(item is PSObject b && DeserializedObjects.IsPropertyBag(b) ? DeserializedObjects.Describe(b) : value?.GetType().Name ?? "null")}.", value));
         }
     }
 }

@@ -25,6 +25,6 @@ public static class CmdletErrorIds
     /// <summary>A deserialized copy of a trained model (Start-Job, Import-Clixml, ConvertFrom-Json): the copy has no weights.</summary>
     public const string DeserializedTrainedModel = "DeserializedTrainedModel";
 
-    /// <summary>A deserialized cost row or spec that lacks a property or holds a value that does not parse.</summary>
+    /// <summary>A deserialized cost row, comparison row, spec or training history that lacks a property or holds a value that does not parse.</summary>
     public const string DeserializedObjectInvalid = "DeserializedObjectInvalid";
 }

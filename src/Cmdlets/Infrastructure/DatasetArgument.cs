@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Management.Automation;
 using ModelCost.Core.Data;
 using ModelCost.Core.Errors;
+using ModelCost.PS.Inputs;
 
 namespace ModelCost.PS.Infrastructure;
 
@@ -34,6 +35,15 @@ internal sealed class DatasetArgument
     /// </summary>
     public static DatasetArgument? Prepare(PSCmdlet cmdlet, object dataset, string? folder = null, bool allowDownload = true, bool requireTrainingSplit = true)
     {
+        // A DatasetInfo copied by a job ($using:), Import-Clixml or ConvertFrom-Json: read the dataset again from the folder
+        // it names (its counts are not trusted; the files may have changed since).
+        if (dataset is PSObject copy && DeserializedObjects.IsPropertyBag(copy)
+            && copy.Properties["Name"]?.Value is { } copiedName && copy.Properties["Location"]?.Value is { } copiedFolder)
+        {
+            var again = DatasetCatalog.Resolve(copiedName.ToString()!, folder ?? copiedFolder.ToString(),
+                new DatasetResolveOptions { AllowDownload = false, RequireTrainingSplit = requireTrainingSplit });
+            return new DatasetArgument(again.Name, (_, _) => again);
+        }
         switch (PSObjectUnwrapper.BaseObject(dataset))
         {
             case DatasetInfo info:

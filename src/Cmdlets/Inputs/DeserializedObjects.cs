@@ -4,6 +4,8 @@ using System.Globalization;
 using System.Management.Automation;
 using System.Reflection;
 using ModelCost.Core.Costing;
+using ModelCost.Core.Engine;
+using ModelCost.Core.Reporting;
 using ModelCost.Core.Errors;
 using ModelCost.Core.Specs;
 using ModelCost.PS.Infrastructure;
@@ -21,7 +23,7 @@ internal static class DeserializedObjects
     private const string Prefix = "Deserialized.";
 
     /// <summary>What a property bag stands for, by its Deserialized.* type name or, without one (JSON, CSV), by its properties.</summary>
-    internal enum Kind { None, CostSummary, LayerCost, ModelSpec, TrainingResult, TrainedModel }
+    internal enum Kind { None, CostSummary, LayerCost, ModelSpec, TrainingResult, TrainedModel, ComparisonRow }
 
     /// <summary>True for a [pscustomobject]: a deserialized copy, a JSON or CSV row, or Select-Object's output.</summary>
     public static bool IsPropertyBag(object? value) => value is PSObject { BaseObject: PSCustomObject };
@@ -40,6 +42,7 @@ internal static class DeserializedObjects
             Kind.CostSummary => FlatRow<CostSummary>(bag),
             Kind.LayerCost => FlatRow<LayerCost>(bag),
             Kind.ModelSpec => Spec(bag),
+            Kind.ComparisonRow => Comparison(bag),
             Kind.TrainingResult or Kind.TrainedModel => throw NoWeights(bag),
             _ => bag,
         };
@@ -71,17 +74,49 @@ internal static class DeserializedObjects
                 nameof(ModelSpec) => Kind.ModelSpec,
                 "TrainingResult" => Kind.TrainingResult,
                 "TrainedModel" => Kind.TrainedModel,
+                nameof(ComparisonRow) => Kind.ComparisonRow,
                 _ => Kind.None,
             };
             if (kind != Kind.None) return kind;
         }
-        // JSON and CSV keep no type name: tell the kinds apart by the properties only each one has.
+        // JSON and CSV keep no type name: tell the kinds apart by the properties only each one has (a comparison row
+        // also has a cost row's figures, so it goes first).
+        if (Has(bag, "Model", "Baseline", "ParamsRatio", "AccuracyGainPts")) return Kind.ComparisonRow;
         if (Has(bag, "Model", "Convention", "Params", "InferenceFlops", "TrainingMemoryBytes")) return Kind.CostSummary;
         if (Has(bag, "Model", "Convention", "Index", "Type", "OutputShape", "Flops")) return Kind.LayerCost;
         if (Has(bag, "Name", "InputShape", "Layers")) return Kind.ModelSpec;
         if (Has(bag, "Model", "Dataset", "Engine", "TestAccuracy", "History")) return Kind.TrainingResult;
         if (Has(bag, "Spec", "Tensors")) return Kind.TrainedModel;
         return Kind.None;
+    }
+
+    /// <summary>
+    /// The epochs of a copied TrainingResult as history rows: its History must hold epochs with their figures (a job and
+    /// Import-Clixml keep them: the type data gives TrainingResult a serialization depth of 2; ConvertTo-Json's default depth
+    /// keeps them too), not their text (Export-Csv writes the list's type name).
+    /// </summary>
+    public static IReadOnlyList<TrainingHistoryRow> History(PSObject bag)
+    {
+        const string Kind = "TrainingResult";
+        string model = Value(bag, "Model")?.ToString() ?? throw Invalid(bag, Kind, "Model is missing");
+        string dataset = Value(bag, "Dataset")?.ToString() ?? throw Invalid(bag, Kind, "Dataset is missing");
+        if (Value(bag, "History") is not IEnumerable epochs || epochs is string)
+            throw Invalid(bag, Kind, "History is not a list of epochs (Export-Csv writes only its type name: export Get-TrainingHistory's rows instead)");
+        var rows = new List<TrainingHistoryRow>();
+        foreach (var epoch in epochs)
+        {
+            if (epoch is not PSObject e || !IsPropertyBag(e))
+                throw Invalid(bag, Kind, $"History holds the text '{PSObjectUnwrapper.BaseObject(epoch)}', not an epoch's figures (ConvertTo-Json needs -Depth 2 or more)");
+            double Number(string name) => (double)Convert(Value(e, name), typeof(double), name, e, nameof(TrainingEpoch))!;
+            rows.Add(new TrainingHistoryRow
+            {
+                Model = model, Dataset = dataset,
+                Epoch = (int)Convert(Value(e, "Epoch"), typeof(int), "Epoch", e, nameof(TrainingEpoch))!,
+                Loss = Number("Loss"), Accuracy = Number("Accuracy"), ValLoss = Number("ValLoss"), ValAccuracy = Number("ValAccuracy"),
+                Seconds = Number("Seconds"),
+            });
+        }
+        return rows;
     }
 
     /// <summary>The refusal for a copy of a trained model: the weights stayed where the object was made.</summary>
@@ -149,6 +184,24 @@ internal static class DeserializedObjects
         {
             throw Invalid(bag, kind, $"{name} '{System.Convert.ToString(value, CultureInfo.InvariantCulture)}' is not a {(target == typeof(double) ? "number" : target == typeof(bool) ? "true/false value" : "whole number")} (numbers are read in the invariant culture)");
         }
+    }
+
+    /// <summary>A comparison row rebuilt from its figures and ratios; every one must be there (an empty one means "not measured").</summary>
+    private static ComparisonRow Comparison(PSObject bag)
+    {
+        const string Kind = nameof(ComparisonRow);
+        var missing = new List<string>();
+        string Text(string name) => Value(bag, name)?.ToString() is { Length: > 0 } t ? t : throw Invalid(bag, Kind, $"{name} is missing");
+        var row = ComparisonRow.Restore(Text("Model"), Text("Baseline"), Value(bag, "Convention")?.ToString() is { Length: > 0 } c ? c : null,
+            Value(bag, "Dataset")?.ToString() is { Length: > 0 } d ? d : null,
+            (name, type) =>
+            {
+                if (bag.Properties[name] is not { } property) { missing.Add(name); return null; }
+                return Convert(PSObjectUnwrapper.BaseObject(property.Value), type, name, bag, Kind);
+            });
+        if (missing.Count > 0)
+            throw Invalid(bag, Kind, $"it lacks {string.Join(", ", missing)} (Select-Object kept only some properties?): pass the whole rows");
+        return row;
     }
 
     /// <summary>A spec rebuilt from its name, input shape and the options each layer carries, through the layer builder New-ModelSpec uses.</summary>

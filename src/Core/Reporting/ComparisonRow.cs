@@ -84,6 +84,25 @@ public sealed class ComparisonRow
     /// </summary>
     public double? AccuracyGainPerExtraGFlop { get; }
 
+    /// <summary>
+    /// A row rebuilt from its published properties (a copy from Import-Csv, ConvertFrom-Json, Import-Clixml or a job).
+    /// <paramref name="read"/> returns the property's value as the type asked for (<c>long?</c> for counts,
+    /// <c>double?</c> otherwise), null when it is empty.
+    /// </summary>
+    public static ComparisonRow Restore(string model, string baseline, string? convention, string? dataset, Func<string, Type, object?> read)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        var values = new FigureValue[ComparisonFigures.All.Length];
+        var ratios = new double?[values.Length];
+        foreach (var f in ComparisonFigures.All)
+        {
+            values[f.Index] = f.IsCount ? new FigureValue((long?)read(f.Name, typeof(long?)), null) : new FigureValue(null, (double?)read(f.Name, typeof(double?)));
+            ratios[f.Index] = (double?)read(f.RatioName, typeof(double?));
+        }
+        return new ComparisonRow(model, baseline, convention, dataset, values, ratios,
+            (double?)read(nameof(AccuracyGainPts), typeof(double?)), (double?)read(nameof(AccuracyGainPerExtraGFlop), typeof(double?)));
+    }
+
     internal FigureValue Get(int figure) => _values[figure];
     internal double? GetRatio(int figure) => _ratios[figure];
 

@@ -206,6 +206,7 @@ internal static unsafe class GemmDriver
     /// Each row of C through the family's row kernel over B in place (m = 1 in production; a forced
     /// path with more rows reads B once per row); columns left after its whole strips take the direct path.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Rows<TK>(in Job job, int i0, int i1, int j0, int j1) where TK : struct, IMicroKernel
     {
         nint rsA = job.TransA ? 1 : job.Lda, csA = job.TransA ? job.Lda : 1;
@@ -221,6 +222,7 @@ internal static unsafe class GemmDriver
     /// transposed B (packed whole into panels) and, for kernels that cannot mask their loads, the
     /// last partial column panel (copied zero-padded so the kernel never reads past B).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Direct<TK>(in Job job, int i0, int i1, int j0, int j1) where TK : struct, IMicroKernel
     {
         int mr = TK.MR, nr = TK.NR, k = job.K;
@@ -265,6 +267,7 @@ internal static unsafe class GemmDriver
     }
 
     /// <summary>The blocked, packed path for everything that does not fit the direct one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Packed<TK>(in Job job, int i0, int i1, int j0, int j1) where TK : struct, IMicroKernel
     {
         int mr = TK.MR, nr = TK.NR, k = job.K;

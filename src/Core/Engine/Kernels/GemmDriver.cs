@@ -222,7 +222,6 @@ internal static unsafe class GemmDriver
     /// transposed B (packed whole into panels) and, for kernels that cannot mask their loads, the
     /// last partial column panel (copied zero-padded so the kernel never reads past B).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Direct<TK>(in Job job, int i0, int i1, int j0, int j1) where TK : struct, IMicroKernel
     {
         int mr = TK.MR, nr = TK.NR, k = job.K;

@@ -14,6 +14,7 @@ if (args.Length > 0 && args[0] == "sgemm")
 if (args.Length > 0 && args[0] == "ours") return EngineWorker.Run(args);
 if (args.Length > 0 && args[0] == "peer") return PeerRunner.Run(args);
 if (args.Length > 0 && args[0] == "profile") return EngineProfile.Run(args);
+if (args.Length > 0 && args[0] == "infer-profile") return InferenceProfile.Run(args);
 if (args.Length > 0 && args[0] == "sgemm-peer") return SgemmPeer.Run(args);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

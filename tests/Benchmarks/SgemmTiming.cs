@@ -31,12 +31,13 @@ public static class SgemmTiming
         return 2.0 * m * n * k / best / 1e9;
     }
 
-    /// <summary>Block-size sweeps: MODELCOST_GEMM_KC / _MC / _NC / _DIRECT override the driver's defaults.</summary>
+    /// <summary>Block-size sweeps: MODELCOST_GEMM_KC / _MC / _NC / _DIRECT override the driver's defaults; MODELCOST_GEMM_ROWS=0 turns the batch-1 row path off.</summary>
     public static void ApplyOverrides()
     {
         if (Environment.GetEnvironmentVariable("MODELCOST_GEMM_KC") is { } kc) GemmDriver.KC = int.Parse(kc, System.Globalization.CultureInfo.InvariantCulture);
         if (Environment.GetEnvironmentVariable("MODELCOST_GEMM_MC") is { } mc) GemmDriver.MC = int.Parse(mc, System.Globalization.CultureInfo.InvariantCulture);
         if (Environment.GetEnvironmentVariable("MODELCOST_GEMM_DIRECT") is { } dm) GemmDriver.DirectMaxB = long.Parse(dm, System.Globalization.CultureInfo.InvariantCulture);
+        if (Environment.GetEnvironmentVariable("MODELCOST_GEMM_ROWS") is { } rows) GemmDriver.RowStreamAuto = rows != "0";
         if (Environment.GetEnvironmentVariable("MODELCOST_GEMM_NC") is { } nc) GemmDriver.NC = int.Parse(nc, System.Globalization.CultureInfo.InvariantCulture);
     }
 

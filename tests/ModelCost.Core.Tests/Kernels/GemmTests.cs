@@ -6,7 +6,7 @@ using Xunit;
 namespace ModelCost.Core.Tests.Kernels;
 
 /// <summary>
-/// Optimised SGEMM (every kernel family, both loop nests, 1–3 threads) against
+/// Optimised SGEMM (every kernel family, all three loop nests, 1–3 threads) against
 /// <see cref="Gemm.Reference"/>, which accumulates in double.
 ///
 /// Tolerance, per element (Higham, "Accuracy and Stability of Numerical Algorithms", §3.1):
@@ -102,7 +102,7 @@ public class GemmTests
         int seed = m * 7919 + n * 104729 + k * 31 + (transA ? 1 : 0) + (transB ? 2 : 0);
         foreach (var isa in AllIsas)
         {
-            foreach (var path in new[] { GemmPath.Auto, GemmPath.Direct, GemmPath.Packed })
+            foreach (var path in new[] { GemmPath.Auto, GemmPath.Direct, GemmPath.Packed, GemmPath.RowStream })
             {
                 foreach (var beta in betas)
                 {
@@ -143,6 +143,51 @@ public class GemmTests
                     AssertWithinBound(new Case(m, n, 37, false, false, 1f, beta, 0, padB, 1, beta == 0f, GemmActivation.Relu), isa, 1, GemmPath.Direct, seed++);
     }
 
+    /// <summary>
+    /// Widths around every family's row strips: Scalar 8 then 4 columns, Vector128 32 then 16, AVX2 64 then 32,
+    /// AVX-512 128 then 64, and what is left over (taken by the direct path); n ≤ 16 on AVX-512 runs the AVX2 pair.
+    /// </summary>
+    public static readonly int[] RowWidths = [1, 4, 7, 8, 12, 16, 17, 31, 32, 48, 63, 64, 65, 96, 100, 127, 128, 129, 192, 200, 256];
+
+    [Fact]
+    public void RowStreamMatchesTheReferenceAtEveryStripWidth()
+    {
+        // One row of C (batch 1) with k = 1 (one FMA), 7 (no full prefetch distance) and 300; padded B and C rows,
+        // a transposed A (its column read with stride lda), beta 0 / 1 / 0.5, fused bias and ReLU.
+        int seed = 1000;
+        foreach (var isa in AllIsas)
+            foreach (var n in RowWidths)
+                foreach (var k in new[] { 1, 7, 300 })
+                {
+                    float beta = (n + k) % 3 == 0 ? 0f : (n + k) % 3 == 1 ? 1f : 0.5f;
+                    var t = new Case(1, n, k, TransA: n % 2 == 1, TransB: false, beta == 0.5f ? -0.75f : 1f, beta,
+                        PadA: 2, PadB: n % 5, PadC: 3, Bias: beta != 1f, beta == 0f ? GemmActivation.Relu : GemmActivation.None);
+                    AssertWithinBound(t, isa, 1, GemmPath.RowStream, seed++);
+                    AssertWithinBound(t, isa, 1, GemmPath.Auto, seed++);
+                }
+    }
+
+    [Fact]
+    public void RowStreamGivesTheDirectPathsBitsOnEveryFamily()
+    {
+        // Both compute each element as one multiply-add chain over p = 0 … k − 1 followed by the family's
+        // own epilogue (the row kernels call the micro-kernels' StoreRow), so the results are equal, not close.
+        var rng = new Random(17);
+        foreach (var isa in AllIsas)
+            foreach (var n in RowWidths)
+            {
+                int k = 37 + n % 11;
+                var a = RandomArray(rng, k);
+                var b = RandomArray(rng, k * n);
+                var bias = RandomArray(rng, n);
+                var direct = new float[n];
+                var rows = new float[n];
+                Gemm.Run(isa, 1, false, false, 1, n, k, 1f, a, k, b, n, 0f, direct, n, bias, GemmActivation.Relu, GemmPath.Direct);
+                Gemm.Run(isa, 1, false, false, 1, n, k, 1f, a, k, b, n, 0f, rows, n, bias, GemmActivation.Relu, GemmPath.RowStream);
+                Assert.True(direct.AsSpan().SequenceEqual(rows), $"{isa}, n = {n}: row path differs from the direct path");
+            }
+    }
+
     [Fact]
     public void FusedBiasAndReluMatchReferenceFollowedByBiasAndRelu()
     {
@@ -166,7 +211,7 @@ public class GemmTests
             from pads in Gen.Choose(0, 7)
             from betaIx in Gen.Choose(0, 2)
             from fused in Gen.Choose(0, 2)
-            from path in Gen.Elements(GemmPath.Auto, GemmPath.Direct, GemmPath.Packed)
+            from path in Gen.Elements(GemmPath.Auto, GemmPath.Direct, GemmPath.Packed, GemmPath.RowStream)
             from threads in Gen.Choose(1, 3)
             select (new Case(m, n, k, (tr & 1) != 0, (tr & 2) != 0, 1f, new[] { 0f, 1f, 0.5f }[betaIx],
                 pads & 1, (pads >> 1) & 1, pads >> 2, fused > 0, fused == 2 ? GemmActivation.Relu : GemmActivation.None), path, threads);
@@ -178,7 +223,8 @@ public class GemmTests
     public void ParallelResultIsBitIdenticalToOneThread()
     {
         // Each element is one FMA chain over the same k-blocks whatever the split, so equality is exact.
-        foreach (var (m, n, k, ta, tb) in new[] { (300, 40, 300, false, false), (9, 64, 5000, true, false), (500, 9, 32, false, true), (64, 784, 128, false, true) })
+        // (1, 1000, 600): the row path, split across threads in whole strips.
+        foreach (var (m, n, k, ta, tb) in new[] { (300, 40, 300, false, false), (9, 64, 5000, true, false), (500, 9, 32, false, true), (64, 784, 128, false, true), (1, 1000, 600, false, false) })
         {
             var rng = new Random(m + n + k);
             var a = RandomArray(rng, m * k);

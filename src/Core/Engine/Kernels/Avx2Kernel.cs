@@ -16,6 +16,11 @@ internal unsafe struct Avx2Kernel : IMicroKernel
 
     public static bool ReadsPartialPanels => Avx.IsSupported;
 
+    public static int RowWidth => Avx2RowKernel.Width;
+
+    public static int Row(int n, int k, float* a, nint csA, float* b, nint ldb, float* c, in GemmEpilogue e, int col0)
+        => Avx2RowKernel.Row(n, k, a, csA, b, ldb, c, e, col0);
+
     public static void Tile(int rows, int cols, int kc, float* a, nint rsA, nint csA,
         float* b, nint rsB, float* c, nint ldc, in GemmEpilogue e, int col0)
     {
@@ -46,7 +51,7 @@ internal unsafe struct Avx2Kernel : IMicroKernel
         => TL.IsMasked ? Avx.MaskLoad(p, mask) : Vector256.Load(p);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Fmadd(Vector256<float> x, Vector256<float> y, Vector256<float> acc)
+    internal static Vector256<float> Fmadd(Vector256<float> x, Vector256<float> y, Vector256<float> acc)
         => Fma.IsSupported ? Fma.MultiplyAdd(x, y, acc) : acc + x * y;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -200,7 +205,7 @@ internal unsafe struct Avx2Kernel : IMicroKernel
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreRow(Vector256<float> v0, Vector256<float> v1, float* c, in GemmEpilogue e, int col0)
+    internal static void StoreRow(Vector256<float> v0, Vector256<float> v1, float* c, in GemmEpilogue e, int col0)
     {
         if (e.Alpha != 1f)
         {

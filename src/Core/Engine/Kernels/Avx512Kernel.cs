@@ -20,6 +20,11 @@ internal unsafe struct Avx512Kernel : IMicroKernel
 
     public static bool ReadsPartialPanels => false;
 
+    public static int RowWidth => Avx512RowKernel.Width;
+
+    public static int Row(int n, int k, float* a, nint csA, float* b, nint ldb, float* c, in GemmEpilogue e, int col0)
+        => Avx512RowKernel.Row(n, k, a, csA, b, ldb, c, e, col0);
+
     public static void Tile(int rows, int cols, int kc, float* a, nint rsA, nint csA,
         float* b, nint rsB, float* c, nint ldc, in GemmEpilogue e, int col0)
     {
@@ -44,7 +49,7 @@ internal unsafe struct Avx512Kernel : IMicroKernel
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Fmadd(Vector512<float> x, Vector512<float> y, Vector512<float> acc)
+    internal static Vector512<float> Fmadd(Vector512<float> x, Vector512<float> y, Vector512<float> acc)
         => Avx512F.IsSupported ? Avx512F.FusedMultiplyAdd(x, y, acc) : acc + x * y;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -215,7 +220,7 @@ internal unsafe struct Avx512Kernel : IMicroKernel
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreRow(Vector512<float> v0, Vector512<float> v1, float* c, in GemmEpilogue e, int col0)
+    internal static void StoreRow(Vector512<float> v0, Vector512<float> v1, float* c, in GemmEpilogue e, int col0)
     {
         if (e.Alpha != 1f)
         {

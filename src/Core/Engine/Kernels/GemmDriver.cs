@@ -25,6 +25,9 @@ internal static unsafe class GemmDriver
     /// <summary>B (k×n floats) up to this size is read in place instead of packed.</summary>
     internal static long DirectMaxB = 8 * 1024;
 
+    /// <summary>Whether Auto sends one row of C to the row kernels (benchmarks switch it off to compare).</summary>
+    internal static bool RowStreamAuto = true;
+
     /// <summary>Below this many multiply-adds a parallel call runs on one thread.</summary>
     internal static long ParallelMinMacs = 256 * 1024;
 
@@ -83,7 +86,7 @@ internal static unsafe class GemmDriver
     private struct Job
     {
         public GemmPath Path;
-        public bool TransA, TransB, Direct;
+        public bool TransA, TransB, Direct, Rows;
         public int M, N, K;
         public float* A, B, C;
         public nint Lda, Ldb, Ldc;
@@ -93,6 +96,8 @@ internal static unsafe class GemmDriver
     private static void Run<TK>(int threads, Job job, IParallelRunner? runner) where TK : struct, IMicroKernel
     {
         // Decided from the whole problem, never per thread, so the thread count cannot change rounding.
+        // One row of C (batch 1) streams B through the row kernel: nothing packed, eight FMA chains.
+        job.Rows = !job.TransB && (job.Path == GemmPath.RowStream || (job.Path == GemmPath.Auto && job.M == 1 && RowStreamAuto));
         job.Direct = job.Path switch
         {
             GemmPath.Direct => true,
@@ -108,26 +113,39 @@ internal static unsafe class GemmDriver
 
         long macs = (long)job.M * job.N * job.K;
         int tilesM = (job.M + TK.MR - 1) / TK.MR, tilesN = (job.N + TK.NR - 1) / TK.NR;
-        if (threads <= 1 || macs < ParallelMinMacs || tilesM * tilesN < 2)
+        // The row path splits columns in whole strips (a multiple of NR), so a strip never straddles two threads.
+        int strips = (job.N + TK.RowWidth - 1) / TK.RowWidth;
+        if (threads <= 1 || macs < ParallelMinMacs || (job.Rows ? strips : tilesM * tilesN) < 2)
         {
             Range<TK>(job, 0, job.M, 0, job.N);
             return;
         }
 
-        // Split C in whole tiles along whichever dimension balances better; tile boundaries then
-        // match the one-thread run exactly.
-        threads = Math.Min(threads, Math.Max(tilesM, tilesN));
-        int chunkM = (tilesM + threads - 1) / threads, chunkN = (tilesN + threads - 1) / threads;
-        double imbalanceM = Math.Min(chunkM * TK.MR, job.M) / ((double)job.M / threads);
-        double imbalanceN = Math.Min(chunkN * TK.NR, job.N) / ((double)job.N / threads);
-        // Splitting M makes every thread pack all of B (k×n), splitting N all of A (m×k): prefer the
-        // split that duplicates the smaller operand unless it is clearly worse balanced.
-        bool splitM = tilesN < threads ? tilesM >= threads
-            : tilesM < threads ? false
-            : job.N <= job.M ? imbalanceM <= 1.25 * imbalanceN : 1.25 * imbalanceM < imbalanceN;
-        int parts = splitM ? (tilesM + chunkM - 1) / chunkM : (tilesN + chunkN - 1) / chunkN;
-        var split = new Split { Job = job, SplitM = splitM, ChunkM = chunkM, ChunkN = chunkN, Parts = parts };
-        if (runner is not null && runner.Threads >= parts)
+        Split split;
+        if (job.Rows)
+        {
+            threads = Math.Min(threads, strips);
+            int chunkStrips = (strips + threads - 1) / threads;
+            split = new Split { Job = job, ChunkN = chunkStrips * (TK.RowWidth / TK.NR), Parts = (strips + chunkStrips - 1) / chunkStrips };
+        }
+        else
+        {
+            // Split C in whole tiles along whichever dimension balances better; tile boundaries then
+            // match the one-thread run exactly.
+            threads = Math.Min(threads, Math.Max(tilesM, tilesN));
+            int chunkM = (tilesM + threads - 1) / threads, chunkN = (tilesN + threads - 1) / threads;
+            double imbalanceM = Math.Min(chunkM * TK.MR, job.M) / ((double)job.M / threads);
+            double imbalanceN = Math.Min(chunkN * TK.NR, job.N) / ((double)job.N / threads);
+            // Splitting M makes every thread pack all of B (k×n), splitting N all of A (m×k): prefer the
+            // split that duplicates the smaller operand unless it is clearly worse balanced.
+            bool splitM = tilesN < threads ? tilesM >= threads
+                : tilesM < threads ? false
+                : job.N <= job.M ? imbalanceM <= 1.25 * imbalanceN : 1.25 * imbalanceM < imbalanceN;
+            int parts = splitM ? (tilesM + chunkM - 1) / chunkM : (tilesN + chunkN - 1) / chunkN;
+            split = new Split { Job = job, SplitM = splitM, ChunkM = chunkM, ChunkN = chunkN, Parts = parts };
+        }
+        int partCount = split.Parts;
+        if (runner is not null && runner.Threads >= partCount)
         {
             // The runner's threads: a cached per-runner job object, so nothing is allocated per call.
             var shared = RunnerJobs.GetValue(runner, _ => new RunnerJob());
@@ -140,7 +158,7 @@ internal static unsafe class GemmDriver
             runner.Run(shared.Body);
             return;
         }
-        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = threads }, t => split.Execute<TK>(t));
+        Parallel.For(0, partCount, new ParallelOptions { MaxDegreeOfParallelism = threads }, t => split.Execute<TK>(t));
     }
 
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IParallelRunner, RunnerJob> RunnerJobs = new();
@@ -179,8 +197,24 @@ internal static unsafe class GemmDriver
 
     private static void Range<TK>(in Job job, int i0, int i1, int j0, int j1) where TK : struct, IMicroKernel
     {
-        if (job.Direct) Direct<TK>(job, i0, i1, j0, j1);
+        if (job.Rows) Rows<TK>(job, i0, i1, j0, j1);
+        else if (job.Direct) Direct<TK>(job, i0, i1, j0, j1);
         else Packed<TK>(job, i0, i1, j0, j1);
+    }
+
+    /// <summary>
+    /// Each row of C through the family's row kernel over B in place (m = 1 in production; a forced
+    /// path with more rows reads B once per row); columns left after its whole strips take the direct path.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Rows<TK>(in Job job, int i0, int i1, int j0, int j1) where TK : struct, IMicroKernel
+    {
+        nint rsA = job.TransA ? 1 : job.Lda, csA = job.TransA ? job.Lda : 1;
+        for (int i = i0; i < i1; i++)
+        {
+            int done = TK.Row(j1 - j0, job.K, job.A + i * rsA, csA, job.B + j0, job.Ldb, job.C + i * job.Ldc + j0, job.E, j0);
+            if (j0 + done < j1) Direct<TK>(job, i, i + 1, j0 + done, j1);
+        }
     }
 
     /// <summary>
@@ -232,6 +266,7 @@ internal static unsafe class GemmDriver
     }
 
     /// <summary>The blocked, packed path for everything that does not fit the direct one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Packed<TK>(in Job job, int i0, int i1, int j0, int j1) where TK : struct, IMicroKernel
     {
         int mr = TK.MR, nr = TK.NR, k = job.K;

@@ -20,6 +20,12 @@ internal unsafe interface IMicroKernel
     /// </summary>
     static abstract bool ReadsPartialPanels { get; }
 
+    /// <summary>Columns of the widest strip of this family's <see cref="IRowKernel"/> (a multiple of NR).</summary>
+    static abstract int RowWidth { get; }
+
+    /// <summary>This family's <see cref="IRowKernel.Row"/>.</summary>
+    static abstract int Row(int n, int k, float* a, nint csA, float* b, nint ldb, float* c, in GemmEpilogue e, int col0);
+
     static abstract void Tile(int rows, int cols, int kc, float* a, nint rsA, nint csA,
         float* b, nint rsB, float* c, nint ldc, in GemmEpilogue e, int col0);
 }

@@ -30,3 +30,12 @@ internal interface ILayout
 internal struct Packed : ILayout { public static bool IsPacked => true; public static bool IsMasked => false; }
 internal struct Strided : ILayout { public static bool IsPacked => false; public static bool IsMasked => false; }
 internal struct MaskedEdge : ILayout { public static bool IsPacked => false; public static bool IsMasked => true; }
+
+/// <summary>A compile-time count of vectors across one row strip (<see cref="IRowKernel"/>): 8 wide strips, 4 for the rest.</summary>
+internal interface IStripVectors
+{
+    static abstract int N { get; }
+}
+
+internal struct Vectors4 : IStripVectors { public static int N => 4; }
+internal struct Vectors8 : IStripVectors { public static int N => 8; }

@@ -11,6 +11,11 @@ internal unsafe struct ScalarKernel : IMicroKernel
 
     public static bool ReadsPartialPanels => false;
 
+    public static int RowWidth => ScalarRowKernel.Width;
+
+    public static int Row(int n, int k, float* a, nint csA, float* b, nint ldb, float* c, in GemmEpilogue e, int col0)
+        => ScalarRowKernel.Row(n, k, a, csA, b, ldb, c, e, col0);
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Tile(int rows, int cols, int kc, float* a, nint rsA, nint csA,
         float* b, nint rsB, float* c, nint ldc, in GemmEpilogue e, int col0)

@@ -17,6 +17,11 @@ internal unsafe struct Vector128Kernel : IMicroKernel
 
     public static bool ReadsPartialPanels => false;
 
+    public static int RowWidth => Vector128RowKernel.Width;
+
+    public static int Row(int n, int k, float* a, nint csA, float* b, nint ldb, float* c, in GemmEpilogue e, int col0)
+        => Vector128RowKernel.Row(n, k, a, csA, b, ldb, c, e, col0);
+
     public static void Tile(int rows, int cols, int kc, float* a, nint rsA, nint csA,
         float* b, nint rsB, float* c, nint ldc, in GemmEpilogue e, int col0)
     {
@@ -32,7 +37,7 @@ internal unsafe struct Vector128Kernel : IMicroKernel
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<float> Fmadd(Vector128<float> x, Vector128<float> y, Vector128<float> acc)
+    internal static Vector128<float> Fmadd(Vector128<float> x, Vector128<float> y, Vector128<float> acc)
         => AdvSimd.IsSupported ? AdvSimd.FusedMultiplyAdd(acc, x, y) : acc + x * y;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -85,7 +90,7 @@ internal unsafe struct Vector128Kernel : IMicroKernel
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreRow(Vector128<float> v0, Vector128<float> v1, float* c, in GemmEpilogue e, int col0)
+    internal static void StoreRow(Vector128<float> v0, Vector128<float> v1, float* c, in GemmEpilogue e, int col0)
     {
         if (e.Alpha != 1f)
         {

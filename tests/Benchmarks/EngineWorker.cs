@@ -80,6 +80,9 @@ public static class EngineWorker
             ["steps"] = steps.Length, ["step_seconds"] = steps[steps.Length / 2],
             ["latency_b1_median_us"] = median * 1e6, ["latency_b1_p90_us"] = p90 * 1e6, ["peak_rss_mib"] = peakMib,
         };
+        // Our engine's own account of what it allocates (weights, planned activation/gradient buffers, scratch), beside VmHWM.
+        if (engine is ManagedEngine)
+            json["managed_estimate"] = ManagedMemoryEstimate.For(ShapeInference.Resolve(spec), o.BatchSize, true, o.Threads, (long)x.Length * 4).Breakdown;
         Console.WriteLine(JsonSerializer.Serialize(json));
         return 0;
     }

@@ -1,3 +1,5 @@
+using ModelCost.Core.Engine;
+using ModelCost.Core.Engine.Optimizers;
 using ModelCost.Core.Engine.Runtime;
 using ModelCost.Core.Specs;
 using Xunit;
@@ -88,5 +90,90 @@ public class MemoryPlanTests
         // last [0, 7]: at most 4 live (r, bn2, add's inputs and the last at time 5) → 4 slots.
         using var inference = new Network(ShapeInference.Resolve(spec), 64, training: false, threads: 1);
         Assert.Equal(4 * 32, inference.Plan.TotalFloats);
+    }
+}
+
+/// <summary>
+/// Sharing buffers must change no number: the same models trained for a few Adam steps with every buffer its own
+/// (the layout before planning) and with the plan give bit-identical weights, logits and inference outputs. A buffer
+/// shared while still live would carry another tensor's values into a read and change them.
+/// </summary>
+public class MemoryPlanEquivalenceTests
+{
+    public static TheoryData<string, int[], string[], bool> Models => new()
+    {
+        { "mlp", [20], ["Dense(16, activation='relu')", "Dropout(0.2)", "Dense(8, activation='tanh')", "Dense(4, activation='softmax')"], false },
+        { "cnn", [10, 10, 2], ["Conv2D(4, 3, activation='relu')", "BatchNormalization()", "MaxPooling2D(2)", "Conv2D(6, 2, activation='gelu')", "AveragePooling2D(2)", "Flatten()", "Dense(4, activation='softmax')"], false },
+        { "resnet", [8, 8, 3],
+            ["Conv2D(4, 3, padding='same', use_bias=False, name='stem')", "BatchNormalization(name='bn0')", "Activation('relu', name='r0')",
+             "Conv2D(4, 3, padding='same', use_bias=False, name='c1')", "BatchNormalization(name='b1')", "Activation('relu', name='r1')",
+             "Conv2D(4, 3, padding='same', use_bias=False, name='c2')", "BatchNormalization(name='b2')", "Add(inputs=['b2', 'r0'], name='a1')", "Activation('relu', name='r2')",
+             "ZeroPadding2D(1, name='pad')", "Conv2D(8, 3, strides=2, use_bias=False, name='c3')", "BatchNormalization(name='b3')",
+             "Conv2D(8, 1, strides=2, use_bias=False, inputs=['r2'], name='down')", "BatchNormalization(name='bd')", "Add(inputs=['b3', 'bd'], name='a2')",
+             "Activation('relu', name='r3')", "GlobalAveragePooling2D()", "Dense(5, activation='softmax')"], false },
+        { "branches", [6, 6, 2],
+            ["SeparableConv2D(4, 3, padding='same', activation='swish', name='sep')", "DepthwiseConv2D(3, padding='same', name='dw', inputs=['input'])",
+             "Concatenate(inputs=['sep', 'dw', 'sep'], name='cat')", "LeakyReLU()", "GlobalMaxPooling2D()", "Dense(3, activation='softmax')"], false },
+        { "recurrent", [5, 3], ["LSTM(6, return_sequences=True)", "GRU(4, return_sequences=True)", "SimpleRNN(3)", "Dense(3, activation='softmax')"], false },
+        { "transformer", [8],
+            ["Embedding(20, 16)", "PositionEmbedding(8)", "Add(inputs=['embedding', 'position_embedding'])",
+             "TransformerEncoder(32, 4, dropout=0.1, activation='gelu')", "MultiHeadAttention(2, 8, dropout=0.1, use_causal_mask=True)",
+             "LayerNormalization()", "GlobalAveragePooling1D()", "Dense(4, activation='softmax')"], true },
+    };
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Planned_buffers_train_to_the_same_bits_as_separate_ones(string name, int[] input, string[] layers, bool tokens)
+    {
+        var model = ShapeInference.Resolve(LayerSpecFactory.Create(name, input, layers, inputDtype: tokens ? "int32" : null));
+        var (planned, plannedLogits, plannedInference) = Train(model, share: true, tokens);
+        var (separate, separateLogits, separateInference) = Train(model, share: false, tokens);
+        Assert.Equal(separate, planned);
+        Assert.Equal(separateLogits, plannedLogits);
+        Assert.Equal(separateInference, plannedInference);
+    }
+
+    [Fact]
+    public void A_deep_chain_plans_its_peak_worked_by_hand()
+    {
+        // Ten Dense(8, tanh), L = 10, backward of layer i at 20 − i. Output i is read by its own backward (tanh) and
+        // its consumer's (the input): live [i, 20 − i]; the last layer's output and gradient throughout; gradient i
+        // (i < 9) from layer i+1's backward to its own: [19 − i, 20 − i]. At t = 12 (layer 8's backward): outputs 0–8,
+        // the last output and gradient, gradient 8 [11, 12] and gradient 7 [12, 13] = 13 live, the most at any time
+        // (t = 11 and 13 have 12). Equal sizes: 13 slots × 8 floats, against 20 × 8 unplanned.
+        var model = ShapeInference.Resolve(LayerSpecFactory.Create("chain", [8], Enumerable.Repeat("Dense(8, activation='tanh')", 10).ToArray()));
+        using var planned = new Network(model, 4, training: true, threads: 1);
+        using var separate = new Network(model, 4, training: true, threads: 1, shareBuffers: false);
+        Assert.Equal(20 * 8, separate.Plan.TotalFloats);
+        Assert.Equal(13 * 8, planned.Plan.TotalFloats);
+    }
+
+    private static (float[] Weights, float[] Logits, float[] Inference) Train(ResolvedModel model, bool share, bool tokens)
+    {
+        const int Batch = 6;
+        using var net = new Network(model, Batch, training: true, threads: 2, keepLogitsOfLast: true, shareBuffers: share) { Seed = 3 };
+        WeightInitializer.Initialize(net, 1);
+        var loss = new LossFunction(net, LossKind.SparseCategoricalCrossentropy);
+        var opt = new Adam(1e-2, net.Params.Length);
+        var rng = new DeterministicRandom(17);
+        var labels = new int[Batch];
+        for (int step = 0; step < 3; step++)
+        {
+            for (int i = 0; i < Batch * net.InputSize; i++) net.Input[i] = tokens ? (float)(int)(rng.NextDouble() * 20) : (float)rng.NextNormal();
+            for (int i = 0; i < Batch; i++) labels[i] = (int)(rng.NextDouble() * net.OutputSize) % net.OutputSize;
+            net.Forward(Batch, true);
+            loss.Compute(Batch, labels, true);
+            net.Backward(Batch);
+            opt.Step(net.Params, net.Grads, net.PreviousParams, net.Pool);
+            net.SwapParams();
+            net.Step++;
+        }
+        var logits = (float[])(net.Last.Pre ?? net.Last.Output).Clone();
+        using var inference = new Network(model, Batch, training: false, threads: 2, shareBuffers: share);
+        net.Params.AsSpan().CopyTo(inference.Params);
+        net.State.AsSpan().CopyTo(inference.State);
+        net.Input.AsSpan().CopyTo(inference.Input);
+        inference.Forward(Batch, false);
+        return ((float[])net.Params.Clone(), logits, (float[])inference.Last.Output.Clone());
     }
 }

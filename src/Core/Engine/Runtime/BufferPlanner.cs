@@ -5,9 +5,10 @@ namespace ModelCost.Core.Engine.Runtime;
 /// slot only when their intervals do not overlap. Intervals are inclusive: a buffer read and another written at the
 /// same instant (a layer's input and its output, its output gradient and its input gradient) never share. Greedy by
 /// start time; a request takes the free slot that fits most tightly, else grows the largest free one, else opens a
-/// new slot. A slot's length is the longest request it holds.
+/// new slot. A slot's length is the longest request it holds. Without sharing every request gets its own slot
+/// (the layout before planning, kept to check that planning changes no number).
 /// </summary>
-internal sealed class BufferPlanner
+internal sealed class BufferPlanner(bool share = true)
 {
     private readonly List<(long Floats, int First, int Last)> _requests = [];
 
@@ -34,7 +35,7 @@ internal sealed class BufferPlanner
         {
             var (floats, first, last) = _requests[r];
             int best = -1;
-            for (int s = 0; s < sizes.Count; s++)
+            for (int s = 0; share && s < sizes.Count; s++)
             {
                 if (busyUntil[s] >= first) continue;
                 if (best < 0) { best = s; continue; }

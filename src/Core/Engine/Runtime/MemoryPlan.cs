@@ -103,7 +103,7 @@ internal sealed class MemoryPlan
         return needs;
     }
 
-    public static MemoryPlan Build(IReadOnlyList<LayerNeeds> layers, bool training)
+    public static MemoryPlan Build(IReadOnlyList<LayerNeeds> layers, bool training, bool share = true)
     {
         int n = layers.Count, end = 2 * n + 1;
         int Bwd(int i) => 2 * n - i;
@@ -115,7 +115,7 @@ internal sealed class MemoryPlan
                 if (layers[c].Inputs[k] >= 0) consumers[layers[c].Inputs[k]].Add((c, k));
 
         var plan = new MemoryPlan(n);
-        var planner = new BufferPlanner();
+        var planner = new BufferPlanner(share);
         var parts = new List<(int Layer, int[] Requests)>();
         for (int i = 0; i < n; i++)
         {

@@ -17,12 +17,14 @@ internal sealed class Network : IDisposable
     private readonly Dictionary<string, (bool Trainable, int Offset, int[] Shape)> _slots = new(StringComparer.Ordinal);
     private readonly List<WeightLayout.Slot> _slotOrder = [];
     private List<(int Layer, float[][] Parts)> _fanOut = [];
+    private readonly bool _shareBuffers;
 
-    public Network(ResolvedModel model, int capacity, bool training, int threads, bool keepLogitsOfLast = false)
+    public Network(ResolvedModel model, int capacity, bool training, int threads, bool keepLogitsOfLast = false, bool shareBuffers = true)
     {
         Model = model;
         Capacity = capacity;
         Training = training;
+        _shareBuffers = shareBuffers;
         Pool = new WorkerPool(threads);
         InputSize = checked((int)ShapeInference.Elements(model.InputShape));
 
@@ -119,7 +121,7 @@ internal sealed class Network : IDisposable
     private void AllocateBuffers()
     {
         var needs = MemoryPlan.Needs(Model, NeedsGrad, Contributes, i => Layers[i].KeepLogits || ActivationMath.NeedsPreActivation(Layers[i].Act));
-        Plan = MemoryPlan.Build(needs, Training);
+        Plan = MemoryPlan.Build(needs, Training, _shareBuffers);
         var slots = Plan.SlotFloats.Select(f => new float[checked(Capacity * (int)f)]).ToArray();
         float[]? At(int slot) => slot == MemoryPlan.None ? null : slots[slot];
         for (int i = 0; i < Layers.Length; i++)

@@ -53,6 +53,9 @@ internal sealed class MemoryPlan
     /// <summary>Floats per sample of capacity over all slots: what the plan allocates.</summary>
     public long TotalFloats => SlotFloats.Sum();
 
+    /// <summary>The most floats per sample live at one time: what a perfect packing would allocate (TotalFloats ≥ this).</summary>
+    public long PeakLiveFloats { get; private set; }
+
     /// <summary>Whether each layer's output reaches the last layer (a layer that does not has no backward).</summary>
     public static bool[] Contributing(ResolvedModel model)
     {
@@ -182,6 +185,13 @@ internal sealed class MemoryPlan
         }
         foreach (var (p, requests) in parts) plan.FanOut.Add((p, requests.Select(Slot).ToArray()));
         plan.SlotFloats = floats;
+        for (int t = 0; t <= end; t++)
+        {
+            long live = 0;
+            for (int r = 0; r < planner.Count; r++)
+                if (planner[r].First <= t && t <= planner[r].Last) live += planner[r].Floats;
+            plan.PeakLiveFloats = Math.Max(plan.PeakLiveFloats, live);
+        }
         return plan;
     }
 }

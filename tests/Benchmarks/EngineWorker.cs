@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using ModelCost.Core.Data;
 using ModelCost.Core.Engine;
+using ModelCost.Core.Engine.Runtime;
 using ModelCost.Core.Engines;
 using ModelCost.Core.Latency;
 using ModelCost.Core.Specs;
@@ -80,6 +81,15 @@ public static class EngineWorker
             ["steps"] = steps.Length, ["step_seconds"] = steps[steps.Length / 2],
             ["latency_b1_median_us"] = median * 1e6, ["latency_b1_p90_us"] = p90 * 1e6, ["peak_rss_mib"] = peakMib,
         };
+        // Our engine's own account of what it allocates (weights, planned activation/gradient buffers, scratch), beside VmHWM.
+        if (engine is ManagedEngine)
+        {
+            var resolved = ShapeInference.Resolve(spec);
+            json["managed_estimate"] = ManagedMemoryEstimate.For(resolved, o.BatchSize, true, o.Threads, (long)x.Length * 4).Breakdown;
+            var plan = MemoryPlan.For(resolved, training: true);
+            json["planned_buffers_mib"] = plan.TotalFloats * 4.0 * o.BatchSize / (1 << 20);
+            json["peak_live_buffers_mib"] = plan.PeakLiveFloats * 4.0 * o.BatchSize / (1 << 20);
+        }
         Console.WriteLine(JsonSerializer.Serialize(json));
         return 0;
     }

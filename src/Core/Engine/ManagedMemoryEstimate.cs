@@ -1,4 +1,6 @@
 using System.Globalization;
+using ModelCost.Core.Engine.Layers;
+using ModelCost.Core.Engine.Runtime;
 using ModelCost.Core.Memory;
 using ModelCost.Core.Specs;
 
@@ -6,29 +8,32 @@ namespace ModelCost.Core.Engine;
 
 /// <summary>
 /// The managed engine's own memory estimate, from the buffers it allocates (src/Core/Engine/Runtime/Network.cs and
-/// the layers' Allocate): float32 weights, and while training the previous weights (double buffering), gradients
-/// and up to two optimiser slots (Adam's m and v); per sample the input and each layer's output, plus its output
-/// gradient and its pre-activation or saved tensors while training (counted as 3 outputs), attention probabilities
-/// (heads × Lq × Lk), conv unfold scratch per thread (2 MiB, up to 16 MiB kept for backward, each with a gradient
-/// twin), and the dataset's samples (bytes, as the engine keeps pixels). It does not count what the process already
-/// holds: <see cref="AvailableMemory"/> is measured net of that.
+/// the layers' Allocate): float32 weights, and while training the previous weights (double buffering), gradients,
+/// up to two optimiser slots (Adam's m and v) and the copy of the weights the result takes while the network still
+/// holds everything (measured: without it ResNet-18's estimate fell 50 MB short); per sample the input and the shared activation and gradient
+/// buffers the network's <see cref="MemoryPlan"/> allocates (outputs, pre-activations and gradients by liveness),
+/// attention probabilities (heads × Lq × Lk) and transformer internals; the convolutions' scratch (one shared
+/// per-thread unfold and unfold-gradient pair and one set of weight-gradient partials, sized for the largest layer,
+/// plus the unfolds small layers keep from forward to backward), and the dataset's samples (bytes, as the engine keeps
+/// pixels). It does not count what the process already holds: <see cref="AvailableMemory"/> is measured net of that.
 /// </summary>
 internal static class ManagedMemoryEstimate
 {
-    /// <summary>ConvLayer's unfold buffers: per thread a chunk of samples' im2col rows (and its gradient twin while training).</summary>
-    private static long ConvScratchBytes(ResolvedLayer l, int batch, bool training, int threads)
+    /// <summary>Convolution scratch in bytes: the shared set sized for the largest layer, plus every kept unfold.</summary>
+    private static long ScratchBytes(ResolvedModel model, int batch, bool training, int threads)
     {
-        if (l.Type is LayerTypes.SeparableConv2D or LayerTypes.DepthwiseConv2D) return threads * (training ? 2L : 1L) * (2 << 20);
-        if (l.Type is not (LayerTypes.Conv1D or LayerTypes.Conv2D or LayerTypes.Conv3D)) return 0;
-        long k = l.InputShape[^1];
-        foreach (var d in l.KernelSize) k *= d;
-        long positions = ShapeInference.Elements(l.OutputShape) / l.OutputShape[^1];
-        bool direct = k == l.InputShape[^1] && l.Strides.All(s => s == 1) && positions * l.InputShape[^1] == l.InputElements;
-        if (direct) return 0;
-        long perSample = positions * k, perThread = (batch + threads - 1) / threads;
-        bool keep = training && perThread * perSample <= 1 << 22;
-        long chunk = keep ? perThread : Math.Clamp((1 << 19) / Math.Max(1, perSample), 1, perThread);
-        return threads * chunk * perSample * 4 * (training ? 2 : 1);
+        long col = 0, dcol = 0, partials = 0, kept = 0, separable = 0;
+        foreach (var l in model.Layers)
+        {
+            if (l.Type is LayerTypes.SeparableConv2D or LayerTypes.DepthwiseConv2D) separable = threads * (training ? 2L : 1L) * (2 << 20);
+            if (l.Type is not (LayerTypes.Conv1D or LayerTypes.Conv2D or LayerTypes.Conv3D)) continue;
+            var needs = ConvLayer.Needs(l, batch, threads, training);
+            if (needs.KeepUnfold) kept += threads * needs.ColPerThread;
+            else col = Math.Max(col, needs.ColPerThread);
+            dcol = Math.Max(dcol, needs.DColPerThread);
+            partials = Math.Max(partials, needs.Partials);
+        }
+        return 4 * (threads * (col + dcol) + partials + kept) + separable;
     }
 
     public static MemoryEstimate For(ResolvedModel model, int batchSize, bool training, int threads, long dataBytes)
@@ -36,21 +41,17 @@ internal static class ManagedMemoryEstimate
         long weights = 0;
         foreach (var l in model.Layers)
             foreach (var s in WeightLayout.For(l)) weights += s.Elements;
-        long weightBytes = weights * 4 * (training ? 5 : 1);
+        long weightBytes = weights * 4 * (training ? 6 : 1);
 
-        long perSample = ShapeInference.Elements(model.InputShape);
-        long scratch = 0;
+        long perSample = ShapeInference.Elements(model.InputShape) + MemoryPlan.For(model, training).TotalFloats;
         foreach (var l in model.Layers)
-        {
-            perSample += l.OutputElements * (training ? 3 : 1);
             if (l.Type is LayerTypes.MultiHeadAttention or LayerTypes.TransformerEncoder or LayerTypes.TransformerDecoder)
             {
                 long lq = l.InputShape[0], lk = l.InputShapes.Length > 1 ? l.InputShapes[1][0] : lq;
                 perSample += (long)l.NumHeads * lq * lk * (training ? 2 : 1);
                 perSample += lq * (long)Math.Max(l.IntermediateDim, l.NumHeads * Math.Max(l.KeyDim, l.ValueDim)) * (training ? 2 : 1);
             }
-            scratch += ConvScratchBytes(l, batchSize, training, Math.Max(1, threads));
-        }
+        long scratch = ScratchBytes(model, batchSize, training, Math.Max(1, threads));
         long fixedBytes = weightBytes + scratch + dataBytes;
         long perSampleBytes = perSample * 4;
         var breakdown = string.Create(CultureInfo.InvariantCulture,

@@ -38,7 +38,6 @@ internal sealed unsafe class BatchNormLayer : Layer
 
     public override void Allocate(int capacity, bool training)
     {
-        base.Allocate(capacity, training);
         _partials = new double[Threads * 2 * _c];
     }
 

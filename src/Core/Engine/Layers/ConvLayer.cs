@@ -8,20 +8,21 @@ namespace ModelCost.Core.Engine.Layers;
 /// Conv1D/2D/3D (NDHWC, 1D and 2D as D=1/H=1) lowered to GEMM: each thread owns a shard of the
 /// batch, unfolds a chunk of samples (im2col, rows = output positions, columns = kd·kh·kw·cin in
 /// Keras kernel order) and multiplies by the (K × filters) kernel. A 1×1 stride-1 unpadded conv
-/// uses its input directly. Backward recomputes the unfold instead of storing it; weight gradients
+/// uses its input directly. Backward unfolds again unless the unfold was small enough to keep; weight gradients
 /// go to per-thread partials summed in thread order.
 /// </summary>
 internal sealed class ConvLayer : Layer
 {
     private const int ChunkFloats = 1 << 19; // ~2 MiB unfold buffer per thread
-    private const long KeepFloats = 1 << 22; // up to 16 MiB per thread kept from forward to backward
+    // Up to 4 MiB per thread kept from forward to backward: the seed CNN's convs keep theirs, ResNet-18's 3×3 convs
+    // (9–19 MiB per thread each, ~100 MiB in all at batch 64) unfold again in backward for ~3 % of the step.
+    private const long KeepFloats = 1 << 20;
 
     private readonly int _d, _h, _w, _c, _kd, _kh, _kw, _sd, _sh, _sw, _pd, _ph, _pw, _od, _oh, _ow, _f;
     private readonly int _positions, _k, _kOff, _bOff;
     private readonly bool _bias, _direct;
     private readonly Action<int> _fwd, _bwd;
-    private float[][] _col = [], _dcol = [];
-    private float[] _partials = [];
+    private float[][] _col = []; // kept unfolds only; otherwise Net.Scratch
     private int _chunk, _n;
     private bool _keepUnfold;
 
@@ -48,27 +49,45 @@ internal sealed class ConvLayer : Layer
         _bwd = BackwardShard;
     }
 
+    /// <summary>What a convolution asks of memory besides its output: floats per thread of unfold (shared or kept) and unfold gradient, and weight-gradient partials.</summary>
+    internal readonly record struct ScratchNeeds(int Chunk, bool KeepUnfold, long ColPerThread, long DColPerThread, long Partials);
+
+    /// <summary>
+    /// When a thread's whole shard unfolds into a modest buffer, it is done in one chunk and kept for backward (no
+    /// second unfold; the layer's own buffer); otherwise ~2 MiB chunks unfold in the network's shared scratch and are
+    /// redone in backward. A 1×1 stride-1 unpadded convolution unfolds nothing.
+    /// </summary>
+    internal static ScratchNeeds Needs(ResolvedLayer l, int capacity, int threads, bool training)
+    {
+        int cin = l.InputShape[^1], filters = l.OutputShape[^1];
+        long positions = ShapeInference.Elements(l.OutputShape) / filters;
+        long k = cin;
+        foreach (var d in l.KernelSize) k *= d;
+        bool direct = k == cin && l.Strides.All(v => v == 1) && l.PadBefore.All(v => v == 0) && positions * cin == l.InputElements;
+        int perThread = (capacity + threads - 1) / threads;
+        long perSample = positions * k;
+        bool keep = !direct && training && perThread * perSample <= KeepFloats;
+        int chunk = keep ? perThread : (int)Math.Clamp(ChunkFloats / Math.Max(1, perSample), 1, perThread);
+        long col = direct ? 0 : chunk * perSample;
+        long partials = training ? threads * (k * filters + (l.UseBias ? filters : 0)) : 0;
+        return new(chunk, keep, col, training ? col : 0, partials);
+    }
+
     public override void Allocate(int capacity, bool training)
     {
-        base.Allocate(capacity, training);
-        int perThread = (capacity + Threads - 1) / Threads;
-        long perSample = (long)_positions * _k;
-        // When a thread's whole shard unfolds into a modest buffer, do it in one chunk and keep it
-        // for backward (no second unfold); otherwise unfold ~2 MiB chunks and redo them in backward.
-        _keepUnfold = training && (long)perThread * perSample <= KeepFloats;
-        _chunk = _keepUnfold ? perThread : (int)Math.Clamp(ChunkFloats / Math.Max(1, perSample), 1, perThread);
-        if (!_direct)
+        var needs = Needs(Spec, capacity, Threads, training);
+        (_chunk, _keepUnfold) = (needs.Chunk, needs.KeepUnfold);
+        _col = [];
+        if (_keepUnfold)
         {
             _col = new float[Threads][];
-            for (int t = 0; t < Threads; t++) _col[t] = new float[checked(_chunk * (int)perSample)];
-            if (training)
-            {
-                _dcol = new float[Threads][];
-                for (int t = 0; t < Threads; t++) _dcol[t] = new float[_col[t].Length];
-            }
+            for (int t = 0; t < Threads; t++) _col[t] = new float[checked((int)needs.ColPerThread)];
         }
-        if (training) _partials = new float[Threads * (_k * _f + (_bias ? _f : 0))];
+        Net.Scratch.Reserve(_keepUnfold ? 0 : needs.ColPerThread, needs.DColPerThread, needs.Partials);
     }
+
+    /// <summary>This layer's unfold scratch for a thread: its own when kept for backward, else the network's.</summary>
+    private float[] Col(int part) => _keepUnfold ? _col[part] : Net.Scratch.Col[part];
 
     public override void Forward(int n, bool training)
     {
@@ -90,7 +109,7 @@ internal sealed class ConvLayer : Layer
             if (_direct) a = x.AsSpan(c0 * inSize, cn * inSize);
             else
             {
-                var col = _col[part];
+                var col = Col(part);
                 for (int i = 0; i < cn; i++) Unfold(x.AsSpan((c0 + i) * inSize, inSize), col.AsSpan(i * _positions * _k, _positions * _k));
                 a = col.AsSpan(0, cn * _positions * _k);
             }
@@ -108,16 +127,16 @@ internal sealed class ConvLayer : Layer
         _n = n;
         Pool.Run(_bwd);
         int stride = _k * _f + (_bias ? _f : 0);
-        ReducePartials(_partials, stride, 0, _kOff, _k * _f);
-        if (_bias) ReducePartials(_partials, stride, _k * _f, _bOff, _f);
+        ReducePartials(Net.Scratch.Partials, stride, 0, _kOff, _k * _f);
+        if (_bias) ReducePartials(Net.Scratch.Partials, stride, _k * _f, _bOff, _f);
     }
 
     private void BackwardShard(int part)
     {
         var (s0, s1) = WorkerPool.Slice(_n, Threads, part);
         int kf = _k * _f, stride = kf + (_bias ? _f : 0);
-        var dw = _partials.AsSpan(part * stride, kf);
-        var db = _bias ? _partials.AsSpan(part * stride + kf, _f) : default;
+        var dw = Net.Scratch.Partials.AsSpan(part * stride, kf);
+        var db = _bias ? Net.Scratch.Partials.AsSpan(part * stride + kf, _f) : default;
         dw.Clear(); db.Clear();
         var x = Inputs[0];
         var dxAll = InputGrads[0];
@@ -133,7 +152,7 @@ internal sealed class ConvLayer : Layer
             if (_direct) a = x.AsSpan(c0 * inSize, cn * inSize);
             else
             {
-                var col = _col[part];
+                var col = Col(part);
                 if (!_keepUnfold) // otherwise col still holds this shard's unfold from forward
                     for (int i = 0; i < cn; i++) Unfold(x.AsSpan((c0 + i) * inSize, inSize), col.AsSpan(i * _positions * _k, _positions * _k));
                 a = col.AsSpan(0, cn * _positions * _k);
@@ -147,7 +166,7 @@ internal sealed class ConvLayer : Layer
             }
             else
             {
-                var dcol = _dcol[part].AsSpan(0, cn * _positions * _k);
+                var dcol = Net.Scratch.DCol[part].AsSpan(0, cn * _positions * _k);
                 Gemm.Sgemm(false, true, cn * _positions, _k, _f, 1f, dz, _f, w.AsSpan(_kOff, kf), _f, 0f, dcol, _k);
                 for (int i = 0; i < cn; i++) Fold(dcol.Slice(i * _positions * _k, _positions * _k), dxAll.AsSpan((c0 + i) * inSize, inSize));
             }

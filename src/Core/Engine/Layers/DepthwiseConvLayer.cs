@@ -35,7 +35,6 @@ internal sealed class DepthwiseConvLayer : Layer
 
     public override void Allocate(int capacity, bool training)
     {
-        base.Allocate(capacity, training);
         if (training) _partials = new float[Threads * (_klen + (_bias ? _co : 0))];
     }
 

@@ -27,8 +27,7 @@ internal sealed class DropoutLayer : Layer
 
     public override void Allocate(int capacity, bool training)
     {
-        base.Allocate(capacity, training);
-        if (training) _mask = new byte[Output.Length];
+        if (training) _mask = new byte[checked(capacity * OutSize)];
     }
 
     public override void Forward(int n, bool training)

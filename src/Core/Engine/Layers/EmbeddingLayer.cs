@@ -31,7 +31,6 @@ internal sealed class EmbeddingLayer : Layer
 
     public override void Allocate(int capacity, bool training)
     {
-        base.Allocate(capacity, training);
         _ids = new int[checked(capacity * InSizes[0])];
         if (training) _previousIds = new int[_ids.Length];
     }

@@ -18,7 +18,6 @@ internal sealed class LayerNormLayer : Layer
 
     public override void Allocate(int capacity, bool training)
     {
-        base.Allocate(capacity, training);
         _norm.Allocate(capacity * (OutSize / _width));
     }
 

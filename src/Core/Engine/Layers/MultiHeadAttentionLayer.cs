@@ -26,7 +26,6 @@ internal sealed class MultiHeadAttentionLayer : Layer
 
     public override void Allocate(int capacity, bool training)
     {
-        base.Allocate(capacity, training);
         _core.Allocate(capacity, training);
     }
 

@@ -50,7 +50,6 @@ internal sealed class RecurrentLayer : Layer
 
     public override void Allocate(int capacity, bool training)
     {
-        base.Allocate(capacity, training);
         int steps = checked(capacity * _t);
         _z = new float[checked(steps * _gu)];
         _h = _seq ? Output : new float[checked(steps * _u)];

@@ -39,14 +39,16 @@ internal sealed class SeparableConvLayer : Layer
 
     public override void Allocate(int capacity, bool training)
     {
+        // The depthwise half's output is this layer's own intermediate; the pointwise half writes the planned buffers.
         _pointwise.KeepLogits = KeepLogits;
+        _depthwise.AllocateOwnBuffers(capacity, training);
         _depthwise.Allocate(capacity, training);
-        _pointwise.Allocate(capacity, training);
-        Output = _pointwise.Output;
-        OutputGrad = _pointwise.OutputGrad;
-        Pre = _pointwise.Pre;
+        _pointwise.Output = Output;
+        _pointwise.OutputGrad = OutputGrad;
+        _pointwise.Pre = Pre;
         _pointwise.Inputs[0] = _depthwise.Output;
         _pointwise.InputGrads[0] = _depthwise.OutputGrad;
+        _pointwise.Allocate(capacity, training);
     }
 
     public override void Forward(int n, bool training)

@@ -74,7 +74,6 @@ internal sealed class TransformerBlockLayer : Layer
 
     public override void Allocate(int capacity, bool training)
     {
-        base.Allocate(capacity, training);
         int seq = checked(capacity * _length * _width), hidden = checked(capacity * _length * _inner);
         _normA = new float[seq]; _attn = new float[seq]; _sum1 = new float[seq]; _ffn = new float[seq];
         if (_pre) _normB = new float[seq]; else _sum2 = new float[seq];

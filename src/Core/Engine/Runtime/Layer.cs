@@ -49,11 +49,19 @@ internal abstract class Layer
     protected float[] P => Net.Params;
     protected float[] G => Net.Grads;
 
-    public virtual void Allocate(int capacity, bool training)
+    /// <summary>
+    /// Allocates what the layer keeps for itself (partials, masks, caches). <see cref="Output"/>, <see cref="Pre"/>,
+    /// <see cref="OutputGrad"/>, <see cref="Inputs"/> and <see cref="InputGrads"/> are already set by the network's
+    /// memory plan (shared buffers, at least capacity × size long) and must not be replaced here.
+    /// </summary>
+    public virtual void Allocate(int capacity, bool training) { }
+
+    /// <summary>For a layer used inside another (not planned by the network): its own output, gradient and pre-activation.</summary>
+    public void AllocateOwnBuffers(int capacity, bool training)
     {
         Output = new float[checked(capacity * OutSize)];
         OutputGrad = training ? new float[Output.Length] : null;
-        if (KeepLogits || ActivationMath.NeedsPreActivation(Act)) Pre = new float[Output.Length];
+        Pre = KeepLogits || ActivationMath.NeedsPreActivation(Act) ? new float[Output.Length] : null;
     }
 
     public abstract void Forward(int n, bool training);

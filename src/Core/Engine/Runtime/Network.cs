@@ -9,21 +9,22 @@ namespace ModelCost.Core.Engine.Runtime;
 /// weights in one flat array (trainable) plus one for non-trainable state, so the optimiser is a
 /// single pass and a step allocates nothing. Trainable weights are double-buffered: the optimiser
 /// writes the new values into <see cref="PreviousParams"/> and the two swap, which keeps the previous
-/// step's weights for free (the "last good" weights when the loss diverges).
+/// step's weights for free (the "last good" weights when the loss diverges). Outputs, pre-activations and
+/// gradients share buffers by liveness (<see cref="MemoryPlan"/>).
 /// </summary>
 internal sealed class Network : IDisposable
 {
     private readonly Dictionary<string, (bool Trainable, int Offset, int[] Shape)> _slots = new(StringComparer.Ordinal);
     private readonly List<WeightLayout.Slot> _slotOrder = [];
-    private readonly int[] _consumerCount;
-    private readonly List<(int Layer, float[][] Parts)> _fanOut = [];
-    private readonly List<(int Layer, int Input, int Producer)> _unwired = [];
+    private List<(int Layer, float[][] Parts)> _fanOut = [];
+    private readonly bool _shareBuffers;
 
-    public Network(ResolvedModel model, int capacity, bool training, int threads, bool keepLogitsOfLast = false)
+    public Network(ResolvedModel model, int capacity, bool training, int threads, bool keepLogitsOfLast = false, bool shareBuffers = true)
     {
         Model = model;
         Capacity = capacity;
         Training = training;
+        _shareBuffers = shareBuffers;
         Pool = new WorkerPool(threads);
         InputSize = checked((int)ShapeInference.Elements(model.InputShape));
 
@@ -47,48 +48,10 @@ internal sealed class Network : IDisposable
         if (keepLogitsOfLast) Layers[^1].KeepLogits = true;
 
         Input = new float[checked(capacity * InputSize)];
-        _consumerCount = new int[Layers.Length];
-        foreach (var l in model.Layers)
-            foreach (var p in l.InputIndices) if (p >= 0) _consumerCount[p]++;
 
-        Contributes = new bool[Layers.Length];
-        Contributes[^1] = true;
-        for (int i = Layers.Length - 1; i >= 0; i--)
-            if (Contributes[i])
-                foreach (var p in model.Layers[i].InputIndices) if (p >= 0) Contributes[p] = true;
-
-        foreach (var layer in Layers) layer.Allocate(capacity, training);
-
-        // A layer needs dL/d(output) only if it has trainable weights or passes the gradient on to
-        // one that does: a leading Flatten or pooling layer would otherwise make the first Dense/Conv
-        // compute an input gradient nobody reads (a whole GEMM per step).
-        NeedsGrad = new bool[Layers.Length];
-        for (int i = 0; i < Layers.Length; i++)
-        {
-            NeedsGrad[i] = WeightLayout.For(model.Layers[i]).Any(s => s.Trainable);
-            foreach (var p in model.Layers[i].InputIndices) if (p >= 0 && NeedsGrad[p]) NeedsGrad[i] = true;
-        }
-
-        // Wire inputs and input-gradient targets. A layer read by several consumers gets one
-        // gradient buffer per consumer, summed (in consumer order) before its own backward.
-        var partsFor = new Dictionary<int, List<float[]>>();
-        for (int i = 0; i < Layers.Length; i++)
-        {
-            var idx = model.Layers[i].InputIndices;
-            for (int k = 0; k < idx.Length; k++)
-            {
-                int p = idx[k];
-                Layers[i].Inputs[k] = p < 0 ? Input : Layers[p].Output;
-                if (!training || p < 0) { Layers[i].InputGrads[k] = null; continue; }
-                if (!NeedsGrad[p] && _consumerCount[p] == 1) { Layers[i].InputGrads[k] = null; _unwired.Add((i, k, p)); continue; }
-                if (_consumerCount[p] == 1) { Layers[i].InputGrads[k] = Layers[p].OutputGrad; continue; }
-                var buf = new float[Layers[p].Output.Length];
-                Layers[i].InputGrads[k] = buf;
-                if (!partsFor.TryGetValue(p, out var list)) partsFor[p] = list = [];
-                list.Add(buf);
-            }
-        }
-        foreach (var (p, list) in partsFor) _fanOut.Add((p, list.ToArray()));
+        Contributes = MemoryPlan.Contributing(model);
+        NeedsGrad = MemoryPlan.GradientNeeded(model);
+        AllocateBuffers();
         Penalty = new WeightPenalty(this);
     }
 
@@ -103,7 +66,7 @@ internal sealed class Network : IDisposable
     public Layer[] Layers { get; }
     public bool[] Contributes { get; }
 
-    /// <summary>Whether layer i's backward has any effect (weights of its own or upstream; see constructor).</summary>
+    /// <summary>Whether layer i's backward has any effect (weights of its own or upstream; <see cref="MemoryPlan.GradientNeeded"/>).</summary>
     public bool[] NeedsGrad { get; }
 
     public float[] Params { get; private set; }
@@ -130,10 +93,9 @@ internal sealed class Network : IDisposable
 
     public void RequestInputGradient()
     {
-        // The network input now needs a gradient, so every layer passes one on.
+        // The network input now needs a gradient, so every layer passes one on: plan the buffers again.
         Array.Fill(NeedsGrad, true);
-        foreach (var (i, k, p) in _unwired) Layers[i].InputGrads[k] = Layers[p].OutputGrad;
-        _unwired.Clear();
+        AllocateBuffers();
         InputGrad = new float[Input.Length];
         for (int i = 0; i < Layers.Length; i++)
         {
@@ -148,6 +110,41 @@ internal sealed class Network : IDisposable
         if (Model.Layers.Count(l => l.InputIndices.Contains(-1)) > 1)
             throw new InvalidOperationException("input gradient with several input consumers is not supported in checks");
     }
+
+    /// <summary>The activation and gradient buffers as planned (slot lengths in floats per sample of capacity).</summary>
+    public MemoryPlan Plan { get; private set; } = null!;
+
+    /// <summary>
+    /// Plans the outputs, pre-activations and gradients by liveness (<see cref="MemoryPlan"/>), allocates one array
+    /// per slot and hands them to the layers, then lets each layer allocate what it keeps for itself.
+    /// </summary>
+    private void AllocateBuffers()
+    {
+        var needs = MemoryPlan.Needs(Model, NeedsGrad, Contributes, i => Layers[i].KeepLogits || ActivationMath.NeedsPreActivation(Layers[i].Act));
+        Plan = MemoryPlan.Build(needs, Training, _shareBuffers);
+        var slots = Plan.SlotFloats.Select(f => new float[checked(Capacity * (int)f)]).ToArray();
+        float[]? At(int slot) => slot == MemoryPlan.None ? null : slots[slot];
+        for (int i = 0; i < Layers.Length; i++)
+        {
+            var layer = Layers[i];
+            layer.Output = slots[Plan.OutputSlot[i]];
+            layer.Pre = At(Plan.PreSlot[i]);
+            layer.OutputGrad = At(Plan.GradSlot[i]);
+            var idx = Model.Layers[i].InputIndices;
+            for (int k = 0; k < idx.Length; k++)
+            {
+                layer.Inputs[k] = idx[k] < 0 ? Input : Layers[idx[k]].Output;
+                layer.InputGrads[k] = At(Plan.InputGradSlot[i][k]);
+            }
+        }
+        _fanOut = Plan.FanOut.Select(f => (f.Layer, f.PartSlots.Select(s => slots[s]).ToArray())).ToList();
+        Scratch = new LayerScratch(Pool.Threads);
+        foreach (var layer in Layers) layer.Allocate(Capacity, Training);
+        Scratch.Allocate();
+    }
+
+    /// <summary>Scratch shared by the layers that use it only inside their own forward or backward (sized for the largest).</summary>
+    public LayerScratch Scratch { get; private set; } = null!;
 
     /// <summary>
     /// Checked between layers and inside long layer computations (a conv layer's per-chunk loop), so Ctrl+C stops a

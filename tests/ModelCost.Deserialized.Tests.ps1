@@ -231,6 +231,15 @@ Describe 'Get-TrainingHistory reads the epochs of a copied TrainingResult (it ne
         }
     }
 
+    It 'a JSON copy of a dataset (no type name: recognised by its properties) is read again from its folder' {
+        $copy = $Dataset | ConvertTo-Json | ConvertFrom-Json
+        $run = New-ModelSpec -Name Tiny8 -InputShape 8, 8 -Layer 'Flatten()', 'Dense(10, activation="softmax")' |
+            Invoke-ModelTraining -Dataset $copy -Epochs 1 -BatchSize 32 -ThrottleLimit 1 -Force -ErrorAction Stop
+        # New-SyntheticDataset wrote 64 training images (see BeforeAll); the run read them from that folder.
+        $run.Dataset | Should -Be $Dataset.Name
+        @($run.History).Count | Should -Be 1
+    }
+
     It 'an Import-Csv copy (History is only a type name there) is refused with the way out, and the next item still runs' {
         $path = Join-Path $TestDrive 'runs.csv'
         $Trained | Export-Csv -Path $path

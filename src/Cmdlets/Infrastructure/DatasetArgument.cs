@@ -37,10 +37,9 @@ internal sealed class DatasetArgument
     {
         // A DatasetInfo copied by a job ($using:), Import-Clixml or ConvertFrom-Json: read the dataset again from the folder
         // it names (its counts are not trusted; the files may have changed since).
-        if (dataset is PSObject copy && DeserializedObjects.IsPropertyBag(copy)
-            && copy.Properties["Name"]?.Value is { } copiedName && copy.Properties["Location"]?.Value is { } copiedFolder)
+        if (DeserializedObjects.DatasetLocation(dataset) is var (copiedName, copiedFolder))
         {
-            var again = DatasetCatalog.Resolve(copiedName.ToString()!, folder ?? copiedFolder.ToString(),
+            var again = DatasetCatalog.Resolve(copiedName, folder ?? copiedFolder,
                 new DatasetResolveOptions { AllowDownload = false, RequireTrainingSplit = requireTrainingSplit });
             return new DatasetArgument(again.Name, (_, _) => again);
         }

@@ -23,7 +23,7 @@ internal static class DeserializedObjects
     private const string Prefix = "Deserialized.";
 
     /// <summary>What a property bag stands for, by its Deserialized.* type name or, without one (JSON, CSV), by its properties.</summary>
-    internal enum Kind { None, CostSummary, LayerCost, ModelSpec, TrainingResult, TrainedModel, ComparisonRow }
+    internal enum Kind { None, CostSummary, LayerCost, ModelSpec, TrainingResult, TrainedModel, ComparisonRow, DatasetInfo }
 
     /// <summary>True for a [pscustomobject]: a deserialized copy, a JSON or CSV row, or Select-Object's output.</summary>
     public static bool IsPropertyBag(object? value) => value is PSObject { BaseObject: PSCustomObject };
@@ -75,6 +75,7 @@ internal static class DeserializedObjects
                 "TrainingResult" => Kind.TrainingResult,
                 "TrainedModel" => Kind.TrainedModel,
                 nameof(ComparisonRow) => Kind.ComparisonRow,
+                "DatasetInfo" => Kind.DatasetInfo,
                 _ => Kind.None,
             };
             if (kind != Kind.None) return kind;
@@ -87,6 +88,7 @@ internal static class DeserializedObjects
         if (Has(bag, "Name", "InputShape", "Layers")) return Kind.ModelSpec;
         if (Has(bag, "Model", "Dataset", "Engine", "TestAccuracy", "History")) return Kind.TrainingResult;
         if (Has(bag, "Spec", "Tensors")) return Kind.TrainedModel;
+        if (Has(bag, "Name", "Location", "TrainCount", "TestCount", "ImageShape")) return Kind.DatasetInfo;
         return Kind.None;
     }
 
@@ -118,6 +120,17 @@ internal static class DeserializedObjects
         }
         return rows;
     }
+
+    /// <summary>
+    /// The name and folder of a copied DatasetInfo (Get-ModelDataset's output handed to a job with $using:, or read back from
+    /// Clixml or JSON), or null when <paramref name="item"/> is no such copy. Only where it was found is taken: the caller reads
+    /// the dataset again from there rather than trusting the copied counts.
+    /// </summary>
+    public static (string Name, string Folder)? DatasetLocation(object? item) =>
+        item is PSObject bag && IsPropertyBag(bag) && KindOf(bag) == Kind.DatasetInfo
+            && Value(bag, "Name")?.ToString() is { Length: > 0 } name && Value(bag, "Location")?.ToString() is { Length: > 0 } folder
+            ? (name, folder)
+            : null;
 
     /// <summary>The refusal for a copy of a trained model: the weights stayed where the object was made.</summary>
     public static ModelCostException NoWeights(PSObject bag) =>

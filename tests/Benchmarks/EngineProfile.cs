@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using ModelCost.Core.Engine;
+using ModelCost.Core.Engine.Kernels;
 using ModelCost.Core.Engine.Optimizers;
 using ModelCost.Core.Engine.Runtime;
 using ModelCost.Core.Specs;
@@ -64,7 +65,7 @@ public static class EngineProfile
             { var t = Now(); opt.Step(net.Params, net.Grads, net.PreviousParams, net.Pool); net.SwapParams(); net.Step++; if (count) optT += Since(t); }
         }
         double total = fwd.Sum() + bwd.Sum() + lossT + optT;
-        Console.WriteLine(FormattableString.Invariant($"{model}: {threads} thread(s), batch {batch}, {steps} steps: {total / steps * 1e6:F0} µs/step of {(cpu ? ThreadCpuClock.Kind : "wall time")} ({total / steps * 844 * 5:F2} s for 5 epochs of 844 steps, without validation)"));
+        Console.WriteLine(FormattableString.Invariant($"{model}: {threads} thread(s), batch {batch}, {steps} steps: {total / steps * 1e6:F0} µs/step of {(cpu ? ThreadCpuClock.Kind : "wall time")} ({total / steps * 844 * 5:F2} s for 5 epochs of 844 steps, without validation); GEMM kernels {Gemm.Isa} (CPU: {GemmDriver.Hardware})"));
         for (int i = 0; i < L; i++)
             Console.WriteLine(FormattableString.Invariant($"  {resolved.Layers[i].Name,-16} {resolved.Layers[i].Type,-14} fwd {fwd[i] / steps * 1e6,8:F1} µs  bwd {bwd[i] / steps * 1e6,8:F1} µs"));
         Console.WriteLine(FormattableString.Invariant($"  loss {lossT / steps * 1e6:F1} µs, optimizer {optT / steps * 1e6:F1} µs"));

@@ -130,7 +130,9 @@ internal static class Trainer
                 return Cancelled("while evaluating the test split");
             (tl, ta) = (l, a);
         }
-        return log.Result(TrainingStatus.Completed, null, net.ExportTensors(), tl, ta);
+        // The optimizer's state goes with the other training buffers before the result's copy of the weights is made.
+        opt = null!;
+        return log.Result(TrainingStatus.Completed, null, net.ExportFinalTensors(), tl, ta);
     }
 
     /// <summary>Momentum of the <see cref="TrainingOptimizer.Momentum"/> optimizer (SGD with momentum) when none is given.</summary>

@@ -65,6 +65,44 @@ public class MemoryPlanTests
     }
 
     /// <summary>
+    /// input [2, 3] → Dense(3) z ([2, 3], 6 floats) → Dense(4, relu) a ([2, 4], 8) → Flatten f (8) → Dense(2) d; L = 4,
+    /// backward d 4, f 5, a 6, z 7. Flatten is a view: f's output is a's buffer, kept until the later of d's backward
+    /// (reads its input, 4) and a's (relu reads its output, 6): a.out [1, 6]. z.out [0, 6] (a's backward reads it);
+    /// d's output and gradient live throughout [0, 9]. f is a's only consumer, so f's gradient is a's: one buffer from
+    /// d's backward to a's, [4, 6]. z's gradient [6, 7] starts when a's backward writes it, while a's backward still
+    /// reads z.out, a.out and that gradient: a new slot. Greedy: z.out S0 6, d.out S1 2, d.grad S2 2, a.out S3 8,
+    /// f/a gradient S4 8, z.grad S5 6 = 32 floats per sample. (Ending the shared gradient at f's own backward, 5, would
+    /// let z's gradient overwrite it in S4 while a's backward reads it: 26.) Unplanned: 6 + 8 + 8 + 2 + 2 + 8 + 8 + 6 = 48.
+    /// </summary>
+    [Fact]
+    public void A_flatten_is_a_view_of_its_producer_worked_by_hand()
+    {
+        var model = ShapeInference.Resolve(Spec([2, 3], L("Dense", units: 3, name: "z"), L("Dense", units: 4, activation: "relu", name: "a"),
+            L("Flatten", name: "f"), L("Dense", units: 2, name: "d")));
+        using var net = new Network(model, 1, training: true, threads: 1);
+        using var separate = new Network(model, 1, training: true, threads: 1, shareBuffers: false);
+        Assert.Equal(32, net.Plan.TotalFloats);
+        Assert.Equal(48, separate.Plan.TotalFloats);
+        Assert.Same(net.Layers[1].Output, net.Layers[2].Output);
+        Assert.Same(net.Layers[1].OutputGrad, net.Layers[2].OutputGrad);
+        Assert.Same(net.Layers[2].OutputGrad, net.Layers[3].InputGrads[0]);
+        Assert.NotSame(net.Layers[0].OutputGrad, net.Layers[1].OutputGrad);
+        Assert.NotSame(separate.Layers[1].Output, separate.Layers[2].Output);
+    }
+
+    [Fact]
+    public void A_flatten_of_the_network_input_is_the_input_itself()
+    {
+        var model = ShapeInference.Resolve(Spec([2, 2], L("Flatten", name: "f"), L("Dense", units: 3, name: "d")));
+        using var training = new Network(model, 2, training: true, threads: 1);
+        using var inference = new Network(model, 2, training: false, threads: 1);
+        Assert.Same(training.Input, training.Layers[0].Output);
+        Assert.Same(inference.Input, inference.Layers[0].Output);
+        // Only d's output and gradient remain (3 floats each; the flattened input is the input buffer).
+        Assert.Equal(6, training.Plan.TotalFloats);
+    }
+
+    /// <summary>
     /// A ResNet basic block on 4×4×2 (32 floats per tensor): conv1, bn1, relu (r), conv2, bn2, Add(bn2, r), relu (last),
     /// L = 7, backward at 14 − i. Conv and BatchNorm backward read their input, relu its output, Add nothing, so:
     /// outputs conv1 [0, 13], bn1 [1, 2], r [2, 12], conv2 [3, 10], bn2 [4, 5], add [5, 6], last [0, 15];
@@ -114,6 +152,11 @@ public class MemoryPlanEquivalenceTests
         { "branches", [6, 6, 2],
             ["SeparableConv2D(4, 3, padding='same', activation='swish', name='sep')", "DepthwiseConv2D(3, padding='same', name='dw', inputs=['input'])",
              "Concatenate(inputs=['sep', 'dw', 'sep'], name='cat')", "LeakyReLU()", "GlobalMaxPooling2D()", "Dense(3, activation='softmax')"], false },
+        // Views: a Flatten of a Dense, a Reshape of a Dense and a Flatten of that Reshape read by two layers (its
+        // gradient is summed from two parts into the buffer the Reshape and the Dense share).
+        { "views", [4, 3],
+            ["Dense(5, name='d0')", "Flatten(name='f0')", "Dense(12, activation='relu', name='d1')", "Reshape((3, 4), name='r')", "Flatten(name='f1')",
+             "Dense(12, name='d2')", "Add(inputs=['d2', 'f1'], name='sum')", "Dense(3, activation='softmax')"], false },
         { "recurrent", [5, 3], ["LSTM(6, return_sequences=True)", "GRU(4, return_sequences=True)", "SimpleRNN(3)", "Dense(3, activation='softmax')"], false },
         { "transformer", [8],
             ["Embedding(20, 16)", "PositionEmbedding(8)", "Add(inputs=['embedding', 'position_embedding'])",

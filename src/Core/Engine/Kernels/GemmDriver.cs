@@ -31,11 +31,15 @@ internal static unsafe class GemmDriver
     /// <summary>Below this many multiply-adds a parallel call runs on one thread.</summary>
     internal static long ParallelMinMacs = 256 * 1024;
 
-    public static readonly GemmIsa Detected =
+    /// <summary>The best family this CPU runs.</summary>
+    public static readonly GemmIsa Hardware =
         Avx512F.IsSupported && Vector512.IsHardwareAccelerated ? GemmIsa.Avx512
         : Avx2.IsSupported && Fma.IsSupported ? GemmIsa.Avx2Fma
         : Vector128.IsHardwareAccelerated ? GemmIsa.Vector128
         : GemmIsa.Scalar;
+
+    /// <summary>The family every GEMM of this process runs: <see cref="Hardware"/> unless MODELCOST_GEMM_ISA names a lower one.</summary>
+    public static readonly GemmIsa Detected = GemmIsaSelection.Resolve(Hardware, Environment.GetEnvironmentVariable(GemmIsaSelection.EnvironmentVariable));
 
     /// <summary>
     /// Sees every call's shape (the benchmarks list the shapes a model produces this way); null in

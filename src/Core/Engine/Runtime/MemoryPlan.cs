@@ -16,15 +16,27 @@ namespace ModelCost.Core.Engine.Runtime;
 /// into the gradient just before the producer's backward.</item>
 /// <item>The last layer's output, pre-activation and gradient are read by the loss, evaluation and callers after the
 /// step: they are live throughout (so never shared, and exactly their size).</item>
+/// <item>A view (<see cref="IsView"/>, not last) has no buffer of its own: its output is its input's (the network input,
+/// or the producer's output kept as long as either is live), and when it is its producer's only consumer and both run
+/// backward, its gradient is the producer's gradient too. Its forward and backward then copy nothing.</item>
 /// </list>
 /// Only layers whose backward runs (<c>Contributes</c> and <c>NeedsGrad</c>, see <see cref="Network"/>) get gradients.
 /// </summary>
 internal sealed class MemoryPlan
 {
     /// <summary>What the plan needs to know about one layer.</summary>
-    public readonly record struct LayerNeeds(int OutSize, int[] Inputs, bool ReadsInputs, bool ReadsOutput, bool HasPre, bool NeedsGrad, bool Contributes);
+    public readonly record struct LayerNeeds(int OutSize, int[] Inputs, bool ReadsInputs, bool ReadsOutput, bool HasPre, bool NeedsGrad, bool Contributes, bool IsView = false);
 
     public const int None = -1;
+
+    /// <summary>Output "slot" of a view of the network input: the layer's output is <see cref="Network.Input"/> itself.</summary>
+    public const int NetworkInput = -2;
+
+    /// <summary>
+    /// Flatten and Reshape: the output is the input's floats in the same order (NHWC), so it can be the input's buffer.
+    /// No layer writes into its inputs (the network input and fan-out outputs are read by several layers already).
+    /// </summary>
+    public static bool IsView(ResolvedLayer l) => l.Type is LayerTypes.Flatten or LayerTypes.Reshape;
 
     private MemoryPlan(int layers)
     {
@@ -101,7 +113,7 @@ internal sealed class MemoryPlan
         {
             var l = model.Layers[i];
             var (ins, outs) = BackwardReads.Of(l);
-            needs[i] = new(checked((int)l.OutputElements), l.InputIndices, ins, outs, hasPre(i), needsGrad[i], contributes[i]);
+            needs[i] = new(checked((int)l.OutputElements), l.InputIndices, ins, outs, hasPre(i), needsGrad[i], contributes[i], IsView(l));
         }
         return needs;
     }
@@ -117,36 +129,56 @@ internal sealed class MemoryPlan
             for (int k = 0; k < layers[c].Inputs.Length; k++)
                 if (layers[c].Inputs[k] >= 0) consumers[layers[c].Inputs[k]].Add((c, k));
 
+        // Whose buffer each layer's output is: its own (i), a producer's (a view's), or the network input's (-1).
+        bool View(int i) => share && i < n - 1 && layers[i].IsView && layers[i].Inputs.Length == 1;
+        var owner = new int[n];
+        for (int i = 0; i < n; i++) owner[i] = !View(i) ? i : layers[i].Inputs[0] < 0 ? -1 : owner[layers[i].Inputs[0]];
+        var outLast = new int[n];
+        for (int i = 0; i < n - 1; i++)
+        {
+            outLast[i] = i;
+            foreach (var (c, _) in consumers[i])
+            {
+                outLast[i] = Math.Max(outLast[i], c);
+                if (Runs(c) && layers[c].ReadsInputs) outLast[i] = Math.Max(outLast[i], Bwd(c));
+            }
+            if (Runs(i) && layers[i].ReadsOutput) outLast[i] = Math.Max(outLast[i], Bwd(i));
+        }
+        for (int i = 0; i < n - 1; i++)
+            if (owner[i] >= 0 && owner[i] != i) outLast[owner[i]] = Math.Max(outLast[owner[i]], outLast[i]);
+
         var plan = new MemoryPlan(n);
         var planner = new BufferPlanner(share);
         var parts = new List<(int Layer, int[] Requests)>();
         for (int i = 0; i < n; i++)
         {
             var l = layers[i];
-            bool last = i == n - 1;
             plan.InputGradSlot[i] = Enumerable.Repeat(None, l.Inputs.Length).ToArray();
-            if (last)
+            plan.GradSlot[i] = None;
+            if (i == n - 1)
             {
                 plan.OutputSlot[i] = planner.Request(l.OutSize, 0, end);
                 plan.PreSlot[i] = l.HasPre ? planner.Request(l.OutSize, 0, end) : None;
                 plan.GradSlot[i] = training ? planner.Request(l.OutSize, 0, end) : None;
                 continue;
             }
-            int outLast = i;
-            foreach (var (c, _) in consumers[i])
-            {
-                outLast = Math.Max(outLast, c);
-                if (Runs(c) && layers[c].ReadsInputs) outLast = Math.Max(outLast, Bwd(c));
-            }
-            if (Runs(i) && l.ReadsOutput) outLast = Math.Max(outLast, Bwd(i));
-            plan.OutputSlot[i] = planner.Request(l.OutSize, i, outLast);
+            plan.OutputSlot[i] = owner[i] == i ? planner.Request(l.OutSize, i, outLast[i]) : owner[i] < 0 ? NetworkInput : plan.OutputSlot[owner[i]];
             plan.PreSlot[i] = l.HasPre ? planner.Request(l.OutSize, i, Runs(i) ? Bwd(i) : i) : None;
-            plan.GradSlot[i] = None;
         }
+        // A view passes its gradient through in place when it is its producer's only consumer and both run backward;
+        // the shared gradient then lives until the end of the chain's backward (its first layer).
+        bool GradView(int v) => training && View(v) && layers[v].Inputs[0] >= 0 && consumers[layers[v].Inputs[0]].Count == 1
+            && Runs(v) && Runs(layers[v].Inputs[0]);
+        int GradEnd(int v) { while (GradView(v)) v = layers[v].Inputs[0]; return Bwd(v); }
         if (training)
-            for (int p = 0; p < n - 1; p++)
+            for (int p = n - 2; p >= 0; p--)   // a view before its producer: the producer takes the view's gradient
             {
                 var all = consumers[p];
+                if (all.Count == 1 && GradView(all[0].C))
+                {
+                    plan.GradSlot[p] = plan.InputGradSlot[all[0].C][0] = plan.GradSlot[all[0].C];
+                    continue;
+                }
                 if (!Runs(p))
                 {
                     // Nobody reads this gradient. A single consumer is told so (it may skip dx); several still get a
@@ -161,10 +193,10 @@ internal sealed class MemoryPlan
                 if (wired.Count == 1)
                 {
                     var (c, k) = wired[0];
-                    plan.GradSlot[p] = plan.InputGradSlot[c][k] = planner.Request(layers[p].OutSize, Bwd(c), Bwd(p));
+                    plan.GradSlot[p] = plan.InputGradSlot[c][k] = planner.Request(layers[p].OutSize, Bwd(c), GradEnd(p));
                     continue;
                 }
-                plan.GradSlot[p] = planner.Request(layers[p].OutSize, Bwd(p), Bwd(p));
+                plan.GradSlot[p] = planner.Request(layers[p].OutSize, Bwd(p), GradEnd(p));
                 var requests = new int[wired.Count];
                 for (int j = 0; j < wired.Count; j++)
                 {
@@ -175,7 +207,7 @@ internal sealed class MemoryPlan
             }
 
         var (slotOf, floats) = planner.Solve();
-        int Slot(int request) => request == None ? None : slotOf[request];
+        int Slot(int request) => request < 0 ? request : slotOf[request];
         for (int i = 0; i < n; i++)
         {
             plan.OutputSlot[i] = Slot(plan.OutputSlot[i]);

@@ -71,9 +71,9 @@ internal sealed class Network : IDisposable
 
     public float[] Params { get; private set; }
     public float[] PreviousParams { get; private set; }
-    public float[] Grads { get; }
+    public float[] Grads { get; private set; }
     public float[] State { get; }
-    public float[] PreviousState { get; }
+    public float[] PreviousState { get; private set; }
     public float[] Input { get; }
 
     /// <summary>Gradient with respect to the network input; allocated on request (gradient checks).</summary>
@@ -127,7 +127,7 @@ internal sealed class Network : IDisposable
         for (int i = 0; i < Layers.Length; i++)
         {
             var layer = Layers[i];
-            layer.Output = slots[Plan.OutputSlot[i]];
+            layer.Output = Plan.OutputSlot[i] == MemoryPlan.NetworkInput ? Input : slots[Plan.OutputSlot[i]];
             layer.Pre = At(Plan.PreSlot[i]);
             layer.OutputGrad = At(Plan.GradSlot[i]);
             var idx = Model.Layers[i].InputIndices;
@@ -202,6 +202,27 @@ internal sealed class Network : IDisposable
             list.Add(new NamedTensor(s.Name, (int[])shape.Clone(), data));
         }
         return list;
+    }
+
+    /// <summary>
+    /// The weights once training is over, for the result. The layers with their activation, gradient and scratch
+    /// buffers, and the previous weights, are let go and collected first, so the result's copy of the weights reuses their memory
+    /// instead of adding to the run's peak (ResNet-18 at batch 64: 43 MiB of weights on top of ~450 MiB of buffers).
+    /// The network cannot run afterwards. The caller drops its optimizer before calling (its state is as large).
+    /// </summary>
+    public List<NamedTensor> ExportFinalTensors()
+    {
+        // The layers hold the planned buffers and their own caches (kept unfolds, masks, recurrent states).
+        Array.Clear(Layers);
+        _fanOut = [];
+        Scratch = new LayerScratch(Pool.Threads);
+        Grads = [];
+        PreviousParams = [];
+        PreviousState = [];
+        // One full collection at the end of a run: without it the copy below is new memory while the dropped
+        // buffers wait for a collection the allocation may not trigger.
+        GC.Collect();
+        return ExportTensors();
     }
 
     /// <summary>Loads weights by name; every slot must be present with its exact shape.</summary>

@@ -9,8 +9,8 @@ namespace ModelCost.Core.Engine;
 /// <summary>
 /// The managed engine's own memory estimate, from the buffers it allocates (src/Core/Engine/Runtime/Network.cs and
 /// the layers' Allocate): float32 weights, and while training the previous weights (double buffering), gradients,
-/// up to two optimiser slots (Adam's m and v) and the copy of the weights the result takes while the network still
-/// holds everything (measured: without it ResNet-18's estimate fell 50 MB short); per sample the input and the shared activation and gradient
+/// and up to two optimiser slots (Adam's m and v) (the result's copy of the weights is made after the network has let
+/// its buffers go: <see cref="Network.ExportFinalTensors"/>); per sample the input and the shared activation and gradient
 /// buffers the network's <see cref="MemoryPlan"/> allocates (outputs, pre-activations and gradients by liveness),
 /// attention probabilities (heads × Lq × Lk) and transformer internals; the convolutions' scratch (one shared
 /// per-thread unfold and unfold-gradient pair and one set of weight-gradient partials, sized for the largest layer,
@@ -41,7 +41,7 @@ internal static class ManagedMemoryEstimate
         long weights = 0;
         foreach (var l in model.Layers)
             foreach (var s in WeightLayout.For(l)) weights += s.Elements;
-        long weightBytes = weights * 4 * (training ? 6 : 1);
+        long weightBytes = weights * 4 * (training ? 5 : 1);
 
         long perSample = ShapeInference.Elements(model.InputShape) + MemoryPlan.For(model, training).TotalFloats;
         foreach (var l in model.Layers)

@@ -61,7 +61,7 @@ internal static class Trainer
         var log = new TrainingLog(spec, data, options, ManagedEngine.EngineName, optName, lr, lossKind, threads, model.Params, trainCount);
 
         // Ctrl+C: the weights after the last whole optimizer step, and the epochs finished so far.
-        TrainingResult Cancelled(string when) => log.Cancelled(when, net.ExportTensors());
+        TrainingResult Cancelled(string when) => log.Cancelled(when, net.ExportFinalTensors());
 
         // Null when cancelled (the caller returns the Cancelled result).
         (double Loss, double Accuracy)? Evaluate(SampleStore x, int[] y, int start, int count)
@@ -100,7 +100,7 @@ internal static class Trainer
                 var (bl, bc) = loss.Compute(n, labels.AsSpan(0, n), gradient: true);
                 // Keras: batch loss = mean sample loss + regularization penalty (at the weights of this forward pass).
                 if (net.Penalty.Any) bl += n * net.Penalty.Value(net.Params);
-                if (!double.IsFinite(bl)) return log.Diverged(bl, n, epoch, b, net.ExportTensors(previous: true));
+                if (!double.IsFinite(bl)) return log.Diverged(bl, n, epoch, b, net.ExportFinalTensors(previous: true));
                 try
                 {
                     net.Backward(n);

@@ -205,24 +205,25 @@ internal sealed class Network : IDisposable
     }
 
     /// <summary>
-    /// The weights once training is over, for the result. The layers with their activation, gradient and scratch
-    /// buffers, and the previous weights, are let go and collected first, so the result's copy of the weights reuses their memory
-    /// instead of adding to the run's peak (ResNet-18 at batch 64: 43 MiB of weights on top of ~450 MiB of buffers).
-    /// The network cannot run afterwards. The caller drops its optimizer before calling (its state is as large).
+    /// The weights once training is over (completed, cancelled, or the last good ones of a diverged run), for the result.
+    /// The layers with their activation, gradient and scratch buffers, the gradients and the other copy of the weights
+    /// are let go and collected first, so the result's copy reuses their memory instead of adding to the run's peak
+    /// (ResNet-18 at batch 64: 43 MiB of weights on top of ~600 MiB). The network cannot run afterwards. The trainer
+    /// drops its optimizer first where it can (its state is as large as the weights, twice for Adam).
     /// </summary>
-    public List<NamedTensor> ExportFinalTensors()
+    public List<NamedTensor> ExportFinalTensors(bool previous = false)
     {
         // The layers hold the planned buffers and their own caches (kept unfolds, masks, recurrent states).
         Array.Clear(Layers);
         _fanOut = [];
         Scratch = new LayerScratch(Pool.Threads);
         Grads = [];
-        PreviousParams = [];
-        PreviousState = [];
+        if (previous) Params = [];
+        else { PreviousParams = []; PreviousState = []; }
         // One full collection at the end of a run: without it the copy below is new memory while the dropped
         // buffers wait for a collection the allocation may not trigger.
         GC.Collect();
-        return ExportTensors();
+        return ExportTensors(previous);
     }
 
     /// <summary>Loads weights by name; every slot must be present with its exact shape.</summary>
